@@ -1,0 +1,214 @@
+"""Commands of the dashboards: dashboard (build the static site), serve (on localhost), diff (compare two runs).
+
+``diff --fail-on-regression`` exits with code 4 (:class:`RegressionError`) when the pass rate or any rubric dropped
+by a statistically significant amount (two-proportion z-test, p < 0.05), so a CI job can gate on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sheets_sync import jsonio
+from sheets_sync.commands._common import common_options, err, out, resolve_data_dir
+from sheets_sync.dashboard.compare import (
+    INTERVAL_NAME,
+    TEST_NAME,
+    Comparison,
+    compare,
+    comparison_to_json,
+    find_pair,
+    fmt_delta,
+    fmt_p,
+    row_texts,
+)
+from sheets_sync.errors import RegressionError, SheetsSyncError
+from sheets_sync.models import Experiment, Module
+from sheets_sync.store import Store
+from sheets_sync.versions import version_key
+
+DEFAULT_OUT = Path("site")
+PIPED_WIDTH = 240  # output that is not a terminal (CI logs, files) is never squeezed into 80 columns
+
+_out_option = click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Directory the site is written to.",
+)
+
+
+@click.command("dashboard")
+@_out_option
+@common_options
+def dashboard_command(out: Path, data_dir: Path | None) -> None:
+    """Build the static dashboards (heatmap and module pages) and print the path of index.html.
+
+    Reads data/heatmap_index.json and data/modules/*.json only. The site works opened straight from disk
+    (file://), with no network.
+    """
+    from sheets_sync.dashboard.build import build_site  # jinja2 is only imported by the commands that render
+
+    index_html = build_site(Store(resolve_data_dir(data_dir)), out)
+    click.echo(str(index_html))
+
+
+@click.command("serve")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1."
+)
+@_out_option
+@common_options
+def serve_command(port: int, out: Path, data_dir: Path | None) -> None:
+    """Serve the dashboards on http://127.0.0.1:PORT/ (loopback only).
+
+    A page requested after the data files changed is rebuilt first, so reloading shows fresh numbers.
+    Stop with Ctrl-C.
+    """
+    from sheets_sync.dashboard.serve import SiteServer
+
+    store = Store(resolve_data_dir(data_dir))
+    try:
+        server = SiteServer(store, out, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    with server:
+        server.build_now()
+        err.print(Text(f"Serving {out} on {server.url} (rebuilt when the data changes; Ctrl-C to stop)"))
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            err.print("stopped")
+
+
+@click.command("diff")
+@click.argument("module_id", metavar="MODULE")
+@click.argument("ref_a", metavar="VERSION_A")
+@click.argument("ref_b", metavar="VERSION_B")
+@click.option(
+    "--model",
+    default=None,
+    help="Model whose runs to compare (default: VERSION_B's best model that also ran VERSION_A).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the comparison as JSON (numbers and the printed strings)."
+)
+@click.option(
+    "--fail-on-regression",
+    is_flag=True,
+    help="Exit with code 4 when the pass rate or a rubric dropped significantly (p < 0.05).",
+)
+@common_options
+def diff_command(
+    module_id: str,
+    ref_a: str,
+    ref_b: str,
+    model: str | None,
+    as_json: bool,
+    fail_on_regression: bool,
+    data_dir: Path | None,
+) -> None:
+    """Compare two runs of MODULE: B minus A for the pass rate, the match rate and every rubric.
+
+    VERSION_A and VERSION_B are prompt versions (v2) or experiment ids. Each delta comes with its 95% interval
+    (Newcombe) and a two-proportion z-test saying whether it is distinguishable from noise. The numbers are
+    the ones the module page's Diff view shows for the same pair.
+
+    Exit codes: 0 done; 4 with --fail-on-regression when the pass rate or a rubric dropped significantly.
+    """
+    module = _load(Store(resolve_data_dir(data_dir)), module_id)
+    comparison = compare(module, *find_pair(module, ref_a, ref_b, model))
+    if as_json:
+        click.echo(jsonio.dumps(comparison_to_json(comparison)), nl=False)
+    else:
+        print_comparison(comparison)
+    if fail_on_regression and comparison.regressions:
+        raise RegressionError(regression_summary(comparison))
+
+
+def _load(store: Store, module_id: str) -> Module:
+    if not store.has_module(module_id):
+        known = ", ".join(store.module_ids()) or "none"
+        raise SheetsSyncError(f"no module {module_id!r} in {store.modules_dir} (modules: {known})")
+    return store.load_module(module_id)
+
+
+def print_comparison(comparison: Comparison) -> None:
+    """The comparison as the terminal shows it; data goes in as Text, never as rich markup."""
+    console = _console()
+    console.print(Text.assemble((comparison.module_id, "bold"), " \u00b7 ", comparison.module_name))
+    console.print(Text.assemble(("A  ", "bold"), _describe(comparison.a)))
+    console.print(Text.assemble(("B  ", "bold"), _describe(comparison.b)))
+    for warning in comparison.warnings:
+        console.print(Text(f"\u26a0 {warning}", style="yellow"))
+    console.print(comparison_table(comparison))
+    _print_applied(console, comparison)
+    console.print(
+        Text(f"Significance: {TEST_NAME}. {INTERVAL_NAME}. \u0394 in percentage points.", style="dim")
+    )
+    if comparison.regressions:
+        console.print(
+            Text(f"Regressions: {', '.join(row.label for row in comparison.regressions)}", style="bold red")
+        )
+    else:
+        console.print(Text("No significant regression."))
+
+
+def _console() -> Console:
+    """The shared console on a terminal; piped output (CI logs, files) gets a wide one so no cell is cut."""
+    if out.is_terminal:
+        return out
+    return Console(file=out.file, width=PIPED_WIDTH, highlight=False, soft_wrap=True)
+
+
+def _describe(experiment: Experiment) -> str:
+    return (
+        f"{experiment.prompt_version} \u00b7 {experiment.model} \u00b7 dataset {experiment.dataset_version} \u00b7 "
+        f"{experiment.timestamp.isoformat()} \u00b7 {experiment.id}"
+    )
+
+
+def comparison_table(comparison: Comparison) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for header in ("Metric", "A", "B", "\u0394 (B \u2212 A)", "95% CI of \u0394", "p", "Verdict"):
+        table.add_column(header, no_wrap=True)
+    for row in comparison.rows:
+        style = "bold red" if row.regression else "green" if row.improvement else None
+        table.add_row(*(Text(text) for text in row_texts(row).values()), style=style)
+    return table
+
+
+def _print_applied(console: Console, comparison: Comparison) -> None:
+    a, b = comparison.a.prompt_version, comparison.b.prompt_version
+    if a == b:
+        return
+    low, high = sorted((a, b), key=version_key)
+    console.print(Text(f"Suggestions applied after {low}, up to {high}:", style="bold"))
+    if not comparison.applied_suggestions:
+        console.print(Text("  None recorded."))
+    for s in comparison.applied_suggestions:
+        parts = [
+            s.id,
+            f"applied in {s.applied_in}",
+            s.priority.value if s.priority else "",
+            s.rubric or "",
+            s.suggestion or s.issue,
+        ]
+        console.print(Text("  " + " \u00b7 ".join(p for p in parts if p)))
+
+
+def regression_summary(comparison: Comparison) -> str:
+    """One line for stderr: which proportions dropped, by how much, with their p-values."""
+    drops = "; ".join(
+        f"{row.label} {fmt_delta(row.test)} (p {fmt_p(row.test)})" for row in comparison.regressions
+    )
+    return f"significant regression in {comparison.module_id} {comparison.a.id} -> {comparison.b.id}: {drops}"
+
+
+COMMANDS = [dashboard_command, serve_command, diff_command]

@@ -1,0 +1,291 @@
+"""Commands of the local JSON mirror: import, index, validate, show, suggest, schema.
+
+Each command resolves the data directory, makes one library call and prints its result; library errors become
+one line on stderr (exit 1) in ``sheets_sync.cli``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from sheets_sync.commands._common import common_options, err, out, resolve_data_dir
+from sheets_sync.edits import add_suggestion
+from sheets_sync.errors import DataError
+from sheets_sync.importers import ImportResult, ImportStatus, Progress, expand_paths, import_paths
+from sheets_sync.index import write_index
+from sheets_sync.models import Module, Priority, Status, Suggestion
+from sheets_sync.schema import write_schemas
+from sheets_sync.store import Store
+from sheets_sync.validate import validate_data_dir
+
+PROGRESS_THRESHOLD = 20
+"""Show a progress bar (on stderr) from this many files on; for fewer, the summary lines are progress enough."""
+
+
+def _existing_store(data_dir: Path | None) -> Store:
+    """The store of a data directory that must exist already (only ``import`` starts a new one)."""
+    store = Store(resolve_data_dir(data_dir))
+    if not store.data_dir.is_dir():
+        raise DataError(
+            "no such data directory (give --data-dir DIR or set SHEETS_SYNC_DATA_DIR)", path=store.data_dir
+        )
+    return store
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+# ------------------------------------------------------------------------------------------------ import
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@common_options
+def import_command(paths: tuple[Path, ...], data_dir: Path | None) -> None:
+    """Import judge result files (or folders of them) into the module files, then rebuild the index.
+
+    All or nothing: when any file is invalid, nothing is written. Folders are read recursively, files sorted by
+    path. Importing the same file again changes nothing.
+    """
+    store = Store(resolve_data_dir(data_dir))
+    files = expand_paths(paths)
+    with _progress_bar(len(files)) as progress:
+        results = import_paths(store, files, progress=progress)
+    for result in results:
+        out.print(_result_line(result))
+    out.print(Text(_import_summary(results)))
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr for big batches in a terminal, else no callback at all."""
+    # Logs of scheduled runs (stderr not a terminal) get the summary lines only.
+    if total <= PROGRESS_THRESHOLD or not err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with ProgressBar(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("import", total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
+
+
+def _result_line(result: ImportResult) -> Text:
+    """``new  m01  m01_v1_gpt4omini_20260120  pass 30.0%  match 10.0%  <file>``: Text, so no name is read as markup."""
+    line = Text()
+    line.append(f"{result.status.value:<9}", style=_STATUS_STYLE[result.status])
+    line.append(f" {result.module_id:<8} {result.experiment_id:<34}")
+    line.append(f" pass {_rate(result.pass_rate):>5}%  match {_rate(result.match_rate):>5}%  ")
+    line.append(str(result.path), style="dim")
+    if result.module_created:
+        line.append(f"  (created module {result.module_id})", style="bold")
+    return line
+
+
+_STATUS_STYLE = {ImportStatus.NEW: "green", ImportStatus.UPDATED: "yellow", ImportStatus.UNCHANGED: "dim"}
+
+
+def _import_summary(results: list[ImportResult]) -> str:
+    counts = Counter(r.status for r in results)
+    created = sum(r.module_created for r in results)
+    parts = [f"{counts[s]} {s.value}" for s in ImportStatus]
+    return f"{len(results)} file(s): {', '.join(parts)}; {created} module(s) created; index rebuilt"
+
+
+# ------------------------------------------------------------------------------------------------ index
+
+
+@click.command("index")
+@common_options
+def index_command(data_dir: Path | None) -> None:
+    """Rebuild heatmap_index.json from the module files (every module file is validated first)."""
+    store = _existing_store(data_dir)
+    with store.lock():
+        changed = write_index(store)
+    out.print(Text(f"{store.index_path}: {'written' if changed else 'unchanged'}"))
+
+
+# ------------------------------------------------------------------------------------------------ validate
+
+
+@click.command("validate")
+@common_options
+def validate_command(data_dir: Path | None) -> None:
+    """Check every file of the data directory and list every problem (exit 1 when there is any)."""
+    store = _existing_store(data_dir)
+    problems = validate_data_dir(store)
+    for problem in problems:
+        out.print(Text(str(problem)))
+    if problems:
+        files = len({p.path for p in problems})
+        raise DataError(f"{len(problems)} problem(s) in {files} file(s)", path=store.data_dir)
+    out.print(Text(f"{store.data_dir}: {len(store.module_ids())} module(s), all valid; index up to date"))
+
+
+# ------------------------------------------------------------------------------------------------ show
+
+
+@click.command("show")
+@click.argument("module_id", metavar="MODULE")
+@common_options
+def show_command(module_id: str, data_dir: Path | None) -> None:
+    """Print a module's experiments (natural version order), rubric rates and suggestions as tables."""
+    module = _existing_store(data_dir).load_module(module_id)
+    # Piped output has no terminal width; rich would squeeze the tables into 80 columns of ellipses.
+    console = out if out.is_terminal else Console(highlight=False, width=PIPED_WIDTH)
+    console.print(
+        Text.assemble((f"{module.module_id} {module.module_name}", "bold"), f"  {module.description}")
+    )
+    console.print(Text(f"primary rubric: {module.primary_rubric or '-'}"))
+    console.print(experiments_table(module))
+    if module.experiments:
+        console.print(rubrics_table(module))
+    if module.suggestions:
+        console.print(suggestions_table(module.normalized().suggestions))
+
+
+PIPED_WIDTH = 160
+
+
+def experiments_table(module: Module) -> Table:
+    """One row per experiment, natural version order, then time."""
+    table = Table(title="experiments", title_justify="left", box=box.SIMPLE_HEAD)
+    for header in (
+        "id",
+        "version",
+        "dataset",
+        "model",
+        "timestamp",
+        "n",
+        "pass",
+        "fail",
+        "err",
+        "pass %",
+        "match %",
+    ):
+        table.add_column(header, justify="left" if header in _TEXT_COLUMNS else "right", no_wrap=True)
+    for e in module.normalized().experiments:
+        m = e.metrics
+        table.add_row(
+            e.id, e.prompt_version, e.dataset_version, e.model, f"{e.timestamp:%Y-%m-%d %H:%M}",
+            str(m.total), str(m.passed), str(m.fail), str(m.error), _rate(m.pass_rate), _rate(m.match_rate),
+        )  # fmt: skip
+    return table
+
+
+_TEXT_COLUMNS = {"id", "version", "dataset", "model", "timestamp"}
+
+
+def rubrics_table(module: Module) -> Table:
+    """Each rubric's rate per experiment (percent of judged samples; blank when the run lacks the rubric)."""
+    rubrics = module.rubric_names()
+    table = Table(title="rubric rates (%)", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("id", no_wrap=True)
+    for rubric in rubrics:
+        table.add_column(rubric + (" *" if rubric == module.primary_rubric else ""), justify="right")
+    for e in module.normalized().experiments:
+        table.add_row(e.id, *[_rate(r.rate) if (r := e.rubrics.get(name)) else "" for name in rubrics])
+    return table
+
+
+def suggestions_table(suggestions: list[Suggestion]) -> Table:
+    table = Table(title="suggestions", title_justify="left", box=box.SIMPLE_HEAD)
+    for header in ("id", "version", "rubric", "priority", "status", "applied in", "issue", "suggestion"):
+        table.add_column(header)
+    for s in suggestions:
+        priority = s.priority.value if s.priority else "-"
+        table.add_row(
+            s.id,
+            s.version or "-",
+            s.rubric or "-",
+            priority,
+            s.status.value,
+            s.applied_in or "-",
+            s.issue,
+            s.suggestion,
+        )
+    return table
+
+
+# ------------------------------------------------------------------------------------------------ suggest
+
+
+@click.command("suggest")
+@click.argument("module_id", metavar="MODULE")
+@click.option("--version", "version", required=True, help="Prompt version the issue was seen in (e.g. v3).")
+@click.option("--rubric", required=True, help="Rubric it concerns (e.g. M01_brand_extracted).")
+@click.option("--issue", required=True, help="What goes wrong.")
+@click.option("--suggestion", required=True, help="What to change in the prompt.")
+@click.option(
+    "--priority",
+    type=click.Choice([p.value for p in Priority], case_sensitive=False),
+    default=None,
+    help="How urgent (default: none).",
+)
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in Status], case_sensitive=False),
+    default=Status.PROPOSED.value,
+    show_default=True,
+    help="Where it stands.",
+)
+@click.option("--applied-in", default=None, help="Prompt version that applied it (with --status applied).")
+@common_options
+def suggest_command(
+    module_id: str,
+    version: str,
+    rubric: str,
+    issue: str,
+    suggestion: str,
+    priority: str | None,
+    status: str,
+    applied_in: str | None,
+    data_dir: Path | None,
+) -> None:
+    """Add a suggestion to a module with the next free id (<module>-s<N>)."""
+    store = _existing_store(data_dir)
+    added = add_suggestion(
+        store,
+        module_id,
+        version=version,
+        rubric=rubric,
+        issue=issue,
+        suggestion=suggestion,
+        priority=Priority(priority.lower()) if priority else None,
+        status=Status(status.lower()),
+        applied_in=applied_in,
+    )
+    out.print(Text(f"added {added.id} to {store.module_path(module_id)}"))
+
+
+# ------------------------------------------------------------------------------------------------ schema
+
+
+@click.command("schema")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schema"),
+    show_default=True,
+    help="Folder to write module.schema.json and judge.schema.json into.",
+)
+@common_options
+def schema_command(out_dir: Path, data_dir: Path | None) -> None:
+    """Write the JSON Schema files of the module file and the judge file (for editors and CI)."""
+    for path, changed in write_schemas(out_dir).items():
+        out.print(Text(f"{path}: {'written' if changed else 'unchanged'}"))
+
+
+COMMANDS = [import_command, index_command, validate_command, show_command, suggest_command, schema_command]

@@ -1,0 +1,351 @@
+/*
+ * The heatmap (index.html): fills the cells the build laid out, switches model and metric, filters and sorts the
+ * rows, shows the per-cell tooltip, and keeps the view in the URL (?model=&metric=&q=&sort=).
+ *
+ * Fast for 200 modules x 25 versions x 4 models: the table is never rebuilt; a switch walks a flat array of
+ * cells and writes only the text and class names that changed (no layout reads in the loop).
+ */
+(function () {
+  "use strict";
+
+  var S = window.SheetsSync;
+  var data = S.readData("heatmap-data");
+  var table = document.getElementById("heatmap");
+  var form = document.getElementById("controls");
+  if (!data || !table || !form) return;
+
+  var models = data.models;
+  var C = positions(data.cell_fields);
+  var F = positions(data.run_fields);
+  var METRICS = ["pass_rate", "match_rate"];
+
+  var body = table.tBodies[0];
+  var rows = [];
+  var cells = [];
+  var cellOf = new Map();
+  var state = { model: "", metric: "pass_rate", q: "", sort: "id", descending: false };
+
+  // ------------------------------------------------------------------ set up
+
+  /** Field name -> position in the payload's arrays (views.CELL_FIELDS, views.RUN_FIELDS). */
+  function positions(names) {
+    var map = {};
+    names.forEach(function (name, position) { map[name] = position; });
+    return map;
+  }
+
+  function collect() {
+    Array.prototype.forEach.call(body.rows, function (tr, r) {
+      var rowData = data.rows[r];
+      var row = { tr: tr, data: rowData, position: r, search: (rowData.id + " " + rowData.name).toLowerCase(), cells: [] };
+      rowData.cells.forEach(function (cellData, column) {
+        var td = tr.cells[column + 1];
+        var cell = {
+          td: td,
+          value: td.querySelector(".v"),
+          model: td.querySelector(".m"),
+          data: cellData,
+          runs: byModel(cellData),
+          best: null,
+          text: null,
+          name: null,
+          cls: null,
+          sortValue: null,
+        };
+        cell.row = row;
+        cell.best = bestRun(cell);
+        cells.push(cell);
+        row.cells.push(cell);
+        cellOf.set(td, cell);
+      });
+      rows.push(row);
+    });
+  }
+
+  function byModel(cellData) {
+    var runs = new Array(models.length);
+    if (cellData) cellData[C.runs].forEach(function (run) { runs[run[F.model]] = run; });
+    return runs;
+  }
+
+  function bestRun(cell) {
+    if (!cell.data) return null;
+    if (cell.data[C.best] !== null) return cell.runs[cell.data[C.best]];
+    return cell.data[C.runs][0] || null; // runs without any pass rate: show "n/a", not an empty cell
+  }
+
+  // ------------------------------------------------------------------ render
+
+  /** Update every cell in place for the current model and metric. */
+  function render() {
+    var started = performance.now();
+    var modelIndex = state.model === "" ? -1 : models.indexOf(state.model);
+    var field = state.metric === "match_rate" ? F.match_rate : F.pass_rate;
+    for (var i = 0; i < cells.length; i++) {
+      var cell = cells[i];
+      var run = modelIndex < 0 ? cell.best : cell.runs[modelIndex];
+      var value = run ? run[field] : null;
+      var text = "";
+      var cls = "cell empty";
+      var name = "";
+      if (run) {
+        text = S.percent(value);
+        cls = value === null ? "cell na" : "cell q" + S.binOf(value);
+        if (modelIndex < 0) name = models[run[F.model]];
+      }
+      cell.sortValue = run && value !== null ? value : null;
+      if (cell.text !== text) { cell.value.textContent = text; cell.text = text; }
+      if (cell.name !== name) { cell.model.textContent = name; cell.name = name; }
+      if (cell.cls !== cls) { cell.td.className = cls; cell.cls = cls; }
+    }
+    if (state.sort !== "id" && state.sort !== "name") sortRows();
+    table.dataset.model = state.model;
+    table.dataset.metric = state.metric;
+    if (!tip.hidden) showTip(cellOf.get(shownTd));
+    S.lastRenderMs = performance.now() - started;
+  }
+
+  // ------------------------------------------------------------------ filter and sort
+
+  function applyFilter() {
+    var query = state.q.trim().toLowerCase();
+    var shown = 0;
+    rows.forEach(function (row) {
+      var visible = !query || row.search.indexOf(query) >= 0;
+      if (row.tr.hidden === visible) row.tr.hidden = !visible;
+      if (visible) shown++;
+    });
+    var count = document.getElementById("row-count");
+    if (count) count.textContent = shown === rows.length ? rows.length + " modules" : shown + " of " + rows.length + " modules";
+  }
+
+  function sortKey(row) {
+    if (state.sort === "id") return row.position;
+    if (state.sort === "name") return row.data.name.toLowerCase();
+    var column = data.versions.indexOf(state.sort);
+    return column < 0 ? null : row.cells[column].sortValue;
+  }
+
+  /** Rows without a value in the sorted column go last in both directions. */
+  function sortRows() {
+    var keyed = rows.map(function (row) { return { row: row, key: sortKey(row) }; });
+    keyed.sort(function (x, y) {
+      if (x.key === null || y.key === null) {
+        return x.key === y.key ? x.row.position - y.row.position : x.key === null ? 1 : -1;
+      }
+      var order = x.key < y.key ? -1 : x.key > y.key ? 1 : x.row.position - y.row.position;
+      return state.descending ? -order : order;
+    });
+    var fragment = document.createDocumentFragment();
+    keyed.forEach(function (item) { fragment.appendChild(item.row.tr); });
+    body.appendChild(fragment);
+    markSortedHeader();
+  }
+
+  function markSortedHeader() {
+    var column = state.sort === "name" ? "id" : state.sort; // the name button lives in the module column
+    Array.prototype.forEach.call(table.tHead.querySelectorAll("th[data-sort]"), function (th) {
+      if (th.dataset.sort === column) th.setAttribute("aria-sort", state.descending ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+    });
+    var byName = table.tHead.querySelector("[data-sort-name]");
+    if (byName) byName.classList.toggle("active", state.sort === "name");
+  }
+
+  function onSortClick(event) {
+    var th = event.target.closest("th[data-sort]");
+    if (!th || !event.target.closest("button")) return;
+    var key = event.target.closest("[data-sort-name]") ? "name" : th.dataset.sort;
+    // Versions sort best-first on the first click; id and name alphabetically.
+    var firstDescending = key !== "id" && key !== "name";
+    state.descending = state.sort === key ? !state.descending : firstDescending;
+    state.sort = key;
+    sortRows();
+    writeUrl();
+  }
+
+  // ------------------------------------------------------------------ URL
+
+  function readUrl() {
+    var params = new URLSearchParams(window.location.search);
+    var model = params.get("model") || "";
+    if (model === "" || models.indexOf(model) >= 0) state.model = model;
+    if (METRICS.indexOf(params.get("metric")) >= 0) state.metric = params.get("metric");
+    state.q = params.get("q") || "";
+    var sort = params.get("sort") || "id";
+    var descending = sort.charAt(0) === "-";
+    var key = descending ? sort.slice(1) : sort;
+    if (key === "id" || key === "name" || data.versions.indexOf(key) >= 0) {
+      state.sort = key;
+      state.descending = descending;
+    }
+  }
+
+  function writeUrl() {
+    var params = new URLSearchParams();
+    if (state.model) params.set("model", state.model);
+    if (state.metric !== "pass_rate") params.set("metric", state.metric);
+    if (state.q) params.set("q", state.q);
+    if (state.sort !== "id" || state.descending) params.set("sort", (state.descending ? "-" : "") + state.sort);
+    var query = params.toString();
+    try {
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    } catch (error) {
+      // Some browsers refuse history changes on file:// pages; the view still works, only the URL stays.
+    }
+  }
+
+  function syncControls() {
+    form.elements.model.value = state.model;
+    form.elements.metric.value = state.metric;
+    form.elements.q.value = state.q;
+  }
+
+  // ------------------------------------------------------------------ tooltip
+
+  var tip = document.getElementById("tip");
+  var hideTimer = null;
+  var pinned = null;
+  var shownTd = null;
+
+  function showTip(cell) {
+    clearTimeout(hideTimer);
+    shownTd = cell.td;
+    tip.replaceChildren(tipContent(cell));
+    tip.hidden = false;
+    placeTip(cell.td);
+  }
+
+  function tipContent(cell) {
+    var rowData = cell.row.data;
+    var fragment = document.createDocumentFragment();
+    var head = S.el("div", "tip-head");
+    head.appendChild(S.el("strong", null, rowData.id + " \u00b7 " + cell.td.dataset.version));
+    head.appendChild(S.el("span", "tip-name", rowData.name));
+    if (cell.data) head.appendChild(S.el("span", "tip-ds", "dataset " + cell.data[C.dataset_version]));
+    fragment.appendChild(head);
+    if (!cell.data || !cell.data[C.runs].length) {
+      fragment.appendChild(S.el("p", "tip-empty", "No run of this prompt version."));
+      return fragment;
+    }
+    fragment.appendChild(tipTable(cell));
+    return fragment;
+  }
+
+  function tipTable(cell) {
+    var tbl = S.el("table", "tip-table");
+    var headRow = tbl.createTHead().insertRow();
+    ["Model", "Pass", "Match", "n", "95% CI (pass)", "Date", "Dataset", ""].forEach(function (label) {
+      headRow.appendChild(S.el("th", null, label));
+    });
+    var tbody = tbl.createTBody();
+    var best = cell.data[C.best];
+    cell.data[C.runs].forEach(function (run) {
+      var tr = tbody.insertRow();
+      var model = models[run[F.model]];
+      if (best === run[F.model]) tr.className = "best";
+      if (model === state.model) tr.className += " selected";
+      var ci = run[F.ci_low] === null ? "\u2014" : run[F.ci_low].toFixed(1) + "\u2013" + run[F.ci_high].toFixed(1) + "%";
+      [
+        model + (best === run[F.model] ? " \u2605" : ""),
+        S.percent(run[F.pass_rate]),
+        S.percent(run[F.match_rate]),
+        run[F.total],
+        ci,
+        run[F.date],
+        cell.data[C.dataset_version], // every run of a cell is on its dataset version (the index's rule)
+      ].forEach(function (text, column) {
+        tr.appendChild(S.el("td", column > 0 && column < 5 ? "num" : null, text));
+      });
+      tr.appendChild(linkCell(url(run[F.braintrust_url])));
+    });
+    return tbl;
+  }
+
+  /** Join a [prefix position, rest] pair back into the link (views.UrlPrefixes). */
+  function url(encoded) {
+    return encoded ? data.url_prefixes[encoded[0]] + encoded[1] : null;
+  }
+
+  function linkCell(link) {
+    var td = S.el("td");
+    var href = S.safeUrl(link);
+    if (href) {
+      var a = S.el("a", null, "Braintrust \u2197");
+      a.href = href;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      td.appendChild(a);
+    }
+    return td;
+  }
+
+  function placeTip(td) {
+    var box = td.getBoundingClientRect();
+    var width = tip.offsetWidth;
+    var height = tip.offsetHeight;
+    var left = Math.min(Math.max(8, box.left + box.width / 2 - width / 2), window.innerWidth - width - 8);
+    var top = box.bottom + 6;
+    if (top + height > window.innerHeight - 8) top = Math.max(8, box.top - height - 6);
+    tip.style.left = left + "px";
+    tip.style.top = top + "px";
+  }
+
+  function hideSoon() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(function () { if (!pinned) tip.hidden = true; }, 250);
+  }
+
+  function wireTooltip() {
+    body.addEventListener("mouseover", function (event) {
+      var td = event.target.closest("td.cell");
+      if (td && !pinned) showTip(cellOf.get(td));
+    });
+    body.addEventListener("mouseleave", hideSoon);
+    tip.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+    tip.addEventListener("mouseleave", hideSoon);
+    body.addEventListener("click", function (event) {
+      var td = event.target.closest("td.cell");
+      if (!td) return;
+      pinned = pinned === td ? null : td;
+      showTip(cellOf.get(td));
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { pinned = null; tip.hidden = true; }
+    });
+  }
+
+  // ------------------------------------------------------------------ start
+
+  function wireControls() {
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.elements.model.addEventListener("change", function () {
+      state.model = form.elements.model.value;
+      render();
+      writeUrl();
+    });
+    form.elements.metric.addEventListener("change", function () {
+      state.metric = form.elements.metric.value;
+      render();
+      writeUrl();
+    });
+    form.elements.q.addEventListener("input", function () {
+      state.q = form.elements.q.value;
+      applyFilter();
+      writeUrl();
+    });
+    table.tHead.addEventListener("click", onSortClick);
+  }
+
+  collect();
+  readUrl();
+  syncControls();
+  render();
+  applyFilter();
+  if (state.sort === "id" && !state.descending) markSortedHeader();
+  else sortRows();
+  wireControls();
+  wireTooltip();
+  table.dataset.ready = "true";
+  if (performance.mark) performance.mark("heatmap-ready"); // read by bench/bench_dashboard.py
+})();

@@ -1,0 +1,161 @@
+/*
+ * A module page (modules/<id>.html): sortable tables and the Diff view.
+ *
+ * The Diff view compares any two experiments of the module. Precomputing every pair in Python would inline
+ * thousands of comparisons, so the page carries the experiments' counts and computes a pair the way
+ * sheets_sync/dashboard/compare.py does (see common.js for the statistics); the strings match `sheets-sync diff`.
+ */
+(function () {
+  "use strict";
+
+  var S = window.SheetsSync;
+
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), S.makeSortable);
+
+  var data = S.readData("module-data");
+  var view = document.getElementById("diff");
+  if (!data || !view) return;
+
+  var experiments = new Map(data.experiments.map(function (e) { return [e.id, e]; }));
+  var versionRank = new Map(Object.entries(data.version_rank));
+  var selectA = document.getElementById("diff-a");
+  var selectB = document.getElementById("diff-b");
+
+  // ------------------------------------------------------------------ compare (port of compare.compare)
+
+  function rubricCount(experiment, rubric) {
+    var counts = rubric ? S.own(experiment.rubrics, rubric) : undefined;
+    return counts ? counts : null;
+  }
+
+  function change(kind, name, a, b) {
+    var test = a && b ? S.twoProportionTest(a[0], a[1], b[0], b[1], data.alpha) : null;
+    return { kind: kind, name: name, a: a, b: b, test: test };
+  }
+
+  function label(row) {
+    if (row.kind === "pass_rate") return "pass rate";
+    if (row.kind === "match_rate") return row.name ? "match rate (" + row.name + ")" : "match rate";
+    return row.name;
+  }
+
+  function compareRuns(a, b) {
+    var rows = [
+      change("pass_rate", "", [a.pass, a.total], [b.pass, b.total]),
+      change("match_rate", b.primary || a.primary || "", rubricCount(a, a.primary), rubricCount(b, b.primary)),
+    ];
+    data.rubric_order.forEach(function (name) {
+      if (S.own(a.rubrics, name) || S.own(b.rubrics, name)) {
+        rows.push(change("rubric", name, rubricCount(a, name), rubricCount(b, name)));
+      }
+    });
+    return { rows: rows, applied: appliedBetween(a.version, b.version), warnings: warnings(a, b) };
+  }
+
+  function appliedBetween(versionA, versionB) {
+    var low = Math.min(versionRank.get(versionA), versionRank.get(versionB));
+    var high = Math.max(versionRank.get(versionA), versionRank.get(versionB));
+    return data.suggestions.filter(function (s) {
+      if (!s.applied_in || !versionRank.has(s.applied_in)) return false;
+      var rank = versionRank.get(s.applied_in);
+      return low < rank && rank <= high;
+    });
+  }
+
+  function warnings(a, b) {
+    var list = [];
+    if (a.dataset_version !== b.dataset_version) {
+      list.push("dataset versions differ (A: " + a.dataset_version + ", B: " + b.dataset_version +
+        "): the runs are not comparable");
+    }
+    if ((a.primary || null) !== (b.primary || null)) {
+      list.push("primary rubrics differ (A: " + (a.primary || "none") + ", B: " + (b.primary || "none") +
+        "): the match rates measure different things");
+    }
+    return list;
+  }
+
+  // ------------------------------------------------------------------ render
+
+  function render() {
+    var a = experiments.get(selectA.value);
+    var b = experiments.get(selectB.value);
+    if (!a || !b) return;
+    var result = compareRuns(a, b);
+    renderWarnings(result.warnings);
+    renderRows(result.rows);
+    renderApplied(result.applied, a, b);
+    document.getElementById("diff-cli").textContent =
+      "sheets-sync diff " + data.module_id + " " + a.id + " " + b.id;
+    view.dataset.a = a.id;
+    view.dataset.b = b.id;
+  }
+
+  function renderWarnings(list) {
+    var box = document.getElementById("diff-warnings");
+    box.replaceChildren();
+    list.forEach(function (text) { box.appendChild(S.el("p", "warning", "\u26a0 " + text)); });
+  }
+
+  function renderRows(rows) {
+    var body = document.getElementById("diff-table").tBodies[0];
+    body.replaceChildren();
+    rows.forEach(function (row) {
+      var tr = body.insertRow();
+      var verdict = S.verdict(row.test);
+      tr.className = "kind-" + row.kind + (verdict === "significant drop" ? " regression" : "") +
+        (verdict === "significant rise" ? " improvement" : "");
+      tr.dataset.kind = row.kind;
+      tr.dataset.name = row.name;
+      var texts = {
+        metric: label(row),
+        a: S.fmtCount(row.a),
+        b: S.fmtCount(row.b),
+        delta: S.fmtDelta(row.test),
+        interval: S.fmtInterval(row.test),
+        p: S.fmtP(row.test),
+        verdict: verdict,
+      };
+      Object.keys(texts).forEach(function (key) {
+        var td = S.el(key === "metric" ? "th" : "td", "col-" + key, texts[key]);
+        td.dataset.col = key;
+        tr.appendChild(td);
+      });
+    });
+  }
+
+  function renderApplied(list, a, b) {
+    var box = document.getElementById("diff-suggestions");
+    box.replaceChildren();
+    if (a.version === b.version) return;
+    var low = versionRank.get(a.version) <= versionRank.get(b.version) ? a.version : b.version;
+    var high = low === a.version ? b.version : a.version;
+    box.appendChild(S.el("h3", null, "Suggestions applied after " + low + ", up to " + high));
+    if (!list.length) {
+      box.appendChild(S.el("p", "muted", "None recorded."));
+      return;
+    }
+    var ul = S.el("ul", "applied-list");
+    list.forEach(function (s) {
+      var li = S.el("li");
+      li.appendChild(S.el("span", "sid", s.id));
+      li.appendChild(S.el("span", "badge applied-in", "applied in " + s.applied_in));
+      if (s.priority) li.appendChild(S.el("span", "badge prio-" + s.priority, s.priority));
+      if (s.rubric) li.appendChild(S.el("span", "rubric", s.rubric));
+      li.appendChild(S.el("span", "text", s.suggestion || s.issue));
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+  }
+
+  selectA.addEventListener("change", render);
+  selectB.addEventListener("change", render);
+  document.getElementById("diff-swap").addEventListener("click", function () {
+    var a = selectA.value;
+    selectA.value = selectB.value;
+    selectB.value = a;
+    render();
+  });
+  render();
+  view.dataset.ready = "true";
+})();

@@ -1,0 +1,59 @@
+"""Small edits of module files the CLI offers besides importing: adding a suggestion."""
+
+from __future__ import annotations
+
+from sheets_sync.errors import DataError
+from sheets_sync.models import Module, Priority, Status, Suggestion
+from sheets_sync.store import Store
+from sheets_sync.versions import sorted_versions
+
+
+def add_suggestion(
+    store: Store,
+    module_id: str,
+    *,
+    version: str,
+    rubric: str,
+    issue: str,
+    suggestion: str,
+    priority: Priority | None = None,
+    status: Status = Status.PROPOSED,
+    applied_in: str | None = None,
+) -> Suggestion:
+    """Append a suggestion with the next free ``<module_id>-s<N>`` id and save the module.
+
+    The version and rubric must be ones the module has results for: a typo would otherwise file the suggestion
+    under a version nobody looks at.
+    """
+    with store.lock():
+        module = store.load_module(module_id)
+        _check_known(module, version, rubric, store)
+        added = Suggestion(
+            id=module.next_suggestion_id(),
+            version=version,
+            rubric=rubric,
+            issue=issue,
+            suggestion=suggestion,
+            priority=priority,
+            status=status,
+            applied_in=applied_in,
+        )
+        updated = Module.model_validate({**dict(module), "suggestions": [*module.suggestions, added]})
+        store.save_module(updated)
+    return added
+
+
+def _check_known(module: Module, version: str, rubric: str, store: Store) -> None:
+    path = store.module_path(module.module_id)
+    versions = sorted_versions(e.prompt_version for e in module.experiments)
+    if version not in versions:
+        raise DataError(
+            f"module {module.module_id} has no results for version {version!r} (known: {', '.join(versions) or 'none'})",
+            path=path,
+        )
+    rubrics = module.rubric_names()
+    if rubric not in rubrics:
+        raise DataError(
+            f"module {module.module_id} has no rubric {rubric!r} (known: {', '.join(rubrics) or 'none'})",
+            path=path,
+        )

@@ -1,0 +1,73 @@
+"""What every endpoint handler receives: the parsed request and the spreadsheet it works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheets_sync.emulator import fieldmask
+from sheets_sync.emulator.errors import RequestProblem, invalid
+from sheets_sync.emulator.model import Json, Spreadsheet
+
+
+@dataclass
+class Options:
+    """Emulator behaviours a test may switch (the defaults follow Google as far as it is known)."""
+
+    sort_moves_row_metadata: bool = True
+
+
+@dataclass
+class ApiRequest:
+    """One API call: query values are lists (``ranges`` repeats), the body is parsed JSON."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]] = field(default_factory=dict)
+    body: Any = None
+    spreadsheet_id: str | None = None
+    range_text: str | None = None
+    metadata_id: str | None = None
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+    def params(self, name: str) -> list[str]:
+        return list(self.query.get(name, []))
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        """Booleans as gspread sends them: ``false``, ``False``, ``true``, ``True``."""
+        value = self.param(name)
+        if value is None:
+            return default
+        return value.strip().lower() in ("true", "1")
+
+    def json_body(self) -> Json:
+        """The body as an object ({} when absent), 400 when it is some other JSON value."""
+        if self.body is None:
+            return {}
+        if not isinstance(self.body, dict):
+            raise invalid("Invalid JSON payload received. Expected an object.")
+        return self.body
+
+
+@dataclass
+class Context:
+    """The spreadsheet a handler reads or changes (for writes, a clone swapped in on success)."""
+
+    spreadsheet: Spreadsheet
+    options: Options = field(default_factory=Options)
+
+
+def required_mask(body: Json) -> fieldmask.Mask | None:
+    """The ``fields`` mask an update request must carry (Google refuses updates that name no field)."""
+    fields = body.get("fields")
+    if not fields:
+        raise RequestProblem(
+            "At least one field must be updated, but none were specified (the 'fields' mask)."
+        )
+    try:
+        return fieldmask.parse(str(fields))
+    except fieldmask.MaskError as error:
+        raise RequestProblem(str(error)) from None

@@ -1,0 +1,180 @@
+"""Batch import of result files into the local mirror: ``sheets-sync import PATH...``.
+
+All or nothing: every file is read, validated and merged in memory first (in the order given; a folder's files
+sorted by path), then every changed module and the heatmap index are written under the store's lock. A module
+created by an earlier file of the batch is known to later ones. When any file is bad, nothing is written and the
+error names the file and the JSON path of the field.
+
+Formats live in sibling modules (:mod:`.judge` today); see :mod:`.base` to add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from sheets_sync.errors import DataError, ImportFileError
+from sheets_sync.importers.base import Importer, ParsedRun
+from sheets_sync.importers.judge import JudgeImporter
+from sheets_sync.importers.merge import ImportStatus, merge_run
+from sheets_sync.index import build_index
+from sheets_sync.models import Module, describe_validation_error
+from sheets_sync.store import Store, gc_paused, problem_error
+
+__all__ = ["IMPORTERS", "MAX_FILE_BYTES", "ImportResult", "ImportStatus", "expand_paths", "import_paths"]
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Larger files are refused before reading: a judge file of 50-5,000 samples is kilobytes to a few megabytes, and
+reading a mistaken multi-GB file into memory would take the machine down with it."""
+
+IMPORTERS: list[Importer] = [JudgeImporter()]
+"""Tried in order; the first that accepts a file reads it."""
+
+Progress = Callable[[int, int], None]
+"""Called with (files done, files in all) after each file is read and merged in memory."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What happened to one file."""
+
+    path: Path
+    module_id: str
+    experiment_id: str
+    status: ImportStatus
+    pass_rate: float | None
+    match_rate: float | None
+    module_created: bool = False
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    progress: Progress | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> list[ImportResult]:
+    """Import files and folders into ``store`` all or nothing, then rebuild the index; one result per file."""
+    files = expand_paths(paths)
+    with store.lock(), gc_paused():
+        # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a
+        # broken module file must stop the import before anything is written, not halfway through.
+        modules = store.load_all()
+        results = _merge_all(modules, files, progress, max_bytes)
+        changed = {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
+        for module_id in sorted(changed):
+            modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
+        index = build_index(modules)
+        for module_id in sorted(changed):
+            store.save_module(modules[module_id])
+        store.write_json(store.index_path, index)
+    return results
+
+
+def _merge_all(
+    modules: dict[str, Module], files: list[Path], progress: Progress | None, max_bytes: int
+) -> list[ImportResult]:
+    results = []
+    for done, path in enumerate(files, start=1):
+        run = read_run(path, modules.get, max_bytes)
+        results.append(_merge_one(modules, run))
+        if progress is not None:
+            progress(done, len(files))
+    return results
+
+
+def read_run(
+    path: Path, lookup: Callable[[str], Module | None], max_bytes: int = MAX_FILE_BYTES
+) -> ParsedRun:
+    """Read one file with the first importer that accepts it; the size is checked before reading."""
+    data = _read_bytes(path, max_bytes)
+    importer = next(i for i in IMPORTERS if i.accepts(data, path))
+    return importer.read(data, path, lookup)
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ImportFileError(f"file is {size:,} bytes, more than the {max_bytes:,} allowed", path=path)
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"cannot read: {exc.strerror}", path=path) from None
+
+
+def _merge_one(modules: dict[str, Module], run: ParsedRun) -> ImportResult:
+    module, created = _module_for(modules, run)
+    merged = merge_run(module, run)
+    modules[run.module_id] = merged.module
+    metrics = merged.experiment.metrics
+    status = ImportStatus.NEW if created else merged.status
+    return ImportResult(
+        run.path, run.module_id, merged.experiment.id, status, metrics.pass_rate, metrics.match_rate, created
+    )
+
+
+def _module_for(modules: Mapping[str, Module], run: ParsedRun) -> tuple[Module, bool]:
+    """The run's module, or a new one when the file names it; (module, created)."""
+    module = modules.get(run.module_id)
+    if module is None:
+        if not run.module_name:
+            raise ImportFileError(
+                f"module {run.module_id!r} does not exist yet; give module_name to create it",
+                path=run.path,
+                json_path="module_name",
+            )
+        return Module(
+            module_id=run.module_id, module_name=run.module_name, primary_rubric=run.primary_rubric
+        ), True
+    if run.module_name and run.module_name != module.module_name:
+        raise ImportFileError(
+            f"{run.module_name!r} is not the name of module {run.module_id} ({module.module_name!r}); "
+            "wrong module_id, or rename the module in its file first",
+            path=run.path,
+            json_path="module_name",
+        )
+    return module, False
+
+
+def _revalidated(module: Module, path: Path) -> Module:
+    """Run the module-level checks once on a merged module (duplicate ids, match rates)."""
+    try:
+        return Module.model_validate(dict(module))
+    except ValidationError as exc:
+        raise problem_error(describe_validation_error(exc), path, DataError) from None
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders as their ``*.json`` files (recursively, sorted by path, dot files skipped).
+
+    A file named twice is imported once, at its first place.
+    """
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for path in map(Path, paths):
+        for file in _files_of(path):
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    if not files:
+        raise ImportFileError("nothing to import: give judge files or folders holding them")
+    return files
+
+
+def _files_of(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = [
+            p
+            for p in path.rglob("*.json")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        ]
+        if not found:
+            raise ImportFileError("no .json files in this folder", path=path)
+        return sorted(found, key=lambda p: p.as_posix())
+    if not path.exists():
+        raise ImportFileError("no such file or folder", path=path)
+    return [path]

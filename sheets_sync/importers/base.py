@@ -1,0 +1,45 @@
+"""What every importer produces and how the batch import finds the importer for a file.
+
+An importer turns one file's bytes into a :class:`ParsedRun`: one experiment with its provisional id, plus what is
+needed to find or create its module. Merging into the module (ids, new/updated/unchanged) is the same for every
+format and lives in :mod:`sheets_sync.importers.merge`. To add a format (promptfoo, Braintrust export, a legacy
+CSV...), write a sibling module with an object satisfying :class:`Importer` and list it in
+``sheets_sync.importers.IMPORTERS`` before the judge importer, which accepts anything and so comes last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from sheets_sync.models import Experiment, Module
+
+ModuleLookup = Callable[[str], Module | None]
+"""The module with this id as the batch sees it so far (created by an earlier file counts), or None."""
+
+
+@dataclass(frozen=True)
+class ParsedRun:
+    """One run read from an import file, not yet merged into its module."""
+
+    path: Path
+    module_id: str
+    module_name: str | None
+    primary_rubric: str | None
+    experiment: Experiment
+
+
+class Importer(Protocol):
+    """One input format."""
+
+    format: str
+
+    def accepts(self, data: bytes, path: Path) -> bool:
+        """Whether this file looks like this importer's format (cheap: name or first bytes)."""
+        ...
+
+    def read(self, data: bytes, path: Path, lookup: ModuleLookup) -> ParsedRun:
+        """Parse and aggregate; raise ImportFileError naming the file and JSON path on any problem."""
+        ...

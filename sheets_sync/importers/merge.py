@@ -1,0 +1,68 @@
+"""Merging one imported run into its module: experiment ids, and new / updated / unchanged.
+
+A run is identified by (prompt version, model, dataset version, timestamp). Importing it again replaces that
+experiment and keeps its id ("once written, an id never changes"); identical content is "unchanged" and writes
+nothing. A new run gets ``<module>_<version>_<model slug>_<YYYYMMDD>``; when another experiment already holds that
+id, ``_<HHMMSS>`` of the timestamp is appended, then, if still taken, ``_`` and the first 6 hex digits of the
+source file's sha256.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sheets_sync.errors import ImportFileError
+from sheets_sync.importers.base import ParsedRun
+from sheets_sync.models import Experiment, Module
+
+
+class ImportStatus(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The module after the merge, the experiment as stored, and what happened."""
+
+    module: Module
+    experiment: Experiment
+    status: ImportStatus
+
+
+def merge_run(module: Module, run: ParsedRun) -> Merged:
+    """Put ``run`` into ``module`` (a new Module object; the input is not changed)."""
+    incoming = run.experiment
+    existing = next((e for e in module.experiments if e.run_key() == incoming.run_key()), None)
+    if existing is not None:
+        replacement = incoming.model_copy(update={"id": existing.id})
+        if replacement == existing:
+            return Merged(module, existing, ImportStatus.UNCHANGED)
+        experiments = [replacement if e is existing else e for e in module.experiments]
+        return Merged(_with_experiments(module, experiments), replacement, ImportStatus.UPDATED)
+    taken = {e.id for e in module.experiments}
+    added = incoming.model_copy(update={"id": free_experiment_id(incoming, taken, run)})
+    return Merged(_with_experiments(module, [*module.experiments, added]), added, ImportStatus.NEW)
+
+
+def free_experiment_id(experiment: Experiment, taken: Collection[str], run: ParsedRun) -> str:
+    """The base id, else ``_<HHMMSS>`` appended, else also ``_<sha256[:6]>`` of the source file."""
+    base = experiment.id
+    with_time = f"{base}_{experiment.timestamp:%H%M%S}"
+    sha = experiment.source.sha256[:6] if experiment.source else "000000"
+    for candidate in (base, with_time, f"{with_time}_{sha}"):
+        if candidate not in taken:
+            return candidate
+    raise ImportFileError(
+        f"experiment id {base!r} and its variants ({with_time}, {with_time}_{sha}) are all taken in module "
+        f"{run.module_id}; rename one of the existing experiments",
+        path=run.path,
+    )
+
+
+def _with_experiments(module: Module, experiments: list[Experiment]) -> Module:
+    # model_copy skips validation on purpose: the batch validates each changed module once, at the end.
+    return module.model_copy(update={"experiments": experiments})

@@ -1,0 +1,117 @@
+"""The heatmap index ``data/heatmap_index.json``: per module and prompt version, the latest run of every model.
+
+Pure :func:`build_index` (modules in, a JSON-ready dict out) and :func:`write_index` (the I/O edge). The shape is the
+one in ``docs/CONTRACTS.md``; the dashboards and the Sheets sync read it instead of every module file.
+
+Runs on different dataset versions are not comparable, so each (module, version) cell only shows runs on the newest
+dataset version that has a run of that prompt version, and says which. ``generated_at`` is the newest experiment
+timestamp, not the clock, so rebuilding on unchanged data writes the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sheets_sync.models import Experiment, Module, timestamp_key
+from sheets_sync.stats import wilson_interval
+from sheets_sync.store import Store, gc_paused
+from sheets_sync.versions import sorted_versions, version_key
+
+INDEX_SCHEMA_VERSION = 1
+
+
+def build_index(modules: Mapping[str, Module]) -> dict[str, Any]:
+    """The whole index for ``modules`` (keyed by module id), deterministic for the same input."""
+    experiments = [e for m in modules.values() for e in m.experiments]
+    newest = max(experiments, key=_recency, default=None)
+    return {
+        "schema_version": INDEX_SCHEMA_VERSION,
+        "generated_at": newest.timestamp.isoformat() if newest else None,
+        "models": sorted({e.model for e in experiments}),
+        "versions": sorted_versions(e.prompt_version for e in experiments),
+        "modules": {
+            module_id: module_entry(modules[module_id]) for module_id in sorted(modules, key=version_key)
+        },
+    }
+
+
+def module_entry(module: Module) -> dict[str, Any]:
+    """One module's cells: every prompt version in natural order."""
+    by_version: dict[str, list[Experiment]] = defaultdict(list)
+    for experiment in module.experiments:
+        by_version[experiment.prompt_version].append(experiment)
+    return {
+        "name": module.module_name,
+        "primary_rubric": module.primary_rubric,
+        "versions": {
+            version: version_cell(by_version[version]) for version in sorted(by_version, key=version_key)
+        },
+    }
+
+
+def version_cell(experiments: Iterable[Experiment]) -> dict[str, Any]:
+    """One (module, version) cell: the newest dataset version's latest run per model, and the best of them."""
+    runs = list(experiments)
+    dataset_version = max((e.dataset_version for e in runs), key=version_key)
+    latest: dict[str, Experiment] = {}
+    for experiment in runs:
+        if experiment.dataset_version != dataset_version:
+            continue
+        current = latest.get(experiment.model)
+        if current is None or _recency(experiment) > _recency(current):
+            latest[experiment.model] = experiment
+    by_model = {model: model_entry(latest[model]) for model in sorted(latest)}
+    return {"dataset_version": dataset_version, "best": best_by_pass_rate(by_model), "by_model": by_model}
+
+
+def model_entry(experiment: Experiment) -> dict[str, Any]:
+    """What the dashboard shows for one model in one cell (pass rate with its Wilson 95% interval)."""
+    metrics = experiment.metrics
+    interval = wilson_interval(metrics.passed, metrics.total)
+    return {
+        "pass_rate": metrics.pass_rate,
+        "match_rate": metrics.match_rate,
+        "total": metrics.total,
+        "pass": metrics.passed,
+        "pass_rate_ci": [interval.low, interval.high] if interval else None,
+        "experiment_id": experiment.id,
+        "timestamp": experiment.timestamp.isoformat(),
+        "dataset_version": experiment.dataset_version,
+        "braintrust_url": experiment.braintrust_url,
+    }
+
+
+def best_by_pass_rate(by_model: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
+    """Highest pass rate (null loses); ties to the higher match rate, then the alphabetically first model.
+
+    None when no model of the cell has a pass rate (every run had zero samples).
+    """
+    rated = [(model, entry) for model, entry in by_model.items() if entry["pass_rate"] is not None]
+    if not rated:
+        return None
+
+    def rank(item: tuple[str, Mapping[str, Any]]) -> tuple[float, float, str]:
+        model, entry = item
+        match = entry["match_rate"]
+        return (-entry["pass_rate"], -(match if match is not None else -1.0), model)
+
+    model, entry = min(rated, key=rank)
+    return {
+        "pass_rate": entry["pass_rate"],
+        "match_rate": entry["match_rate"],
+        "model": model,
+        "experiment_id": entry["experiment_id"],
+    }
+
+
+def _recency(experiment: Experiment) -> tuple[Any, ...]:
+    # Ties on the same instant go to the id so "most recent" never depends on file order.
+    return (timestamp_key(experiment.timestamp), experiment.id)
+
+
+def write_index(store: Store) -> bool:
+    """Load and validate every module, then rewrite the index; False when it was already up to date."""
+    with gc_paused():
+        return store.write_json(store.index_path, build_index(store.load_all()))

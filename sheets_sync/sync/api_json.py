@@ -1,0 +1,358 @@
+"""The Sheets API v4 wire format, both ways. Pure: JSON in, snapshot out; operations in, request JSON out.
+
+* :data:`READ_FIELDS` is the one ``spreadsheets.get`` field mask of a sync's read: tab properties, protections,
+  conditional formats, column widths, and per cell only the user-entered value (unformatted: what is stored, not
+  what is shown), note, number format, bold, link and data validation.
+* :func:`batch_requests` turns operations into ``spreadsheets.batchUpdate`` requests and :func:`split_batches`
+  splits them into bodies near 2 MB (Google refuses bigger ones), in order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sheets_sync.sync.codec import from_extended_value, to_extended_value
+from sheets_sync.sync.ops import (
+    AddColourScale,
+    AddProtection,
+    AddTab,
+    CellField,
+    CellSpec,
+    DeleteConditionalRule,
+    DeleteProtection,
+    DeleteTab,
+    InsertColumns,
+    Op,
+    SetColumnWidths,
+    SetDropdown,
+    UpdateTab,
+    WriteCells,
+)
+from sheets_sync.sync.snapshot import (
+    Cell,
+    ColourPoint,
+    ColourScale,
+    ConditionalRule,
+    Dropdown,
+    GridRange,
+    OtherRule,
+    Protection,
+    SheetSnapshot,
+    TabSnapshot,
+)
+
+Json = dict[str, Any]
+
+READ_FIELDS = (
+    "spreadsheetId,"
+    "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount,frozenColumnCount)),"
+    "protectedRanges(protectedRangeId,range,description,warningOnly,unprotectedRanges),"
+    "conditionalFormats(ranges,gradientRule),"
+    "data(startRow,startColumn,columnMetadata(pixelSize),"
+    "rowData(values(userEnteredValue,note,userEnteredFormat(numberFormat,textFormat(bold,link)),hyperlink,"
+    "dataValidation))))"
+)
+MAX_BATCH_BYTES = 1_900_000
+"""Google refuses request bodies over about 2 MB; stay a little under."""
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def snapshot_from_api(data: Mapping[str, Any]) -> SheetSnapshot:
+    """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`."""
+    tabs = tuple(tab_from_api(sheet) for sheet in data.get("sheets", []))
+    return SheetSnapshot(str(data.get("spreadsheetId", "")), tuple(sorted(tabs, key=lambda t: t.index)))
+
+
+def tab_from_api(sheet: Mapping[str, Any]) -> TabSnapshot:
+    properties = sheet.get("properties", {})
+    grid = properties.get("gridProperties", {})
+    sheet_id = int(properties.get("sheetId", 0))
+    cells: dict[tuple[int, int], Cell] = {}
+    widths: dict[int, int] = {}
+    for block in sheet.get("data", []):
+        cells.update(_cells_from_grid(block))
+        first = int(block.get("startColumn", 0))
+        widths.update({first + i: int(m.get("pixelSize", 100)) for i, m in enumerate(block.get("columnMetadata", []))})
+    return TabSnapshot(
+        sheet_id=sheet_id,
+        title=str(properties.get("title", "")),
+        index=int(properties.get("index", 0)),
+        row_count=int(grid.get("rowCount", 0)),
+        column_count=int(grid.get("columnCount", 0)),
+        frozen_rows=int(grid.get("frozenRowCount", 0)),
+        frozen_columns=int(grid.get("frozenColumnCount", 0)),
+        cells=cells,
+        column_widths=widths,
+        protections=tuple(_protection(p) for p in sheet.get("protectedRanges", [])),
+        conditional_rules=tuple(_rule(r) for r in sheet.get("conditionalFormats", [])),
+    )
+
+
+def _cells_from_grid(block: Mapping[str, Any]) -> Iterator[tuple[tuple[int, int], Cell]]:
+    top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
+    for row_offset, row in enumerate(block.get("rowData", [])):
+        for column_offset, data in enumerate(row.get("values", [])):
+            if data:
+                yield (top + row_offset, left + column_offset), cell_from_api(data)
+
+
+def cell_from_api(data: Mapping[str, Any]) -> Cell:
+    """A cell as read. The link is the cell-level ``textFormat.link`` sheets-sync writes, or the read-only
+    ``hyperlink`` Google derives from it, whichever the server returns, so a link never looks changed."""
+    if len(data) == 1 and "userEnteredValue" in data:  # most cells: a value and nothing else
+        return Cell(from_extended_value(data["userEnteredValue"]))
+    cell_format = data.get("userEnteredFormat") or {}
+    text_format = cell_format.get("textFormat") or {}
+    number_format = cell_format.get("numberFormat") or {}
+    return Cell(
+        value=from_extended_value(data.get("userEnteredValue")),
+        note=data.get("note") or None,
+        number_format=number_format.get("pattern") or None,
+        bold=bool(text_format.get("bold")),
+        link=(text_format.get("link") or {}).get("uri") or data.get("hyperlink") or None,
+        dropdown=_dropdown(data.get("dataValidation")),
+    )
+
+
+def _dropdown(rule: Mapping[str, Any] | None) -> Dropdown | None:
+    if not rule:
+        return None
+    condition = rule.get("condition") or {}
+    if condition.get("type") != "ONE_OF_LIST":
+        return Dropdown(())
+    values = tuple(str(v.get("userEnteredValue", "")) for v in condition.get("values", []))
+    return Dropdown(values, bool(rule.get("strict")))
+
+
+def grid_range_from_api(data: Mapping[str, Any]) -> GridRange:
+    """A GridRange; Google leaves out sheetId 0 and zero start indexes."""
+    return GridRange(
+        int(data.get("sheetId", 0)),
+        int(data.get("startRowIndex", 0)),
+        _optional_int(data.get("endRowIndex")),
+        int(data.get("startColumnIndex", 0)),
+        _optional_int(data.get("endColumnIndex")),
+    )
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _protection(data: Mapping[str, Any]) -> Protection:
+    return Protection(
+        range=grid_range_from_api(data.get("range", {})),
+        description=str(data.get("description", "")),
+        warning_only=bool(data.get("warningOnly")),
+        unprotected=tuple(grid_range_from_api(r) for r in data.get("unprotectedRanges", [])),
+        protected_range_id=_optional_int(data.get("protectedRangeId")),
+    )
+
+
+def _rule(data: Mapping[str, Any]) -> ConditionalRule:
+    gradient = data.get("gradientRule")
+    if not gradient:
+        return OtherRule()
+    points = tuple(
+        ColourPoint(str(p.get("type", "")), str(p.get("value", "")), _hex(p))
+        for p in (gradient.get(k) for k in ("minpoint", "midpoint", "maxpoint"))
+        if p
+    )
+    return ColourScale(tuple(grid_range_from_api(r) for r in data.get("ranges", [])), points)
+
+
+def _hex(point: Mapping[str, Any]) -> str:
+    colour = point.get("color") or (point.get("colorStyle") or {}).get("rgbColor") or {}
+    channels = (round(float(colour.get(name, 0)) * 255) for name in ("red", "green", "blue"))
+    return "#" + "".join(f"{value:02x}" for value in channels)
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def batch_requests(ops: Iterable[Op]) -> list[Json]:
+    """The ``spreadsheets.batchUpdate`` requests for these operations, in order."""
+    return [piece for op in ops for piece in _pieces(op)]
+
+
+def split_batches(requests: Sequence[Json], limit: int = MAX_BATCH_BYTES) -> list[list[Json]]:
+    """Consecutive groups of requests whose JSON stays under ``limit`` bytes (one request per group at least)."""
+    batches: list[list[Json]] = []
+    size = 0
+    for request in requests:
+        length = _size(request)
+        if not batches or size + length > limit:
+            batches.append([])
+            size = 0
+        batches[-1].append(request)
+        size += length
+    return batches
+
+
+def _pieces(op: Op) -> list[Json]:
+    """A big cell write is cut into row bands (halving until each is under the size limit), so that no single
+    request nears Google's limit."""
+    request = _request(op)
+    if not isinstance(op, WriteCells) or len(op.rows) == 1 or _size(request) <= MAX_BATCH_BYTES:
+        return [request]
+    half = len(op.rows) // 2
+    top = WriteCells(op.sheet_id, op.row, op.column, op.rows[:half])
+    bottom = WriteCells(op.sheet_id, op.row + half, op.column, op.rows[half:])
+    return _pieces(top) + _pieces(bottom)
+
+
+def _size(request: Json) -> int:
+    return len(json.dumps(request, ensure_ascii=False).encode()) + 1
+
+
+def _request(op: Op) -> Json:
+    builder = _BUILDERS[type(op)]
+    return builder(op)  # type: ignore[operator]
+
+
+def grid_range_json(grid: GridRange) -> Json:
+    out: Json = {"sheetId": grid.sheet_id, "startRowIndex": grid.start_row, "startColumnIndex": grid.start_column}
+    if grid.end_row is not None:
+        out["endRowIndex"] = grid.end_row
+    if grid.end_column is not None:
+        out["endColumnIndex"] = grid.end_column
+    return out
+
+
+def _whole_sheet(grid: GridRange) -> Json:
+    """An unbounded range is sent as ``{"sheetId": n}``: Google reads it as "the whole sheet"."""
+    if grid == GridRange(grid.sheet_id):
+        return {"sheetId": grid.sheet_id}
+    return grid_range_json(grid)
+
+
+def _add_tab(op: AddTab) -> Json:
+    grid = {"rowCount": op.rows, "columnCount": op.columns}
+    grid |= {"frozenRowCount": op.frozen_rows} if op.frozen_rows else {}
+    grid |= {"frozenColumnCount": op.frozen_columns} if op.frozen_columns else {}
+    properties: Json = {"sheetId": op.sheet_id, "title": op.title, "gridProperties": grid}
+    if op.index is not None:
+        properties["index"] = op.index
+    return {"addSheet": {"properties": properties}}
+
+
+def _delete_tab(op: DeleteTab) -> Json:
+    return {"deleteSheet": {"sheetId": op.sheet_id}}
+
+
+def _update_tab(op: UpdateTab) -> Json:
+    names = {"rows": "rowCount", "columns": "columnCount", "frozen_rows": "frozenRowCount",
+             "frozen_columns": "frozenColumnCount"}
+    grid = {api: getattr(op, attr) for attr, api in names.items() if getattr(op, attr) is not None}
+    fields = ",".join(f"gridProperties.{name}" for name in grid)
+    return {"updateSheetProperties": {"properties": {"sheetId": op.sheet_id, "gridProperties": grid}, "fields": fields}}
+
+
+def _insert_columns(op: InsertColumns) -> Json:
+    dimension = {"sheetId": op.sheet_id, "dimension": "COLUMNS", "startIndex": op.at, "endIndex": op.at + op.count}
+    return {"insertDimension": {"range": dimension, "inheritFromBefore": op.at > 0}}
+
+
+def _write_cells(op: WriteCells) -> Json:
+    fields = ",".join(sorted(str(name) for name in op.fields))
+    rows = [{"values": [cell_json(spec) for spec in row]} for row in op.rows]
+    start = {"sheetId": op.sheet_id, "rowIndex": op.row, "columnIndex": op.column}
+    return {"updateCells": {"start": start, "rows": rows, "fields": fields}}
+
+
+def cell_json(spec: CellSpec) -> Json:
+    """CellData for a spec; a part left out under the field mask is cleared (that is how empties are written)."""
+    data: Json = {}
+    value = to_extended_value(spec.value) if CellField.VALUE in spec.fields else None
+    if value is not None:
+        data["userEnteredValue"] = value
+    cell_format = _format_json(spec)
+    if cell_format:
+        data["userEnteredFormat"] = cell_format
+    if CellField.NOTE in spec.fields and spec.note:
+        data["note"] = spec.note
+    return data
+
+
+def _format_json(spec: CellSpec) -> Json:
+    out: Json = {}
+    if CellField.NUMBER_FORMAT in spec.fields and spec.number_format:
+        kind = "PERCENT" if "%" in spec.number_format else "NUMBER"
+        out["numberFormat"] = {"type": kind, "pattern": spec.number_format}
+    text: Json = {}
+    if CellField.BOLD in spec.fields and spec.bold:
+        text["bold"] = True
+    if CellField.LINK in spec.fields and spec.link:
+        text["link"] = {"uri": spec.link}
+    if text:
+        out["textFormat"] = text
+    return out
+
+
+def _widths(op: SetColumnWidths) -> Json:
+    dimension = {"sheetId": op.sheet_id, "dimension": "COLUMNS", "startIndex": op.start, "endIndex": op.end}
+    return {"updateDimensionProperties": {"range": dimension, "properties": {"pixelSize": op.pixels},
+                                          "fields": "pixelSize"}}
+
+
+def _add_protection(op: AddProtection) -> Json:
+    protection = op.protection
+    body: Json = {
+        "range": _whole_sheet(protection.range),
+        "description": protection.description,
+        "warningOnly": protection.warning_only,
+    }
+    if protection.unprotected:
+        body["unprotectedRanges"] = [grid_range_json(r) for r in protection.unprotected]
+    return {"addProtectedRange": {"protectedRange": body}}
+
+
+def _delete_protection(op: DeleteProtection) -> Json:
+    return {"deleteProtectedRange": {"protectedRangeId": op.protected_range_id}}
+
+
+def _dropdown_json(op: SetDropdown) -> Json:
+    body: Json = {"range": grid_range_json(op.range)}
+    if op.dropdown is not None:
+        values = [{"userEnteredValue": value} for value in op.dropdown.values]
+        body["rule"] = {
+            "condition": {"type": "ONE_OF_LIST", "values": values},
+            "strict": op.dropdown.strict,
+            "showCustomUi": True,
+        }
+    return {"setDataValidation": body}
+
+
+def _add_colour_scale(op: AddColourScale) -> Json:
+    names = ("minpoint", "midpoint", "maxpoint")
+    gradient = {name: _point_json(point) for name, point in zip(names, op.rule.points, strict=False)}
+    rule = {"ranges": [grid_range_json(r) for r in op.rule.ranges], "gradientRule": gradient}
+    return {"addConditionalFormatRule": {"rule": rule, "index": op.index}}
+
+
+def _point_json(point: ColourPoint) -> Json:
+    red, green, blue = (int(point.colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return {"color": {"red": red, "green": green, "blue": blue}, "type": point.kind, "value": point.value}
+
+
+def _delete_rule(op: DeleteConditionalRule) -> Json:
+    return {"deleteConditionalFormatRule": {"sheetId": op.sheet_id, "index": op.index}}
+
+
+_BUILDERS: dict[type, object] = {
+    AddTab: _add_tab,
+    DeleteTab: _delete_tab,
+    UpdateTab: _update_tab,
+    InsertColumns: _insert_columns,
+    WriteCells: _write_cells,
+    SetColumnWidths: _widths,
+    AddProtection: _add_protection,
+    DeleteProtection: _delete_protection,
+    SetDropdown: _dropdown_json,
+    AddColourScale: _add_colour_scale,
+    DeleteConditionalRule: _delete_rule,
+}

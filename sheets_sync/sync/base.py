@@ -1,0 +1,102 @@
+"""The base snapshot ``data/.sync/<spreadsheet id>.json``: what both sides agreed on at the last sync.
+
+Three-way merge needs it: a field that differs between the module JSON and the sheet was changed on the side that no
+longer matches the base. It also remembers the sheetId of every tab sheets-sync made (tabs are tracked by id, not
+title) and a digest of the tool-owned cells of each tab, so a difference there can be told apart as a PM's edit
+(digest unchanged) or new local results (digest changed).
+
+The file is deterministic (modules in natural order, suggestions by number, fields in a fixed order, no clock) and is
+meant to be committed with the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sheets_sync import jsonio
+from sheets_sync.errors import DataError
+from sheets_sync.models import describe_validation_error, suggestion_number
+from sheets_sync.store import Store
+from sheets_sync.sync.layout import PM_FIELDS
+from sheets_sync.versions import version_key
+
+BASE_SCHEMA_VERSION = 1
+
+FieldTexts = dict[str, str]
+"""A suggestion's PM fields as cell texts (None is "")."""
+
+
+class Base(BaseModel):
+    """The last agreed state of one spreadsheet."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = BASE_SCHEMA_VERSION
+    spreadsheet_id: str
+    heatmap_sheet_id: int | None = None
+    module_tabs: dict[str, int] = Field(default_factory=dict)
+    digests: dict[str, str] = Field(default_factory=dict, description="Tool-owned cells per tab key.")
+    suggestions: dict[str, dict[str, FieldTexts]] = Field(default_factory=dict)
+
+    def suggestion(self, module_id: str, suggestion_id: str) -> FieldTexts | None:
+        return self.suggestions.get(module_id, {}).get(suggestion_id)
+
+    def suggestion_ids(self, module_id: str) -> set[str]:
+        return set(self.suggestions.get(module_id, {}))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Deterministic form: natural module order, suggestions by number, fields in PM_FIELDS order."""
+        return {
+            "schema_version": self.schema_version,
+            "spreadsheet_id": self.spreadsheet_id,
+            "heatmap_sheet_id": self.heatmap_sheet_id,
+            "module_tabs": {m: self.module_tabs[m] for m in sorted(self.module_tabs, key=version_key)},
+            "digests": {k: self.digests[k] for k in sorted(self.digests, key=version_key)},
+            "suggestions": {
+                module_id: _sorted_suggestions(self.suggestions[module_id])
+                for module_id in sorted(self.suggestions, key=version_key)
+                if self.suggestions[module_id]
+            },
+        }
+
+
+def _sorted_suggestions(entries: Mapping[str, FieldTexts]) -> dict[str, FieldTexts]:
+    ordered = sorted(entries, key=lambda sid: (suggestion_number(sid) or 0, sid))
+    return {sid: {name: entries[sid].get(name, "") for name in PM_FIELDS} for sid in ordered}
+
+
+def base_path(store: Store, spreadsheet_id: str) -> Path:
+    return store.sync_dir / f"{spreadsheet_id}.json"
+
+
+def load_base(store: Store, spreadsheet_id: str) -> Base:
+    """The base snapshot, or an empty one for a spreadsheet never synced from this data directory."""
+    path = base_path(store, spreadsheet_id)
+    if not path.exists():
+        return Base(spreadsheet_id=spreadsheet_id)
+    raw = jsonio.read_json(path)
+    try:
+        base = Base.model_validate(raw)
+    except ValidationError as exc:
+        json_path, message = describe_validation_error(exc)[0]
+        raise DataError(message, path=path, json_path=json_path) from None
+    if base.spreadsheet_id != spreadsheet_id:
+        raise DataError(f"holds spreadsheet {base.spreadsheet_id!r}, not {spreadsheet_id!r}", path=path)
+    return base
+
+
+def save_base(store: Store, base: Base) -> bool:
+    """Write the base snapshot (inside the store lock); False when the file already held exactly that."""
+    return store.write_json(base_path(store, base.spreadsheet_id), base.to_json_dict())
+
+
+def digest(data: Any) -> str:
+    """A short, stable fingerprint of JSON-ready data."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,127 @@
+"""Sync settings: command-line flags over environment variables over a config file (pydantic-settings).
+
+==================  ============================  ================================  ==========================
+setting             flag                          environment                       ``sheets-sync.toml`` key
+==================  ============================  ================================  ==========================
+spreadsheet         ``--spreadsheet ID_OR_URL``   ``SHEETS_SYNC_SPREADSHEET_ID``    ``spreadsheet_id``
+API base URL        ``--endpoint URL``            ``SHEETS_SYNC_ENDPOINT``          ``endpoint``
+credentials file    ``--credentials PATH``        ``SHEETS_SYNC_CREDENTIALS``       ``credentials``
+deadline (seconds)  ``--deadline SECONDS``        ``SHEETS_SYNC_DEADLINE``          ``deadline``
+==================  ============================  ================================  ==========================
+
+The config file is ``--config PATH``, else ``$SHEETS_SYNC_CONFIG``, else ``./sheets-sync.toml`` when it exists.
+A spreadsheet may be given as its id or as any ``https://docs.google.com/spreadsheets/d/<id>/...`` URL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from sheets_sync.errors import ConfigError
+from sheets_sync.models import describe_validation_error
+from sheets_sync.sync.retry import DEFAULT_DEADLINE
+
+DEFAULT_CONFIG = Path("sheets-sync.toml")
+_URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_BARE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def parse_spreadsheet_id(value: str) -> str:
+    """The id in a spreadsheet id or URL (``.../spreadsheets/d/<id>/edit#gid=0``)."""
+    text = value.strip()
+    match = _URL_ID.search(text)
+    if match:
+        return match.group(1)
+    if _BARE_ID.match(text):
+        return text
+    raise ConfigError(
+        f"{value!r} is neither a spreadsheet id nor a https://docs.google.com/spreadsheets/d/<id>/... URL"
+    )
+
+
+def check_endpoint(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"endpoint {value!r} is not an http(s) URL such as http://127.0.0.1:8765")
+    return value.strip().rstrip("/")
+
+
+class SyncSettings(BaseSettings):
+    """Where to sync and how long to try."""
+
+    model_config = SettingsConfigDict(env_prefix="SHEETS_SYNC_", extra="ignore")
+
+    spreadsheet_id: str | None = None
+    endpoint: str | None = None
+    credentials: Path | None = None
+    deadline: float = DEFAULT_DEADLINE
+
+    @field_validator("spreadsheet_id")
+    @classmethod
+    def _spreadsheet(cls, value: str | None) -> str | None:
+        return parse_spreadsheet_id(value) if value else None
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        return check_endpoint(value) if value else None
+
+    @field_validator("deadline")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be a positive number of seconds")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags (init arguments) over environment over the TOML file."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def require_spreadsheet(self) -> str:
+        if not self.spreadsheet_id:
+            raise ConfigError(
+                "no spreadsheet given: pass --spreadsheet ID_OR_URL, set SHEETS_SYNC_SPREADSHEET_ID, or put "
+                "spreadsheet_id in sheets-sync.toml"
+            )
+        return self.spreadsheet_id
+
+
+def load_settings(config_file: Path | None = None, **flags: Any) -> SyncSettings:
+    """Settings from flags (None means "not given"), the environment and the config file."""
+    path = config_file or (Path(os.environ["SHEETS_SYNC_CONFIG"]) if os.environ.get("SHEETS_SYNC_CONFIG") else None)
+    if path is not None and not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    path = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+    settings_class = type(
+        "FileSyncSettings", (SyncSettings,), {"model_config": {**SyncSettings.model_config, "toml_file": path}}
+    )
+    try:
+        return settings_class(**{name: value for name, value in flags.items() if value is not None})
+    except ConfigError:
+        raise
+    except ValidationError as exc:
+        where, message = describe_validation_error(exc)[0]
+        source = f" (config file {path})" if path else ""
+        raise ConfigError(f"setting {where}: {message}{source}") from None
+    except ValueError as exc:  # a malformed TOML file
+        raise ConfigError(f"{path}: {exc}") from None

@@ -1,0 +1,157 @@
+"""Push, pull and status: lock, read, plan, apply, verify, save. The only module that sequences I/O.
+
+One sync at a time per data directory (the store's lock). Local files and the base snapshot are written only after
+the workbook holds the plan's result, so an interrupted push leaves them untouched and the next push repairs the
+workbook (plans are computed from what the workbook holds, so applying one twice changes nothing the second time).
+
+Writes go out as one ``spreadsheets.batchUpdate`` (split near 2 MB). After writing, the engine reads the workbook
+once more and checks that every cell landed on the row it was meant for (:mod:`sheets_sync.sync.recover`); when a
+PM sorted or inserted rows in between, it puts back what it overwrote and writes again. A write whose outcome is
+unknown (timeout, 5xx, lost answer) is never re-sent blindly: the engine reads again and re-plans.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sheets_sync.errors import ConflictError, SheetsError
+from sheets_sync.models import Module
+from sheets_sync.store import Store
+from sheets_sync.sync.base import Base, load_base, save_base
+from sheets_sync.sync.merge import Conflict, Prefer
+from sheets_sync.sync.plan import Plan, PlanOptions, plan_pull, plan_push
+from sheets_sync.sync.recover import verify
+from sheets_sync.sync.retry import Retrier
+from sheets_sync.sync.snapshot import SheetSnapshot
+from sheets_sync.sync.workbook import Workbook, WriteOutcomeUnknownError
+
+log = logging.getLogger("sheets_sync.sync")
+
+MAX_RECOVERIES = 3
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """What push and pull were asked to do."""
+
+    prefer: Prefer | None = None
+    accept_deletions: bool = False
+    delete_removed_tabs: bool = False
+    dry_run: bool = False
+
+    def plan_options(self) -> PlanOptions:
+        return PlanOptions(self.prefer, self.accept_deletions, self.delete_removed_tabs)
+
+
+@dataclass
+class SyncResult:
+    """The plan that was applied last (or would be, for a dry run) and what happened."""
+
+    plan: Plan
+    applied: bool
+    recovered: list[str] = field(default_factory=list)
+    saved_modules: list[str] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return self.plan.conflicts
+
+    def raise_for_conflicts(self) -> None:
+        """Exit code 3 for callers that want it: raised after everything else was applied and saved."""
+        if self.conflicts:
+            raise ConflictError(
+                f"{len(self.conflicts)} conflict(s): changed both locally and in the sheet; resolve with "
+                "--prefer sheet or --prefer local, or edit one side to match the other"
+            )
+
+
+@dataclass
+class StatusResult:
+    """What a push and a pull would do now."""
+
+    push: Plan
+    pull: Plan
+
+
+class SyncEngine:
+    """Runs push, pull and status for one data directory and one workbook."""
+
+    def __init__(self, store: Store, workbook: Workbook, retrier: Retrier | None = None) -> None:
+        self.store = store
+        self.workbook = workbook
+        self.retrier = retrier or Retrier()
+
+    def push(self, options: SyncOptions = SyncOptions()) -> SyncResult:
+        """Make the workbook show the local data; saves only the base snapshot."""
+        with self.store.lock():
+            local, base = self._load()
+            result = self._run(lambda snap: plan_push(local, snap, base, options.plan_options()), options)
+            if result.applied:
+                save_base(self.store, result.plan.base)
+            return result
+
+    def pull(self, options: SyncOptions = SyncOptions()) -> SyncResult:
+        """Bring PM edits into the module files; writes ids into PMs' new rows."""
+        with self.store.lock():
+            local, base = self._load()
+            result = self._run(lambda snap: plan_pull(local, snap, base, options.plan_options()), options)
+            if result.applied:
+                result.saved_modules = self._save_modules(result.plan.modules)
+                save_base(self.store, result.plan.base)
+            return result
+
+    def status(self, options: SyncOptions = SyncOptions()) -> StatusResult:
+        """Both plans from one read; writes nothing anywhere."""
+        local, base = self._load()
+        snapshot = self.workbook.read()
+        plan_options = options.plan_options()
+        return StatusResult(plan_push(local, snapshot, base, plan_options), plan_pull(local, snapshot, base, plan_options))
+
+    # ------------------------------------------------------------------------------------------ internals
+
+    def _load(self) -> tuple[dict[str, Module], Base]:
+        return self.store.load_all(), load_base(self.store, self.workbook.spreadsheet_id)
+
+    def _run(self, make_plan: Callable[[SheetSnapshot], Plan], options: SyncOptions) -> SyncResult:
+        snapshot = self.workbook.read()
+        plan = make_plan(snapshot)
+        if options.dry_run:
+            return SyncResult(plan, applied=False)
+        return self._converge(make_plan, snapshot, plan)
+
+    def _converge(self, make_plan: Callable[[SheetSnapshot], Plan], snapshot: SheetSnapshot, plan: Plan) -> SyncResult:
+        """Apply, read back, verify; re-plan from what the workbook holds until the writes landed as meant."""
+        recovered: list[str] = []
+        recoveries = unknown = 0
+        while plan.has_writes:
+            outcome_known = self._apply(plan, unknown)
+            unknown = 0 if outcome_known else unknown + 1
+            after = self.workbook.read()
+            check = verify(snapshot, plan, after)
+            if check.clean:
+                return SyncResult(plan, applied=True, recovered=recovered)
+            recoveries += outcome_known
+            if recoveries > MAX_RECOVERIES:
+                raise SheetsError(
+                    "the workbook kept changing while sheets-sync wrote to it "
+                    f"({'; '.join(check.problems[:3])}); nothing is lost: run the command again"
+                )
+            if outcome_known:
+                log.warning("rows moved while writing (%s); putting them right", "; ".join(check.problems[:3]))
+                recovered += check.problems
+            snapshot, plan = check.snapshot, make_plan(check.snapshot)
+        return SyncResult(plan, applied=True, recovered=recovered)
+
+    def _apply(self, plan: Plan, failures: int) -> bool:
+        """Send the plan's writes; False when the outcome is unknown (the caller reads again and re-plans)."""
+        try:
+            self.workbook.apply(plan.ops)
+        except WriteOutcomeUnknownError as exc:
+            self.retrier.wait_before_retry("write", failures + 1, exc, exc.retry_after)
+            return False
+        return True
+
+    def _save_modules(self, modules: dict[str, Module]) -> list[str]:
+        return [module_id for module_id, module in modules.items() if self.store.save_module(module)]

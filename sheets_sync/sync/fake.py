@@ -1,0 +1,315 @@
+"""An in-memory Workbook for fast tests: a small real spreadsheet, not a mock.
+
+It applies the same operations the gspread adapter sends (all-or-nothing per ``apply``, like ``batchUpdate``),
+refuses what Google refuses (duplicate titles or sheetIds, writes past the grid, more than 10,000,000 cells), and can
+play a PM at the keyboard: edit cells, sort a range, insert and delete rows, rename tabs. Faults are scripted:
+a write that fails before or after it is applied (its answer lost), a callback that runs just before the next write
+(the PM who sorts between a push's read and its write).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from sheets_sync.errors import SheetsError
+from sheets_sync.sync.codec import CellValue, cell_text
+from sheets_sync.sync.layout import GRID_CELL_LIMIT
+from sheets_sync.sync.ops import (
+    AddColourScale,
+    AddProtection,
+    AddTab,
+    CellField,
+    CellSpec,
+    DeleteConditionalRule,
+    DeleteProtection,
+    DeleteTab,
+    InsertColumns,
+    Op,
+    SetColumnWidths,
+    SetDropdown,
+    UpdateTab,
+    WriteCells,
+)
+from sheets_sync.sync.snapshot import (
+    EMPTY_CELL,
+    Cell,
+    ColourScale,
+    ConditionalRule,
+    GridRange,
+    Protection,
+    SheetSnapshot,
+    TabSnapshot,
+)
+from sheets_sync.sync.workbook import WriteOutcomeUnknownError
+
+
+@dataclass
+class FakeTab:
+    sheet_id: int
+    title: str
+    rows: int = 1000
+    columns: int = 26
+    frozen_rows: int = 0
+    frozen_columns: int = 0
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    widths: dict[int, int] = field(default_factory=dict)
+    protections: list[Protection] = field(default_factory=list)
+    rules: list[ConditionalRule] = field(default_factory=list)
+
+    def put(self, row: int, column: int, cell: Cell) -> None:
+        if cell == EMPTY_CELL:
+            self.cells.pop((row, column), None)
+        else:
+            self.cells[(row, column)] = cell
+
+
+@dataclass
+class WriteFault:
+    """The next write fails; ``after_apply`` applies it first (the answer is lost, not the write)."""
+
+    after_apply: bool = False
+
+
+class FakeWorkbook:
+    """In-memory Workbook; ``reads`` and ``write_calls`` count requests the way the API would."""
+
+    def __init__(self, spreadsheet_id: str = "fake-sheet", *, default_tab: bool = True) -> None:
+        self._id = spreadsheet_id
+        self.tabs: list[FakeTab] = [FakeTab(0, "Sheet1")] if default_tab else []
+        self.reads = 0
+        self.write_calls = 0
+        self.faults: list[WriteFault] = []
+        self._before_write: list[Callable[[], None]] = []
+        self._next_protection_id = 1000
+
+    @property
+    def spreadsheet_id(self) -> str:
+        return self._id
+
+    # ------------------------------------------------------------------------------------------ Workbook
+
+    def read(self) -> SheetSnapshot:
+        self.reads += 1
+        return SheetSnapshot(self._id, tuple(self._snapshot(index, tab) for index, tab in enumerate(self.tabs)))
+
+    def apply(self, ops: Sequence[Op]) -> None:
+        self.write_calls += 1
+        while self._before_write:
+            self._before_write.pop(0)()
+        fault = self.faults.pop(0) if self.faults else None
+        if fault is not None and not fault.after_apply:
+            raise WriteOutcomeUnknownError("fake: connection reset before the write arrived")
+        work = copy.deepcopy(self.tabs)
+        for op in ops:
+            self._apply_one(work, op)
+        if sum(t.rows * t.columns for t in work) > GRID_CELL_LIMIT:
+            raise SheetsError("fake: the workbook would exceed 10000000 cells", status=400)
+        self.tabs = work
+        if fault is not None:
+            raise WriteOutcomeUnknownError("fake: the write was applied but its answer was lost")
+
+    # ------------------------------------------------------------------------------------------ test helpers
+
+    def before_next_write(self, callback: Callable[[], None]) -> None:
+        self._before_write.append(callback)
+
+    def fail_next_write(self, *, after_apply: bool = False, times: int = 1) -> None:
+        self.faults.extend(WriteFault(after_apply) for _ in range(times))
+
+    def tab(self, title: str) -> FakeTab:
+        return next(t for t in self.tabs if t.title.casefold() == title.casefold())
+
+    def values(self, title: str) -> list[list[str]]:
+        """The tab as texts, trailing empty rows and cells left out (like the API's values)."""
+        tab = self.tab(title)
+        if not any(c.value is not None for c in tab.cells.values()):
+            return []
+        last_row = max(r for (r, _), c in tab.cells.items() if c.value is not None)
+        rows = []
+        for row in range(last_row + 1):
+            texts = [cell_text(tab.cells.get((row, col), EMPTY_CELL).value) for col in range(tab.columns)]
+            while texts and texts[-1] == "":
+                texts.pop()
+            rows.append(texts)
+        return rows
+
+    def find(self, title: str, text: str) -> tuple[int, int]:
+        """Where a value is (row, column), 0-based."""
+        tab = self.tab(title)
+        return next(pos for pos, cell in sorted(tab.cells.items()) if cell.value == text)
+
+    # ------------------------------------------------------------------------------------------ a PM
+
+    def pm_set(self, title: str, row: int, column: int, value: CellValue) -> None:
+        tab = self.tab(title)
+        tab.put(row, column, replace(tab.cells.get((row, column), EMPTY_CELL), value=value))
+
+    def pm_add_tab(self, title: str, sheet_id: int = 777, values: dict[tuple[int, int], CellValue] | None = None) -> None:
+        tab = FakeTab(sheet_id, title)
+        for (row, column), value in (values or {}).items():
+            tab.put(row, column, Cell(value))
+        self.tabs.append(tab)
+
+    def pm_rename(self, old: str, new: str) -> None:
+        self.tab(old).title = new
+
+    def pm_sort(
+        self, title: str, rows: tuple[int, int], columns: tuple[int, int], key: int, descending: bool = False
+    ) -> None:
+        """Sort the rectangle rows [a, b) x columns [c, d) by column ``key`` (as Data > Sort range does)."""
+        tab = self.tab(title)
+        records = [[tab.cells.get((r, c), EMPTY_CELL) for c in range(*columns)] for r in range(*rows)]
+        index = key - columns[0]
+        filled = [r for r in records if r[index].value is not None]
+        empty = [r for r in records if r[index].value is None]
+        filled.sort(key=lambda r: _sort_key(r[index].value), reverse=descending)
+        for offset, record in enumerate(filled + empty):
+            for column_offset, cell in enumerate(record):
+                tab.put(rows[0] + offset, columns[0] + column_offset, cell)
+
+    def pm_insert_rows(self, title: str, at: int, count: int = 1) -> None:
+        """Insert blank rows before 0-based row ``at``; everything below moves down with notes and rules."""
+        tab = self.tab(title)
+        tab.cells = {(r + count if r >= at else r, c): cell for (r, c), cell in tab.cells.items()}
+        tab.rows += count
+        tab.protections = [_shift_protection(p, at, count) for p in tab.protections]
+
+    def pm_delete_rows(self, title: str, at: int, count: int = 1) -> None:
+        tab = self.tab(title)
+        kept = {(r, c): cell for (r, c), cell in tab.cells.items() if not at <= r < at + count}
+        tab.cells = {(r - count if r >= at + count else r, c): cell for (r, c), cell in kept.items()}
+        tab.rows -= count
+        tab.protections = [_shift_protection(p, at, -count) for p in tab.protections]
+
+    # ------------------------------------------------------------------------------------------ internals
+
+    def _snapshot(self, index: int, tab: FakeTab) -> TabSnapshot:
+        return TabSnapshot(
+            tab.sheet_id,
+            tab.title,
+            index,
+            tab.rows,
+            tab.columns,
+            tab.frozen_rows,
+            tab.frozen_columns,
+            dict(tab.cells),
+            dict(tab.widths),
+            tuple(tab.protections),
+            tuple(tab.rules),
+        )
+
+    def _apply_one(self, tabs: list[FakeTab], op: Op) -> None:
+        handler = getattr(self, f"_op_{type(op).__name__}")
+        handler(tabs, op)
+
+    def _find(self, tabs: list[FakeTab], sheet_id: int) -> FakeTab:
+        for tab in tabs:
+            if tab.sheet_id == sheet_id:
+                return tab
+        raise SheetsError(f"fake: no grid with id {sheet_id}", status=400)
+
+    def _op_AddTab(self, tabs: list[FakeTab], op: AddTab) -> None:
+        if any(t.sheet_id == op.sheet_id for t in tabs):
+            raise SheetsError(f"fake: a sheet with id {op.sheet_id} already exists", status=400)
+        if any(t.title.casefold() == op.title.casefold() for t in tabs):
+            raise SheetsError(f"fake: a sheet with the name {op.title!r} already exists", status=400)
+        tab = FakeTab(op.sheet_id, op.title, op.rows, op.columns, op.frozen_rows, op.frozen_columns)
+        tabs.insert(len(tabs) if op.index is None else op.index, tab)
+
+    def _op_DeleteTab(self, tabs: list[FakeTab], op: DeleteTab) -> None:
+        tab = self._find(tabs, op.sheet_id)
+        if len(tabs) == 1:
+            raise SheetsError("fake: cannot delete the only sheet", status=400)
+        tabs.remove(tab)
+
+    def _op_UpdateTab(self, tabs: list[FakeTab], op: UpdateTab) -> None:
+        tab = self._find(tabs, op.sheet_id)
+        tab.rows = op.rows if op.rows is not None else tab.rows
+        tab.columns = op.columns if op.columns is not None else tab.columns
+        tab.frozen_rows = op.frozen_rows if op.frozen_rows is not None else tab.frozen_rows
+        tab.frozen_columns = op.frozen_columns if op.frozen_columns is not None else tab.frozen_columns
+
+    def _op_InsertColumns(self, tabs: list[FakeTab], op: InsertColumns) -> None:
+        tab = self._find(tabs, op.sheet_id)
+        tab.cells = {(r, c + op.count if c >= op.at else c): cell for (r, c), cell in tab.cells.items()}
+        tab.widths = {c + op.count if c >= op.at else c: w for c, w in tab.widths.items()}
+        tab.columns += op.count
+
+    def _op_WriteCells(self, tabs: list[FakeTab], op: WriteCells) -> None:
+        tab = self._find(tabs, op.sheet_id)
+        for row_offset, specs in enumerate(op.rows):
+            for column_offset, spec in enumerate(specs):
+                row, column = op.row + row_offset, op.column + column_offset
+                if row >= tab.rows or column >= tab.columns:
+                    raise SheetsError(f"fake: write to ({row}, {column}) exceeds grid limits", status=400)
+                tab.put(row, column, _written(tab.cells.get((row, column), EMPTY_CELL), spec))
+
+    def _op_SetColumnWidths(self, tabs: list[FakeTab], op: SetColumnWidths) -> None:
+        tab = self._find(tabs, op.sheet_id)
+        for column in range(op.start, op.end):
+            tab.widths[column] = op.pixels
+
+    def _op_AddProtection(self, tabs: list[FakeTab], op: AddProtection) -> None:
+        tab = self._find(tabs, op.protection.range.sheet_id)
+        self._next_protection_id += 1
+        tab.protections.append(replace(op.protection, protected_range_id=self._next_protection_id))
+
+    def _op_DeleteProtection(self, tabs: list[FakeTab], op: DeleteProtection) -> None:
+        tab = self._find(tabs, op.sheet_id)
+        kept = [p for p in tab.protections if p.protected_range_id != op.protected_range_id]
+        if len(kept) == len(tab.protections):
+            raise SheetsError(f"fake: no protected range with id {op.protected_range_id}", status=400)
+        tab.protections = kept
+
+    def _op_SetDropdown(self, tabs: list[FakeTab], op: SetDropdown) -> None:
+        tab = self._find(tabs, op.range.sheet_id)
+        end_row = min(op.range.end_row or tab.rows, tab.rows)
+        end_column = min(op.range.end_column or tab.columns, tab.columns)
+        for row in range(op.range.start_row, end_row):
+            for column in range(op.range.start_column, end_column):
+                cell = tab.cells.get((row, column), EMPTY_CELL)
+                tab.put(row, column, replace(cell, dropdown=op.dropdown))
+
+    def _op_AddColourScale(self, tabs: list[FakeTab], op: AddColourScale) -> None:
+        self._find(tabs, op.sheet_id).rules.insert(op.index, op.rule)
+
+    def _op_DeleteConditionalRule(self, tabs: list[FakeTab], op: DeleteConditionalRule) -> None:
+        tab = self._find(tabs, op.sheet_id)
+        if op.index >= len(tab.rules):
+            raise SheetsError(f"fake: no conditional format rule at index {op.index}", status=400)
+        del tab.rules[op.index]
+
+    def colour_scales(self, title: str) -> list[ColourScale]:
+        return [r for r in self.tab(title).rules if isinstance(r, ColourScale)]
+
+
+def _written(cell: Cell, spec: CellSpec) -> Cell:
+    changes: dict[str, object] = {}
+    if CellField.VALUE in spec.fields:
+        changes["value"] = spec.value
+    if CellField.NUMBER_FORMAT in spec.fields:
+        changes["number_format"] = spec.number_format
+    if CellField.BOLD in spec.fields:
+        changes["bold"] = spec.bold
+    if CellField.LINK in spec.fields:
+        changes["link"] = spec.link
+    if CellField.NOTE in spec.fields:
+        changes["note"] = spec.note
+    return replace(cell, **changes)  # type: ignore[arg-type]
+
+
+def _sort_key(value: CellValue) -> tuple[int, float, str]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, float(value), "")
+    return (1, 0.0, cell_text(value).lower())
+
+
+def _shift_protection(protection: Protection, at: int, count: int) -> Protection:
+    def shift(grid: GridRange) -> GridRange:
+        start = grid.start_row + count if grid.start_row >= at else grid.start_row
+        end = grid.end_row + count if grid.end_row is not None and grid.end_row > at else grid.end_row
+        return replace(grid, start_row=max(start, 0), end_row=end)
+
+    return replace(protection, range=shift(protection.range), unprotected=tuple(map(shift, protection.unprotected)))

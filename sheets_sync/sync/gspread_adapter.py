@@ -1,0 +1,162 @@
+"""The real Workbook: Google's Sheets API (or the emulator) through gspread's low-level HTTP client.
+
+All Google traffic of sheets-sync goes through this module, and gspread's ``APIError`` is translated into
+:mod:`sheets_sync.errors` here and nowhere else. It uses ``HTTPClient.spreadsheets_get`` and
+``HTTPClient.batch_update`` directly: gspread's object API (``Spreadsheet``, ``Worksheet``) re-reads metadata
+behind the scenes, which would break the request budget of one read and one write per sync.
+
+``--endpoint`` works by rewriting gspread's hard-coded ``https://sheets.googleapis.com`` base URL in a subclass of
+its HTTPClient, so the same code talks to Google, to a local emulator, or to a proxy.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import requests
+from google.auth.exceptions import RefreshError, TransportError
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient, ParamsType
+
+from sheets_sync.errors import CredentialsError, SheetsError, SheetsNotFoundError, SheetsPermissionError
+from sheets_sync.sync.api_json import READ_FIELDS, batch_requests, snapshot_from_api, split_batches
+from sheets_sync.sync.ops import Op
+from sheets_sync.sync.retry import Retrier, TransientError
+from sheets_sync.sync.snapshot import SheetSnapshot
+from sheets_sync.sync.workbook import WriteOutcomeUnknownError
+
+T = TypeVar("T")
+GOOGLE_BASE = "https://sheets.googleapis.com"
+
+
+class EndpointHTTPClient(HTTPClient):
+    """gspread's HTTPClient sending to another base URL, with the retrier's timeout on every request."""
+
+    def __init__(self, session: requests.Session, endpoint: str | None, retrier: Retrier) -> None:
+        super().__init__(auth=None, session=session)  # type: ignore[arg-type]
+        self.endpoint = (endpoint or GOOGLE_BASE).rstrip("/")
+        self.retrier = retrier
+
+    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if endpoint.startswith(GOOGLE_BASE):
+            endpoint = self.endpoint + endpoint[len(GOOGLE_BASE) :]
+        self.timeout = self.retrier.timeout()
+        return super().request(method, endpoint, *args, **kwargs)
+
+
+class GspreadWorkbook:
+    """One spreadsheet over gspread: one ``spreadsheets.get`` per read, ``batchUpdate`` bodies near 2 MB per write."""
+
+    def __init__(
+        self,
+        spreadsheet_id: str,
+        session: requests.Session,
+        *,
+        endpoint: str | None = None,
+        retrier: Retrier | None = None,
+        account: str | None = None,
+    ) -> None:
+        self._id = spreadsheet_id
+        self.retrier = retrier or Retrier()
+        self.http = EndpointHTTPClient(session, endpoint, self.retrier)
+        self.account = account
+
+    @property
+    def spreadsheet_id(self) -> str:
+        return self._id
+
+    def read(self) -> SheetSnapshot:
+        """One ``spreadsheets.get`` with grid data under a tight field mask (see ``READ_FIELDS``)."""
+        params: ParamsType = {"includeGridData": "true", "fields": READ_FIELDS}
+
+        def get() -> Any:
+            return self.http.spreadsheets_get(self._id, params)
+
+        return snapshot_from_api(self.retrier.call("reading the spreadsheet", lambda: self._send(get, False)))
+
+    def apply(self, ops: Sequence[Op]) -> None:
+        """``spreadsheets.batchUpdate`` bodies near 2 MB each, in order (one for a typical push)."""
+        for body in split_batches(batch_requests(ops)):
+            self._write(body)
+
+    def _write(self, body: list[dict[str, Any]]) -> None:
+        def post() -> Any:
+            return self.http.batch_update(self._id, {"requests": body})
+
+        self.retrier.call("writing to the spreadsheet", lambda: self._send(post, True))
+
+    # ------------------------------------------------------------------------------------------ errors
+
+    def _send(self, send: Callable[[], T], write: bool) -> T:
+        """One HTTP request, its failures translated (see :mod:`sheets_sync.sync.retry` for what is retried)."""
+        try:
+            return send()
+        except APIError as exc:
+            raise self._translate(exc, write) from None
+        except (requests.Timeout, requests.ConnectionError, TransportError) as exc:
+            reason = f"network error ({type(exc).__name__})"
+            if write:
+                raise WriteOutcomeUnknownError(reason) from None
+            raise TransientError(reason) from None
+        except RefreshError as exc:
+            raise CredentialsError(f"Google refused the credentials: {_first_line(exc)}") from None
+
+    def _translate(self, error: APIError, write: bool) -> Exception:
+        status = error.response.status_code
+        message = _google_message(error)
+        retry_after = _retry_after(error.response.headers)
+        if status == 429:
+            return TransientError(f"HTTP 429 (quota): {message}", status=429, retry_after=retry_after)
+        if status == 408 or status >= 500:
+            if write:
+                return WriteOutcomeUnknownError(f"HTTP {status}: {message}", retry_after=retry_after)
+            return TransientError(f"HTTP {status}: {message}", status=status, retry_after=retry_after)
+        return self._final_error(status, message)
+
+    def _final_error(self, status: int, message: str) -> Exception:
+        if status == 404:
+            return SheetsNotFoundError(
+                f"spreadsheet {self._id!r} not found (HTTP 404). Check --spreadsheet or SHEETS_SYNC_SPREADSHEET_ID: "
+                "the id is the part of the sheet's URL between /d/ and /edit",
+                status=404,
+            )
+        if status == 403:
+            who = f"the service account {self.account}" if self.account else "the account of your credentials"
+            return SheetsPermissionError(
+                f"no access to spreadsheet {self._id!r} (HTTP 403: {message}). Share the sheet with {who} as "
+                "Editor (Share button in Google Sheets), and check that the Google Sheets API is enabled in its "
+                "Google Cloud project",
+                status=403,
+            )
+        if status == 401:
+            return CredentialsError(f"Google rejected the credentials (HTTP 401: {message})")
+        return SheetsError(f"the Sheets API refused a request (HTTP {status}): {message}", status=status)
+
+
+def _google_message(error: APIError) -> str:
+    """Google's own one-line explanation from its error body (``{"error": {"message": ...}}``)."""
+    try:
+        return _first_line(error.response.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        return _first_line(error.response.text or error.response.reason or "no details")
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """``Retry-After`` in seconds or as an HTTP date; None when absent or unreadable."""
+    value = headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_to_datetime(value) if value else None
+    return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+
+
+def _first_line(value: object) -> str:
+    text = str(value).strip().splitlines()
+    return text[0][:300] if text else ""

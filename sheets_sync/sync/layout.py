@@ -1,0 +1,390 @@
+"""The workbook layout: what sheets-sync wants every tab to look like. Pure: modules in, cell specs and rules out.
+
+Heatmap (first tab, all tool-owned)::
+
+    Heatmap: best pass rate per module and prompt version
+    <legend>
+    Best pass rate                       <- block title
+    module id | module name | v1 | v2 | ... | v10      (cells: fraction with "0.0%", colour scale, note per cell)
+    ...
+    Match rate of the best model         <- same shape
+    Pass rate: gpt-4o                    <- one block per model
+    ...
+
+Module tab (title = module id)::
+
+    Module          m01 - ExtractOwnBrandEntities       <- header block (tool-owned)
+    Description     ...
+    Primary rubric  ...
+    Best so far     60.0% pass, 40.0% match (gpt-5, prompt v3, dataset v2, 2026-01-21)
+    <blank>
+    experiment id | prompt version | ... | braintrust | rubric: a | ... || suggestion id | version | ... | applied in
+    <experiments, tool-owned>                                           || <suggestions: id tool-owned, rest PMs'>
+
+The suggestions table sits right of the experiments table with one blank column between, so rows added to one table
+never move cells of the other. New rubric columns are inserted at the end of the experiments table (whole columns,
+which moves the suggestions table right with its notes, rules and protections).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheets_sync.index import build_index
+from sheets_sync.models import Experiment, Module, Priority, Status
+from sheets_sync.sync.codec import CellValue, fraction_value, number_value, text_value
+from sheets_sync.sync.ops import CellField, CellSpec
+from sheets_sync.sync.snapshot import ColourPoint, ColourScale, Dropdown, GridRange, Protection
+
+HEATMAP_TITLE = "Heatmap"
+RATE_FORMAT = "0.0%"
+COUNT_FORMAT = "0"
+ROW_MARGIN = 10
+COLUMN_MARGIN = 2
+GRID_CELL_LIMIT = 10_000_000
+HEADER_ROW = 5  # 0-based: four header-block rows, one blank row, then the tables' header row
+
+# ---------------------------------------------------------------------------------------------- columns
+
+EXPERIMENT_ID = "experiment id"
+SUGGESTION_ID = "suggestion id"
+RUBRIC_PREFIX = "rubric: "
+BRAINTRUST = "braintrust"
+
+EXPERIMENT_COLUMNS: tuple[tuple[str, int], ...] = (
+    (EXPERIMENT_ID, 230),
+    ("prompt version", 70),
+    ("dataset version", 70),
+    ("model", 130),
+    ("date", 90),
+    ("pass rate", 75),
+    ("match rate", 75),
+    ("total", 55),
+    ("pass", 55),
+    ("fail", 55),
+    ("error", 55),
+    (BRAINTRUST, 120),
+)
+RUBRIC_WIDTH = 110
+SEPARATOR_WIDTH = 24
+
+SUGGESTION_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    (SUGGESTION_ID, "id", 110),
+    ("version", "version", 70),
+    ("rubric", "rubric", 160),
+    ("issue", "issue", 280),
+    ("suggestion", "suggestion", 320),
+    ("priority", "priority", 85),
+    ("status", "status", 100),
+    ("applied in", "applied_in", 85),
+)
+PM_FIELDS: tuple[str, ...] = tuple(name for _, name, _ in SUGGESTION_COLUMNS[1:])
+"""Suggestion fields that belong to PMs (the id belongs to sheets-sync)."""
+FIELD_LABEL: Mapping[str, str] = {name: label for label, name, _ in SUGGESTION_COLUMNS}
+LABEL_FIELD: Mapping[str, str] = {label: name for label, name, _ in SUGGESTION_COLUMNS}
+SUGGESTION_LABELS: tuple[str, ...] = tuple(label for label, _, _ in SUGGESTION_COLUMNS)
+DROPDOWNS: Mapping[str, tuple[str, ...]] = {
+    "priority": tuple(p.value for p in Priority),
+    "status": tuple(s.value for s in Status),
+}
+
+HEADER_BLOCK: tuple[str, ...] = ("Module", "Description", "Primary rubric", "Best so far")
+
+EXPERIMENT_FIELDS = frozenset({CellField.VALUE, CellField.NUMBER_FORMAT, CellField.LINK})
+LABEL_FIELDS = frozenset({CellField.VALUE, CellField.BOLD})
+HEATMAP_FIELDS = frozenset({CellField.VALUE, CellField.NUMBER_FORMAT, CellField.BOLD, CellField.NOTE})
+
+# PuOr from ColorBrewer (3 classes): readable by the common forms of colour blindness, light enough for black text.
+COLOUR_POINTS = (
+    ColourPoint("NUMBER", "0", "#f1a340"),
+    ColourPoint("NUMBER", "0.5", "#f7f7f7"),
+    ColourPoint("NUMBER", "1", "#998ec3"),
+)
+PROTECTION_NOTE = "sheets-sync: tool-owned cells; edits here are reverted by the next push"
+
+
+def rubric_label(rubric: str) -> str:
+    return f"{RUBRIC_PREFIX}{rubric}"
+
+
+def experiment_width(label: str) -> int:
+    return dict(EXPERIMENT_COLUMNS).get(label, RUBRIC_WIDTH)
+
+
+def suggestion_width(label: str) -> int:
+    return next(width for lab, _, width in SUGGESTION_COLUMNS if lab == label)
+
+
+def module_rubrics(module: Module) -> list[str]:
+    """Every rubric of the module's experiments, primary rubric first, then by name."""
+    names = {name for experiment in module.experiments for name in experiment.rubrics}
+    primary = [module.primary_rubric] if module.primary_rubric in names else []
+    return primary + sorted(names - set(primary))
+
+
+# ---------------------------------------------------------------------------------------------- geometry
+
+
+@dataclass(frozen=True)
+class TabGeometry:
+    """Where the tables of a module tab are: the header row and the column of every label."""
+
+    header_row: int
+    columns: Mapping[str, int]
+
+    def column(self, label: str) -> int:
+        return self.columns[label]
+
+    @property
+    def experiment_labels(self) -> list[str]:
+        return sorted((lab for lab in self.columns if lab not in LABEL_FIELD), key=self.columns.__getitem__)
+
+    @property
+    def last_experiment_column(self) -> int:
+        return max(self.columns[lab] for lab in self.experiment_labels)
+
+    @property
+    def last_column(self) -> int:
+        return max(self.columns.values())
+
+    @property
+    def rubric_labels(self) -> list[str]:
+        return [lab for lab in self.experiment_labels if lab.startswith(RUBRIC_PREFIX)]
+
+
+def canonical_geometry(rubrics: Sequence[str]) -> TabGeometry:
+    """The layout of a new module tab."""
+    labels = [label for label, _ in EXPERIMENT_COLUMNS] + [rubric_label(r) for r in rubrics]
+    columns = {label: index for index, label in enumerate(labels)}
+    start = len(labels) + 1  # one blank column between the tables
+    columns.update({label: start + offset for offset, label in enumerate(SUGGESTION_LABELS)})
+    return TabGeometry(HEADER_ROW, columns)
+
+
+def with_rubrics(geometry: TabGeometry, rubrics: Sequence[str]) -> tuple[TabGeometry, int, int]:
+    """The geometry once missing rubric columns are inserted: (geometry, insert at, how many)."""
+    missing = [rubric_label(r) for r in rubrics if rubric_label(r) not in geometry.columns]
+    if not missing:
+        return geometry, 0, 0
+    at = geometry.last_experiment_column + 1
+    shifted = {lab: col + len(missing) if col >= at else col for lab, col in geometry.columns.items()}
+    shifted.update({label: at + offset for offset, label in enumerate(missing)})
+    return TabGeometry(geometry.header_row, shifted), at, len(missing)
+
+
+def column_widths(geometry: TabGeometry) -> dict[int, int]:
+    """Pixel widths of every table column and of the blank separator."""
+    widths = {geometry.column(lab): experiment_width(lab) for lab in geometry.experiment_labels}
+    widths.update({geometry.column(lab): suggestion_width(lab) for lab in SUGGESTION_LABELS})
+    widths[geometry.last_experiment_column + 1] = SEPARATOR_WIDTH
+    return widths
+
+
+# ---------------------------------------------------------------------------------------------- module tab cells
+
+
+def label_spec(text: str) -> CellSpec:
+    return CellSpec(value=text, bold=True, fields=LABEL_FIELDS)
+
+
+def header_row_specs(geometry: TabGeometry) -> dict[int, CellSpec]:
+    """The tables' header labels by column."""
+    return {column: label_spec(label) for label, column in geometry.columns.items()}
+
+
+def header_block_values(module: Module) -> dict[str, CellSpec]:
+    """Value cell (right of its label) of each header-block row."""
+    values = {
+        "Module": f"{module.module_id} - {module.module_name}",
+        "Description": module.description,
+        "Primary rubric": module.primary_rubric or "",
+        "Best so far": best_so_far(module.experiments),
+    }
+    return {label: CellSpec(value=text_value(text)) for label, text in values.items()}
+
+
+def best_so_far(experiments: Iterable[Experiment]) -> str:
+    """The module's best run: highest pass rate, then match rate, then model name."""
+    rated = [e for e in experiments if e.metrics.pass_rate is not None]
+    if not rated:
+        return "no results yet"
+    best = min(rated, key=lambda e: (-(e.metrics.pass_rate or 0), -(e.metrics.match_rate or -1), e.model))
+    match = "-" if best.metrics.match_rate is None else f"{best.metrics.match_rate:.1f}%"
+    return (
+        f"{best.metrics.pass_rate:.1f}% pass, {match} match ({best.model}, prompt {best.prompt_version}, "
+        f"dataset {best.dataset_version}, {best.timestamp:%Y-%m-%d})"
+    )
+
+
+def experiment_specs(experiment: Experiment, labels: Iterable[str]) -> dict[str, CellSpec]:
+    """The cells of one experiments-table row, by label (every cell sets value, number format and link)."""
+    values = experiment_values(experiment)
+    specs = {}
+    for label in labels:
+        value, number_format = values.get(label, (None, None))
+        if label.startswith(RUBRIC_PREFIX):
+            result = experiment.rubrics.get(label.removeprefix(RUBRIC_PREFIX))
+            value, number_format = (fraction_value(result.rate), RATE_FORMAT) if result else (None, None)
+        link = experiment.braintrust_url if label == BRAINTRUST else None
+        specs[label] = CellSpec(value, number_format=number_format if value is not None else None, link=link,
+                                fields=EXPERIMENT_FIELDS)
+    return specs
+
+
+def experiment_values(experiment: Experiment) -> dict[str, tuple[CellValue, str | None]]:
+    metrics = experiment.metrics
+    return {
+        EXPERIMENT_ID: (text_value(experiment.id), None),
+        "prompt version": (text_value(experiment.prompt_version), None),
+        "dataset version": (text_value(experiment.dataset_version), None),
+        "model": (text_value(experiment.model), None),
+        "date": (text_value(f"{experiment.timestamp:%Y-%m-%d}"), None),
+        "pass rate": (fraction_value(metrics.pass_rate), RATE_FORMAT),
+        "match rate": (fraction_value(metrics.match_rate), RATE_FORMAT),
+        "total": (number_value(metrics.total), COUNT_FORMAT),
+        "pass": (number_value(metrics.passed), COUNT_FORMAT),
+        "fail": (number_value(metrics.fail), COUNT_FORMAT),
+        "error": (number_value(metrics.error), COUNT_FORMAT),
+        BRAINTRUST: ("open in Braintrust" if experiment.braintrust_url else None, None),
+    }
+
+
+def empty_experiment_spec() -> CellSpec:
+    return CellSpec(fields=EXPERIMENT_FIELDS)
+
+
+# ---------------------------------------------------------------------------------------------- module tab rules
+
+
+def module_protection(sheet_id: int, geometry: TabGeometry) -> Protection:
+    """One warning-only protection over the whole tab, minus what PMs own: the suggestion fields below the
+    header row and every column right of the suggestions table."""
+    pm_columns = sorted(geometry.column(FIELD_LABEL[name]) for name in PM_FIELDS)
+    unprotected = [
+        GridRange(sheet_id, geometry.header_row + 1, None, start, end) for start, end in column_runs(pm_columns)
+    ]
+    unprotected.append(GridRange(sheet_id, 0, None, geometry.last_column + 1, None))
+    return Protection(GridRange(sheet_id), PROTECTION_NOTE, True, tuple(unprotected))
+
+
+def column_runs(columns: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted column indexes as (start, end-exclusive) runs of neighbours."""
+    runs: list[tuple[int, int]] = []
+    for column in columns:
+        if runs and runs[-1][1] == column:
+            runs[-1] = (runs[-1][0], column + 1)
+        else:
+            runs.append((column, column + 1))
+    return runs
+
+
+def dropdown_ranges(sheet_id: int, geometry: TabGeometry, row_count: int) -> list[tuple[GridRange, Dropdown]]:
+    """Priority and status dropdowns from below the header row to the end of the grid."""
+    first = geometry.header_row + 1
+    return [
+        (GridRange(sheet_id, first, row_count, geometry.column(name), geometry.column(name) + 1), Dropdown(values))
+        for name, values in DROPDOWNS.items()
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- heatmap
+
+
+@dataclass
+class HeatmapLayout:
+    """Every cell of the Heatmap tab, the ranges the colour scale covers, and the grid it needs."""
+
+    cells: dict[tuple[int, int], CellSpec] = field(default_factory=dict)
+    rate_blocks: list[tuple[int, int, int, int]] = field(default_factory=list)  # rows [a, b) x columns [c, d)
+    rows: int = 0
+    columns: int = 0
+
+    def colour_scale(self, sheet_id: int) -> ColourScale | None:
+        ranges = tuple(GridRange(sheet_id, a, b, c, d) for a, b, c, d in self.rate_blocks if b > a and d > c)
+        return ColourScale(ranges, COLOUR_POINTS) if ranges else None
+
+    def widths(self) -> dict[int, int]:
+        return {0: 150, 1: 220} | {column: 70 for column in range(2, self.columns)}
+
+
+def heatmap_layout(modules: Mapping[str, Module]) -> HeatmapLayout:
+    """The whole Heatmap tab for these modules (built from the same index the dashboard reads)."""
+    index = build_index(modules)
+    layout = HeatmapLayout()
+    layout.cells[(0, 0)] = heatmap_spec("Heatmap: best pass rate per module and prompt version", bold=True)
+    layout.cells[(1, 0)] = heatmap_spec(
+        "Colour: orange = low, white = 50%, purple = high (colour-blind safe). Hover a best-rate cell for every "
+        "model's pass rate, match rate, samples and date. Made by sheets-sync: edits here are overwritten."
+    )
+    row = 3
+    blocks = [("Best pass rate", "best", None), ("Match rate of the best model", "match", None)]
+    blocks += [(f"Pass rate: {model}", "model", model) for model in index["models"]]
+    for title, kind, model in blocks:
+        row = _heatmap_block(layout, index, row, title, kind, model) + 1
+    layout.rows = row + 1
+    layout.columns = 2 + len(index["versions"]) + 1
+    return layout
+
+
+def heatmap_spec(
+    value: CellValue, *, bold: bool = False, number_format: str | None = None, note: str | None = None
+) -> CellSpec:
+    """Every Heatmap cell manages value, number format, bold and note, so whole blocks go in one request."""
+    return CellSpec(value, number_format=number_format, bold=bold, note=note, fields=HEATMAP_FIELDS)
+
+
+def _heatmap_block(
+    layout: HeatmapLayout, index: Mapping[str, Any], row: int, title: str, kind: str, model: str | None
+) -> int:
+    """Write one block at ``row``; returns the first row after it."""
+    versions = index["versions"]
+    layout.cells[(row, 0)] = heatmap_spec(title, bold=True)
+    header = ["module id", "module name", *versions]
+    for column, text in enumerate(header):
+        layout.cells[(row + 1, column)] = heatmap_spec(text_value(text), bold=True)
+    first = row + 2
+    for offset, (module_id, entry) in enumerate(index["modules"].items()):
+        layout.cells[(first + offset, 0)] = heatmap_spec(text_value(module_id))
+        layout.cells[(first + offset, 1)] = heatmap_spec(text_value(entry["name"]))
+        for column, version in enumerate(versions, start=2):
+            cell = entry["versions"].get(version)
+            if cell is not None:
+                layout.cells[(first + offset, column)] = heatmap_cell(module_id, version, cell, kind, model)
+    end = first + len(index["modules"])
+    layout.rate_blocks.append((first, end, 2, 2 + len(versions)))
+    return end
+
+
+def heatmap_cell(module_id: str, version: str, cell: Mapping[str, Any], kind: str, model: str | None) -> CellSpec:
+    """One rate cell: the best pass rate (with its note), the best model's match rate, or one model's pass rate."""
+    best = cell["best"] or {}
+    if kind == "best":
+        return heatmap_spec(fraction_value(best.get("pass_rate")), number_format=RATE_FORMAT,
+                    note=heatmap_note(module_id, version, cell))
+    if kind == "match":
+        return heatmap_spec(fraction_value(best.get("match_rate")), number_format=RATE_FORMAT)
+    entry = cell["by_model"].get(model) or {}
+    return heatmap_spec(fraction_value(entry.get("pass_rate")), number_format=RATE_FORMAT)
+
+
+def heatmap_note(module_id: str, version: str, cell: Mapping[str, Any]) -> str:
+    """The hover text of a best-rate cell: every model's pass rate, match rate, samples and date."""
+    lines = [f"{module_id} {version} (dataset {cell['dataset_version']})"]
+    if cell["best"]:
+        lines.append(f"best: {cell['best']['model']}")
+    for model, entry in cell["by_model"].items():
+        lines.append(
+            f"{model}: pass {_percent(entry['pass_rate'])}, match {_percent(entry['match_rate'])}, "
+            f"n={entry['total']}, {entry['timestamp'][:10]}"
+        )
+    return "\n".join(lines)
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def heatmap_protection(sheet_id: int) -> Protection:
+    return Protection(GridRange(sheet_id), PROTECTION_NOTE, True)

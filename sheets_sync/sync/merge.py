@@ -1,0 +1,380 @@
+"""Three-way merge of one module's suggestions: local JSON, the sheet's suggestions table, and the base snapshot.
+
+Pure. Rows are matched by suggestion id, never by position. For every PM field:
+
+=====================  =======================================  ============================================
+local / sheet / base   push                                     pull
+=====================  =======================================  ============================================
+local == sheet         nothing to do                            nothing to do
+only local changed     writes local into the sheet              leaves it ("local edits not yet pushed")
+only sheet changed     leaves it ("edits not yet pulled")       takes the sheet's value into the module JSON
+both, differently      conflict: listed, left as is on both     same; ``--prefer sheet|local`` resolves
+=====================  =======================================  ============================================
+
+A resolution in favour of the side that the command does not write moves the base instead, so the next command in
+the other direction carries the value across without a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pydantic import ValidationError
+
+from sheets_sync.models import SUGGESTION_ID, Module, Suggestion, describe_validation_error, suggestion_number
+from sheets_sync.sync.base import FieldTexts
+from sheets_sync.sync.layout import DROPDOWNS, PM_FIELDS
+from sheets_sync.sync.tabs import SheetSuggestion
+
+
+class Direction(StrEnum):
+    PUSH = "push"
+    PULL = "pull"
+
+
+class Prefer(StrEnum):
+    SHEET = "sheet"
+    LOCAL = "local"
+
+
+class Change(StrEnum):
+    """How one field differs, judged against the base."""
+
+    SAME = "same"
+    LOCAL = "local"
+    SHEET = "sheet"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field both sides changed differently since the last sync (column is the field name)."""
+
+    module_id: str
+    row_id: str
+    column: str
+    base: str | None
+    local: str
+    sheet: str
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """Cells to write in one suggestion row: ``row`` None appends it. Texts by field, the id under ``"id"``."""
+
+    row: SheetSuggestion | None
+    suggestion_id: str
+    cells: Mapping[str, str]
+    whole_row: bool = False
+
+
+@dataclass
+class MergeResult:
+    """What one module's merge decided."""
+
+    suggestions: list[Suggestion]
+    base: dict[str, FieldTexts]
+    updates: list[RowUpdate] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    sheet_edits_pending: int = 0
+    local_edits_pending: int = 0
+    new_rows_pending: int = 0
+    pulled_fields: int = 0
+    deleted_in_sheet: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    deleted_locally: list[str] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)
+    id_repairs: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- texts
+
+
+def local_texts(suggestion: Suggestion) -> FieldTexts:
+    """A suggestion's PM fields as the texts their cells hold."""
+    data = suggestion.model_dump(mode="json")
+    return {name: "" if data[name] is None else str(data[name]) for name in PM_FIELDS}
+
+
+def canonical(name: str, text: str) -> str:
+    """The sheet's text as the model would store it: "High" is "high", a blank version is empty."""
+    if name in DROPDOWNS:
+        folded = text.strip().lower().replace(" ", "_")
+        return folded if folded in DROPDOWNS[name] else text
+    if name in ("version", "rubric", "applied_in") and not text.strip():
+        return ""
+    return text
+
+
+def canonical_texts(texts: Mapping[str, str]) -> FieldTexts:
+    return {name: canonical(name, texts.get(name, "")) for name in PM_FIELDS}
+
+
+def classify(base: str | None, local: str, sheet: str) -> Change:
+    """Which side changed a field; with no base, any difference is a conflict (nothing says who is right)."""
+    if local == sheet:
+        return Change.SAME
+    if base is None:
+        return Change.CONFLICT
+    if sheet == base:
+        return Change.LOCAL
+    if local == base:
+        return Change.SHEET
+    return Change.CONFLICT
+
+
+def _model_value(name: str, text: str) -> str | None:
+    """A field's text as the model takes it: issue and suggestion stay text, other blanks are "not set"."""
+    return text if name in ("issue", "suggestion") else (text or None)
+
+
+# ---------------------------------------------------------------------------------------------- matching rows
+
+
+@dataclass
+class RowMatch:
+    """Sheet rows by the suggestion id they stand for, and the rows that are new (with an adoptable id or none)."""
+
+    matched: dict[str, SheetSuggestion] = field(default_factory=dict)
+    new: list[tuple[SheetSuggestion, str | None]] = field(default_factory=list)
+
+
+def match_rows(
+    module_id: str, rows: Iterable[SheetSuggestion], known: Mapping[str, list[FieldTexts]]
+) -> RowMatch:
+    """Match sheet rows to known ids (local or base); the first row showing an id wins.
+
+    A row whose id cell a PM changed or cleared is recognised when its fields equal a missing id's base or local
+    fields (the id is put back); a new row with a well-formed unused id (a pull that wrote ids, then died before
+    saving) keeps it; copies and other rows are new.
+    """
+    result = RowMatch()
+    pending = []
+    for row in rows:
+        if row.truth_id in known and row.truth_id not in result.matched:
+            result.matched[row.truth_id] = row
+        elif not row.blank:
+            pending.append(row)
+    for row in pending:
+        recognised = _recognise_edited_id(row, known, result.matched)
+        if recognised:
+            result.matched[recognised] = row
+        else:
+            result.new.append((row, _adoptable_id(module_id, row, known, result)))
+    return result
+
+
+def _recognise_edited_id(
+    row: SheetSuggestion, known: Mapping[str, list[FieldTexts]], matched: Mapping[str, SheetSuggestion]
+) -> str | None:
+    texts = canonical_texts(row.truth)
+    missing = sorted((sid for sid in known if sid not in matched), key=lambda s: (suggestion_number(s) or 0, s))
+    return next((sid for sid in missing if texts in known[sid]), None)
+
+
+def _adoptable_id(
+    module_id: str, row: SheetSuggestion, known: Mapping[str, object], result: RowMatch
+) -> str | None:
+    match = SUGGESTION_ID.match(row.truth_id)
+    taken = set(result.matched) | {adopted for _, adopted in result.new if adopted}
+    if match and match["module"] == module_id and row.truth_id not in known and row.truth_id not in taken:
+        return row.truth_id
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- merge
+
+
+@dataclass(frozen=True)
+class MergeOptions:
+    direction: Direction
+    prefer: Prefer | None = None
+    accept_deletions: bool = False
+
+
+def merge_module(
+    module: Module, rows: Iterable[SheetSuggestion], base: Mapping[str, FieldTexts], options: MergeOptions
+) -> MergeResult:
+    """Merge one module's suggestions in the given direction (see the module docstring)."""
+    rows = tuple(rows)
+    local = {s.id: s for s in module.suggestions}
+    known = {sid: [local_texts(s)] for sid, s in local.items()}
+    for sid, texts in base.items():
+        known.setdefault(sid, []).append(dict(texts))
+    match = match_rows(module.module_id, rows, known)
+    result = MergeResult(suggestions=list(module.suggestions), base={})
+    merger = _Merger(module, local, base, options, result)
+    for sid in sorted(known, key=lambda s: (suggestion_number(s) or 0, s)):
+        merger.merge_id(sid, match.matched.get(sid))
+    merger.new_rows(match.new, taken=set(known) | {r.truth_id for r in rows if r.truth_id})
+    result.suggestions.sort(key=lambda s: (suggestion_number(s.id) or 0, s.id))
+    return result
+
+
+@dataclass
+class _Merger:
+    module: Module
+    local: dict[str, Suggestion]
+    base: Mapping[str, FieldTexts]
+    options: MergeOptions
+    result: MergeResult
+
+    @property
+    def push(self) -> bool:
+        return self.options.direction is Direction.PUSH
+
+    def merge_id(self, sid: str, row: SheetSuggestion | None) -> None:
+        in_local, in_base = sid in self.local, sid in self.base
+        if in_local and row is not None:
+            self._merge_fields(sid, row)
+        elif in_local:
+            self._missing_in_sheet(sid, in_base)
+        elif row is not None:
+            self._deleted_locally(sid, row)
+        # in the base only: deleted on both sides, dropped from the base
+
+    # ------------------------------------------------------------------------------------ both sides
+
+    def _merge_fields(self, sid: str, row: SheetSuggestion) -> None:
+        local = local_texts(self.local[sid])
+        base = self.base.get(sid)
+        sheet, shown = canonical_texts(row.truth), canonical_texts(row.actual)
+        agreed: dict[str, str | None] = {}
+        writes = {}
+        for name in PM_FIELDS:
+            base_text = base.get(name, "") if base is not None else None
+            target, agreed[name] = self._field(sid, name, base_text, local[name], sheet[name])
+            if self.push and (row.row is None or target != shown[name]):
+                writes[name] = target
+        if all(text is not None for text in agreed.values()):
+            self.result.base[sid] = {name: text or "" for name, text in agreed.items()}
+        self._write_row(sid, row, writes)
+
+    def _field(self, sid: str, name: str, base: str | None, local: str, sheet: str) -> tuple[str, str | None]:
+        """Decide one field: (what the sheet shows after a push, the new base text; None: no base yet)."""
+        change = classify(base, local, sheet)
+        if change is Change.CONFLICT and self.options.prefer is None:
+            self.result.conflicts.append(Conflict(self.module.module_id, sid, name, base, local, sheet))
+            return sheet, base
+        if change is Change.SAME:
+            return local, local
+        if change is Change.LOCAL or (change is Change.CONFLICT and self.options.prefer is Prefer.LOCAL):
+            return self._local_wins(local, sheet, base, resolved=change is Change.CONFLICT)
+        return self._sheet_wins(sid, name, local, sheet, base, resolved=change is Change.CONFLICT)
+
+    def _local_wins(self, local: str, sheet: str, base: str | None, *, resolved: bool) -> tuple[str, str | None]:
+        """Push writes the local text; pull leaves it for the next push (a resolved conflict moves the base so
+        that push sees a local-only change)."""
+        if self.push:
+            return local, local
+        if not resolved:
+            self.result.local_edits_pending += 1
+        return sheet, sheet if resolved else base
+
+    def _sheet_wins(
+        self, sid: str, name: str, local: str, sheet: str, base: str | None, *, resolved: bool
+    ) -> tuple[str, str | None]:
+        """Pull takes the sheet's text; push leaves it for the next pull (a resolved conflict moves the base so
+        that pull sees a sheet-only change)."""
+        if self.push:
+            if not resolved:
+                self.result.sheet_edits_pending += 1
+            return sheet, local if resolved else base
+        if self._take(sid, name, sheet):
+            self.result.pulled_fields += 1
+            return sheet, sheet
+        return sheet, base
+
+    def _take(self, sid: str, name: str, text: str) -> bool:
+        """Pull one field into the local suggestion; an invalid value is reported and left out."""
+        current = self.local[sid]
+        data = current.model_dump(mode="json", by_alias=True) | {name: _model_value(name, text)}
+        try:
+            updated = Suggestion.model_validate(data)
+        except ValidationError as exc:
+            self.result.invalid.append(f"{sid} {name}: {describe_validation_error(exc)[0][1]} ({text!r})")
+            return False
+        self.local[sid] = updated
+        self.result.suggestions = [updated if s.id == sid else s for s in self.result.suggestions]
+        return True
+
+    def _write_row(self, sid: str, row: SheetSuggestion, writes: dict[str, str]) -> None:
+        whole = row.row is None
+        if row.id_cell != sid:
+            writes["id"] = sid
+            if not whole:
+                self.result.id_repairs.append(sid)
+        if not self.push:
+            writes = {"id": sid} if "id" in writes and not whole else {}
+        if writes:
+            self.result.updates.append(RowUpdate(None if whole else row, sid, writes, whole_row=whole))
+
+    # ------------------------------------------------------------------------------------ one side only
+
+    def _missing_in_sheet(self, sid: str, in_base: bool) -> None:
+        texts = local_texts(self.local[sid])
+        if in_base:
+            self.result.deleted_in_sheet.append(sid)
+        if self.push:
+            if in_base:
+                self.result.restored.append(sid)
+            self.result.updates.append(RowUpdate(None, sid, {"id": sid, **texts}, whole_row=True))
+            self.result.base[sid] = texts
+        elif in_base and self.options.accept_deletions:
+            self.result.suggestions = [s for s in self.result.suggestions if s.id != sid]
+        elif in_base:
+            self.result.base[sid] = dict(self.base[sid])
+        else:
+            self.result.local_edits_pending += 1
+
+    def _deleted_locally(self, sid: str, row: SheetSuggestion) -> None:
+        """A suggestion removed from the module JSON: push clears its row unless a PM edited it since."""
+        edited = canonical_texts(row.truth) != canonical_texts(self.base.get(sid, {}))
+        keep_sheet = edited and self.options.prefer is not Prefer.LOCAL
+        if keep_sheet and self.options.prefer is not Prefer.SHEET:
+            self.result.conflicts.append(
+                Conflict(self.module.module_id, sid, "(row)", "(present)", "(deleted)", "(edited)")
+            )
+        if keep_sheet:
+            self.result.base[sid] = dict(self.base[sid])
+            if self.options.prefer is Prefer.SHEET and not self.push:
+                self._import(sid, row)
+            return
+        if self.push and row.row is not None:
+            self.result.deleted_locally.append(sid)
+            cells = {"id": "", **{name: "" for name in PM_FIELDS}}
+            self.result.updates.append(RowUpdate(row, sid, cells))
+        elif not self.push:
+            self.result.base[sid] = dict(self.base[sid])
+
+    # ------------------------------------------------------------------------------------ new sheet rows
+
+    def new_rows(self, rows: list[tuple[SheetSuggestion, str | None]], taken: set[str]) -> None:
+        """Rows PMs added: pull gives each one an id and imports it; push only counts them."""
+        if self.push:
+            self.result.new_rows_pending += len(rows)
+            return
+        for row, adopted in rows:
+            sid = adopted or self.module.next_suggestion_id(taken | set(self.local))
+            taken.add(sid)
+            self._import(sid, row)
+
+    def _import(self, sid: str, row: SheetSuggestion) -> None:
+        """A PM's new row becomes a suggestion; blank fields take their defaults (status "proposed"), which the
+        next push writes into the row (the base keeps the row as the sheet shows it)."""
+        texts = canonical_texts(row.truth)
+        try:
+            suggestion = Suggestion.model_validate({"id": sid, **{k: v for k, v in texts.items() if v.strip()}})
+        except ValidationError as exc:
+            where = f"row {row.row + 1}" if row.row is not None else sid
+            self.result.invalid.append(f"new suggestion in {where}: {describe_validation_error(exc)[0][1]}")
+            return
+        self.local[sid] = suggestion
+        self.result.suggestions.append(suggestion)
+        self.result.imported.append(sid)
+        self.result.base[sid] = texts
+        if row.id_cell != sid and row.row is not None:
+            self.result.updates.append(RowUpdate(row, sid, {"id": sid}))

@@ -1,0 +1,183 @@
+"""The write operations a plan is made of: a small typed vocabulary both Workbook implementations apply.
+
+Pure values. The gspread adapter turns them into ``spreadsheets.batchUpdate`` requests
+(:mod:`sheets_sync.sync.api_json`); the in-memory fake applies them to its state. Applied in order: structure first
+(tabs, grid sizes, inserted columns), then cells, then rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sheets_sync.sync.codec import CellValue, same_value
+from sheets_sync.sync.snapshot import Cell, ColourScale, Dropdown, GridRange, Protection
+
+
+class CellField(StrEnum):
+    """The parts of a cell a write may set; also the API field-mask paths of ``updateCells``."""
+
+    VALUE = "userEnteredValue"
+    NUMBER_FORMAT = "userEnteredFormat.numberFormat"
+    BOLD = "userEnteredFormat.textFormat.bold"
+    LINK = "userEnteredFormat.textFormat.link"
+    NOTE = "note"
+
+
+VALUE_ONLY = frozenset({CellField.VALUE})
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """The wanted state of the parts of one cell listed in ``fields`` (the others are left as they are)."""
+
+    value: CellValue = None
+    number_format: str | None = None
+    bold: bool = False
+    link: str | None = None
+    note: str | None = None
+    fields: frozenset[CellField] = VALUE_ONLY
+
+    def matches(self, cell: Cell) -> bool:
+        """True when the cell already is what this spec wants, so nothing needs sending."""
+        return all(self._field_matches(name, cell) for name in self.fields)
+
+    def _field_matches(self, name: CellField, cell: Cell) -> bool:
+        if name is CellField.VALUE:
+            return same_value(self.value, cell.value)
+        if name is CellField.NUMBER_FORMAT:
+            return self.number_format == cell.number_format
+        if name is CellField.BOLD:
+            return self.bold == cell.bold
+        if name is CellField.LINK:
+            return self.link == cell.link
+        return self.note == cell.note
+
+
+@dataclass(frozen=True)
+class AddTab:
+    """``addSheet`` with a client-chosen sheet id, so a repeated add is recognisable."""
+
+    sheet_id: int
+    title: str
+    rows: int
+    columns: int
+    index: int | None = None
+    frozen_rows: int = 0
+    frozen_columns: int = 0
+
+
+@dataclass(frozen=True)
+class DeleteTab:
+    sheet_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class UpdateTab:
+    """Grid size and frozen rows/columns; None leaves a property as it is."""
+
+    sheet_id: int
+    rows: int | None = None
+    columns: int | None = None
+    frozen_rows: int | None = None
+    frozen_columns: int | None = None
+
+
+@dataclass(frozen=True)
+class InsertColumns:
+    """Insert whole columns (new rubric columns), shifting everything right of ``at`` with its notes and rules."""
+
+    sheet_id: int
+    at: int
+    count: int
+
+
+@dataclass(frozen=True)
+class WriteCells:
+    """A rectangle of cell specs starting at (row, column); every spec in it has the same ``fields``."""
+
+    sheet_id: int
+    row: int
+    column: int
+    rows: tuple[tuple[CellSpec, ...], ...]
+
+    @property
+    def fields(self) -> frozenset[CellField]:
+        return self.rows[0][0].fields
+
+    @property
+    def cell_count(self) -> int:
+        return sum(len(row) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class SetColumnWidths:
+    sheet_id: int
+    start: int
+    end: int
+    pixels: int
+
+
+@dataclass(frozen=True)
+class AddProtection:
+    protection: Protection
+
+
+@dataclass(frozen=True)
+class DeleteProtection:
+    sheet_id: int
+    protected_range_id: int
+
+
+@dataclass(frozen=True)
+class SetDropdown:
+    """``setDataValidation``: replaces whatever rule the cells of the range had (so it cannot pile up)."""
+
+    range: GridRange
+    dropdown: Dropdown | None
+
+
+@dataclass(frozen=True)
+class AddColourScale:
+    sheet_id: int
+    rule: ColourScale
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class DeleteConditionalRule:
+    sheet_id: int
+    index: int
+
+
+Op = (
+    AddTab
+    | DeleteTab
+    | UpdateTab
+    | InsertColumns
+    | WriteCells
+    | SetColumnWidths
+    | AddProtection
+    | DeleteProtection
+    | SetDropdown
+    | AddColourScale
+    | DeleteConditionalRule
+)
+
+
+@dataclass(frozen=True)
+class RowWrite:
+    """Why cells of one suggestion-table row were written: the row (by id) they were meant for.
+
+    The engine checks these after writing: cells that landed on another row (a PM sorted in between) are put back.
+    ``source_row`` is where the plan read the row (None for a row it appended); ``cells`` maps column labels to the
+    values written; ``whole_row`` is True when every cell of the row was written (an appended or restored row).
+    """
+
+    sheet_id: int
+    row: int
+    target_id: str
+    source_row: int | None
+    cells: tuple[tuple[str, CellValue], ...]
+    whole_row: bool = False

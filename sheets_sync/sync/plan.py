@@ -1,0 +1,377 @@
+"""The pure planner: (local modules, sheet snapshot, base snapshot) -> Plan. No I/O.
+
+:func:`plan_push` decides every write that makes the workbook show the local data (creating the Heatmap and module
+tabs, restoring tool-owned cells, writing PM fields changed only locally) and :func:`plan_pull` every change that
+brings PM edits into the modules (plus the ids of PMs' new suggestion rows, the only cells pull writes). Both return
+the base snapshot as it will be once the plan is applied, so the engine only has to apply and save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sheets_sync.errors import WorkbookLayoutError
+from sheets_sync.models import Module
+from sheets_sync.sync.base import Base, digest
+from sheets_sync.sync.cells import changed_cells, group_cells
+from sheets_sync.sync.layout import (
+    COLOUR_POINTS,
+    GRID_CELL_LIMIT,
+    HEATMAP_FIELDS,
+    HEATMAP_TITLE,
+    HeatmapLayout,
+    heatmap_layout,
+    heatmap_protection,
+)
+from sheets_sync.sync.merge import Conflict, Direction, MergeOptions, Prefer
+from sheets_sync.sync.module_plan import (
+    ModuleTabInput,
+    ModuleTabPlan,
+    plan_module_tab,
+    protection_ops,
+    width_ops,
+)
+from sheets_sync.sync.ops import (
+    AddColourScale,
+    AddTab,
+    CellSpec,
+    DeleteConditionalRule,
+    DeleteTab,
+    Op,
+    RowWrite,
+    UpdateTab,
+    WriteCells,
+)
+from sheets_sync.sync.snapshot import ColourScale, SheetSnapshot, TabSnapshot
+from sheets_sync.sync.tabs import HEATMAP_KEY, TabMap, map_tabs, new_sheet_id
+from sheets_sync.versions import version_key
+
+DEFAULT_TAB = "Sheet1"
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What the user asked for: conflict resolution, accepting rows deleted in the sheet, deleting old tabs."""
+
+    prefer: Prefer | None = None
+    accept_deletions: bool = False
+    delete_removed_tabs: bool = False
+
+
+@dataclass(frozen=True)
+class TabSummary:
+    """Per tab: cells written, rows added, whether the tab is added or deleted, PM edits of tool cells found."""
+
+    title: str
+    cells: int = 0
+    rows_added: int = 0
+    new: bool = False
+    deleted: bool = False
+    tool_edits: int = 0
+
+
+@dataclass
+class Notes:
+    """Everything a plan reports besides writes and conflicts."""
+
+    sheet_edits_pending: int = 0
+    local_edits_pending: int = 0
+    new_rows_pending: int = 0
+    pulled_fields: int = 0
+    deleted_in_sheet: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    deleted_locally: list[str] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)
+    id_repairs: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    removed_modules: list[str] = field(default_factory=list)
+    modules_without_tab: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """Writes to the workbook (in order), local modules to save, the base to save, and the report."""
+
+    direction: Direction
+    ops: list[Op]
+    row_writes: list[RowWrite]
+    tabs: list[TabSummary]
+    conflicts: list[Conflict]
+    base: Base
+    modules: dict[str, Module]
+    notes: Notes
+
+    @property
+    def has_writes(self) -> bool:
+        return bool(self.ops)
+
+    @property
+    def cells_written(self) -> int:
+        return sum(op.cell_count for op in self.ops if isinstance(op, WriteCells))
+
+
+# ---------------------------------------------------------------------------------------------- push
+
+
+def plan_push(
+    local: Mapping[str, Module], sheet: SheetSnapshot, base: Base, options: PlanOptions = PlanOptions()
+) -> Plan:
+    """Everything a push writes so the workbook shows the local data (see the module docstring)."""
+    return _PushPlanner(local, sheet, base, options).plan()
+
+
+@dataclass
+class _PushPlanner:
+    local: Mapping[str, Module]
+    sheet: SheetSnapshot
+    base: Base
+    options: PlanOptions
+
+    def plan(self) -> Plan:
+        tabs = map_tabs(self.sheet, self.base.module_tabs, self.base.heatmap_sheet_id, self._keys())
+        taken = {tab.sheet_id for tab in self.sheet.tabs}
+        new_base = Base(spreadsheet_id=self.base.spreadsheet_id)
+        plan = Plan(Direction.PUSH, [], [], [], [], new_base, {}, Notes())
+        adds, body = self._heatmap(tabs, taken, plan)
+        for module_id in sorted(self.local, key=version_key):
+            add, ops = self._module(module_id, tabs, taken, plan)
+            adds += add
+            body += ops
+        deletes = self._deletes(tabs, plan)
+        plan.ops = adds + body + deletes
+        self._check_cell_limit(plan)
+        return plan
+
+    def _keys(self) -> list[str]:
+        return sorted(set(self.local) | set(self.base.module_tabs), key=version_key)
+
+    # ------------------------------------------------------------------------------------ tabs
+
+    def _sheet_id_for(self, key: str, title: str, existing: TabSnapshot | None, tabs: TabMap, taken: set[int]) -> int:
+        """The tab's sheetId: its existing one, or a new one once its title is known to be free."""
+        if existing is not None:
+            return existing.sheet_id
+        _check_title_free(self.sheet, title, key, tabs)
+        sheet_id = new_sheet_id(key, taken)
+        taken.add(sheet_id)
+        return sheet_id
+
+    def _module(self, module_id: str, tabs: TabMap, taken: set[int], plan: Plan) -> tuple[list[Op], list[Op]]:
+        module = self.local[module_id]
+        tab = tabs.modules.get(module_id)
+        sheet_id = self._sheet_id_for(module_id, module_id, tab, tabs, taken)
+        given = ModuleTabInput(
+            module,
+            tab,
+            sheet_id,
+            self.base.suggestions.get(module_id, {}),
+            self.base.digests.get(module_id),
+            self.sheet.recovery,
+        )
+        tab_plan = plan_module_tab(given, _merge_options(Direction.PUSH, self.options))
+        _record(plan, module_id, tab.title if tab else module_id, tab is None, tab_plan)
+        plan.base.module_tabs[module_id] = sheet_id
+        plan.base.digests[module_id] = tab_plan.digest
+        add: list[Op] = []
+        if tab is None:
+            add.append(AddTab(sheet_id, module_id, tab_plan.rows, tab_plan.columns, None, tab_plan.frozen_rows))
+        return add, tab_plan.ops + tab_plan.cell_ops + tab_plan.rule_ops
+
+    def _heatmap(self, tabs: TabMap, taken: set[int], plan: Plan) -> tuple[list[Op], list[Op]]:
+        tab = tabs.heatmap
+        sheet_id = self._sheet_id_for(HEATMAP_KEY, HEATMAP_TITLE, tab, tabs, taken)
+        layout = heatmap_layout(self.local)
+        wanted = dict(layout.cells) | _stale_heatmap_cells(tab, layout)
+        changed = changed_cells(tab, wanted)
+        tab_digest = digest({f"{r},{c}": [s.value, s.note] for (r, c), s in sorted(layout.cells.items())})
+        edits = len(changed) if tab is not None and tab_digest == self.base.digests.get(HEATMAP_KEY) else 0
+        plan.tabs.append(TabSummary(tab.title if tab else HEATMAP_TITLE, len(changed), 0, tab is None, False, edits))
+        plan.base.heatmap_sheet_id = sheet_id
+        plan.base.digests[HEATMAP_KEY] = tab_digest
+        rows, columns = _grown(tab, layout.rows, layout.columns)
+        add: list[Op] = [AddTab(sheet_id, HEATMAP_TITLE, rows, columns, 0, 0, 2)] if tab is None else []
+        body = _heatmap_grid_ops(tab, rows, columns) + list(group_cells(sheet_id, changed))
+        body += _heatmap_widths(sheet_id, tab, layout) + protection_ops(tab, heatmap_protection(sheet_id))
+        return add, body + colour_scale_ops(sheet_id, tab, layout.colour_scale(sheet_id))
+
+    def _deletes(self, tabs: TabMap, plan: Plan) -> list[Op]:
+        """Drop an empty default Sheet1; keep (or, when asked, delete) the tabs of modules removed locally."""
+        ops: list[Op] = []
+        ours = tabs.ours()
+        for tab in self.sheet.tabs:
+            if tab.title == DEFAULT_TAB and tab.sheet_id not in ours and _untouched(tab):
+                ops.append(DeleteTab(tab.sheet_id, tab.title))
+                plan.tabs.append(TabSummary(tab.title, deleted=True))
+        for module_id, tab in tabs.modules.items():
+            if module_id in self.local:
+                continue
+            plan.notes.removed_modules.append(module_id)
+            if self.options.delete_removed_tabs:
+                ops.append(DeleteTab(tab.sheet_id, tab.title))
+                plan.tabs.append(TabSummary(tab.title, deleted=True))
+            else:
+                plan.base.module_tabs[module_id] = tab.sheet_id
+                plan.base.suggestions[module_id] = dict(self.base.suggestions.get(module_id, {}))
+        return ops
+
+    def _check_cell_limit(self, plan: Plan) -> None:
+        """Fail before writing anything when the grid would pass Google's 10,000,000-cell limit."""
+        total = _cells_after(self.sheet, plan.ops)
+        if total > GRID_CELL_LIMIT:
+            raise WorkbookLayoutError(
+                f"this push would make the workbook {total:,} cells, more than Google's limit of "
+                f"{GRID_CELL_LIMIT:,}; nothing was written. Delete unused tabs or rows (Sheet > Delete), or split "
+                "the modules over two spreadsheets"
+            )
+
+
+def _check_title_free(sheet: SheetSnapshot, title: str, key: str, tabs: TabMap) -> None:
+    """A tab sheets-sync wants to add must not take a title in use: never overwrite a tab it did not make."""
+    existing = sheet.by_title(title)
+    if existing is None:
+        return
+    owner = tabs.owner_of(existing.sheet_id)
+    if owner is not None or (tabs.heatmap is not None and tabs.heatmap.sheet_id == existing.sheet_id):
+        what = f"module {owner}'s tab" if owner else "the Heatmap tab"
+        raise WorkbookLayoutError(
+            f"tab {existing.title!r} is {what}, renamed; rename it so that {key!r} can have its tab, then push again"
+        )
+    raise WorkbookLayoutError(
+        f"the workbook has a tab named {existing.title!r} that sheets-sync did not make; sheets-sync never "
+        "overwrites it: rename or delete that tab, then push again"
+    )
+
+
+def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleTabPlan) -> None:
+    merge = tab_plan.merge
+    plan.tabs.append(TabSummary(title, tab_plan.cells_written, tab_plan.rows_added, new, False, tab_plan.tool_edits))
+    plan.row_writes += tab_plan.row_writes
+    plan.conflicts += merge.conflicts
+    plan.base.suggestions[module_id] = merge.base
+    notes = plan.notes
+    notes.sheet_edits_pending += merge.sheet_edits_pending
+    notes.local_edits_pending += merge.local_edits_pending
+    notes.new_rows_pending += merge.new_rows_pending
+    notes.pulled_fields += merge.pulled_fields
+    notes.deleted_in_sheet += merge.deleted_in_sheet
+    notes.restored += merge.restored
+    notes.deleted_locally += merge.deleted_locally
+    notes.imported += merge.imported
+    notes.id_repairs += merge.id_repairs
+    notes.invalid += merge.invalid
+
+
+def _merge_options(direction: Direction, options: PlanOptions) -> MergeOptions:
+    return MergeOptions(direction, options.prefer, options.accept_deletions)
+
+
+def _untouched(tab: TabSnapshot) -> bool:
+    return not tab.has_values() and not tab.protections and not tab.conditional_rules
+
+
+# ---------------------------------------------------------------------------------------------- heatmap helpers
+
+
+def _stale_heatmap_cells(tab: TabSnapshot | None, layout: HeatmapLayout) -> dict[tuple[int, int], CellSpec]:
+    """Cells the Heatmap no longer uses (a module or model removed) are cleared."""
+    if tab is None:
+        return {}
+    clear = CellSpec(fields=HEATMAP_FIELDS)
+    return {
+        pos: clear
+        for pos, cell in tab.cells.items()
+        if pos not in layout.cells and (cell.value is not None or cell.note or cell.number_format or cell.bold)
+    }
+
+
+def _grown(tab: TabSnapshot | None, rows: int, columns: int) -> tuple[int, int]:
+    if tab is None:
+        return rows, columns
+    return max(rows, tab.row_count), max(columns, tab.column_count)
+
+
+def _heatmap_grid_ops(tab: TabSnapshot | None, rows: int, columns: int) -> list[Op]:
+    if tab is None:
+        return []
+    update = UpdateTab(
+        tab.sheet_id,
+        rows=rows if rows != tab.row_count else None,
+        columns=columns if columns != tab.column_count else None,
+        frozen_columns=2 if tab.frozen_columns != 2 else None,
+    )
+    return [update] if (update.rows, update.columns, update.frozen_columns) != (None, None, None) else []
+
+
+def _heatmap_widths(sheet_id: int, tab: TabSnapshot | None, layout: HeatmapLayout) -> list[Op]:
+    """Widths for a new Heatmap and for its new columns; a PM's resizing is kept."""
+    first_new = tab.column_count if tab is not None else 0
+    return width_ops(sheet_id, {column: px for column, px in layout.widths().items() if column >= first_new})
+
+
+def colour_scale_ops(sheet_id: int, tab: TabSnapshot | None, wanted: ColourScale | None) -> list[Op]:
+    """Exactly one colour scale of ours: kept when it is already the wanted one, else replaced."""
+    rules = tab.conditional_rules if tab is not None else ()
+    ours = [i for i, rule in enumerate(rules) if isinstance(rule, ColourScale) and _is_ours(rule, wanted)]
+    if wanted is not None and len(ours) == 1 and rules[ours[0]] == wanted:
+        return []
+    ops: list[Op] = [DeleteConditionalRule(sheet_id, index) for index in sorted(ours, reverse=True)]
+    return ops + ([AddColourScale(sheet_id, wanted, 0)] if wanted is not None else [])
+
+
+def _is_ours(rule: ColourScale, wanted: ColourScale | None) -> bool:
+    return rule.points == COLOUR_POINTS or (wanted is not None and rule.points == wanted.points)
+
+
+# ---------------------------------------------------------------------------------------------- grid size
+
+
+def _cells_after(sheet: SheetSnapshot, ops: Iterable[Op]) -> int:
+    """Cells in the workbook once ``ops`` are applied."""
+    sizes = {tab.sheet_id: (tab.row_count, tab.column_count) for tab in sheet.tabs}
+    for op in ops:
+        if isinstance(op, AddTab):
+            sizes[op.sheet_id] = (op.rows, op.columns)
+        elif isinstance(op, DeleteTab):
+            sizes.pop(op.sheet_id, None)
+        elif isinstance(op, UpdateTab) and op.sheet_id in sizes:
+            rows, columns = sizes[op.sheet_id]
+            sizes[op.sheet_id] = (op.rows or rows, op.columns or columns)
+    return sum(rows * columns for rows, columns in sizes.values())
+
+
+# ---------------------------------------------------------------------------------------------- pull
+
+
+def plan_pull(
+    local: Mapping[str, Module], sheet: SheetSnapshot, base: Base, options: PlanOptions = PlanOptions()
+) -> Plan:
+    """Everything a pull changes: PM edits into the modules, ids into PMs' new rows (the only cells it writes)."""
+    keys = sorted(set(local) | set(base.module_tabs), key=version_key)
+    tabs = map_tabs(sheet, base.module_tabs, base.heatmap_sheet_id, keys)
+    new_base = base.model_copy(deep=True)
+    plan = Plan(Direction.PULL, [], [], [], [], new_base, {}, Notes())
+    for module_id in sorted(local, key=version_key):
+        tab = tabs.modules.get(module_id)
+        if tab is None:
+            plan.notes.modules_without_tab.append(module_id)
+            continue
+        _pull_module(plan, local[module_id], tab, base, sheet, options)
+    plan.notes.removed_modules = [m for m in tabs.modules if m not in local]
+    return plan
+
+
+def _pull_module(
+    plan: Plan, module: Module, tab: TabSnapshot, base: Base, sheet: SheetSnapshot, options: PlanOptions
+) -> None:
+    module_id = module.module_id
+    given = ModuleTabInput(
+        module, tab, tab.sheet_id, base.suggestions.get(module_id, {}), base.digests.get(module_id), sheet.recovery
+    )
+    tab_plan = plan_module_tab(given, _merge_options(Direction.PULL, options))
+    _record(plan, module_id, tab.title, False, tab_plan)
+    plan.ops += tab_plan.cell_ops
+    plan.base.module_tabs[module_id] = tab.sheet_id
+    updated = module.model_copy(update={"suggestions": tab_plan.merge.suggestions})
+    if updated.to_json_dict() != module.to_json_dict():
+        plan.modules[module_id] = updated

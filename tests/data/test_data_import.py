@@ -1,0 +1,247 @@
+"""Judge-result import: aggregation, ids, idempotency, updates, batches."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from data_helpers import DROP, judge_doc, make_results, snapshot, write_judge
+
+from sheets_sync.errors import ImportFileError
+from sheets_sync.importers import ImportStatus, import_paths
+from sheets_sync.store import Store
+
+CLI = Callable[..., Result]
+
+
+def module_file(data_dir: Path, module_id: str = "m01") -> dict:
+    return json.loads((data_dir / "modules" / f"{module_id}.json").read_text())
+
+
+def test_acceptance_example(cli: CLI, data_dir: Path, inbox: Path) -> None:
+    path = write_judge(inbox, judge_doc())
+    result = cli("import", "--data-dir", data_dir, path)
+    assert result.exit_code == 0, result.stderr
+    assert "m01_v1_gpt4omini_20260120" in result.stdout and "new" in result.stdout
+    [experiment] = module_file(data_dir)["experiments"]
+    assert experiment["id"] == "m01_v1_gpt4omini_20260120"
+    assert experiment["metrics"] == {
+        "pass_rate": 30.0, "match_rate": 10.0, "total": 50, "pass": 15, "fail": 35, "error": 0,
+    }  # fmt: skip
+    assert {name: r["rate"] for name, r in experiment["rubrics"].items()} == {
+        "M01_brand_extracted": 10.0, "M01_lowercase_included": 80.0, "M01_typos_realistic": 70.0,
+    }  # fmt: skip
+    assert experiment["source"] == {
+        "file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "format": "judge",
+    }  # fmt: skip
+    cell = json.loads((data_dir / "heatmap_index.json").read_text())["modules"]["m01"]["versions"]["v1"]
+    assert cell["by_model"]["gpt-4o-mini"]["pass_rate"] == 30.0
+    assert cell["by_model"]["gpt-4o-mini"]["match_rate"] == 10.0
+    assert cell["best"] == {
+        "pass_rate": 30.0, "match_rate": 10.0, "model": "gpt-4o-mini", "experiment_id": "m01_v1_gpt4omini_20260120",
+    }  # fmt: skip
+
+
+def test_importing_twice_changes_no_byte(cli: CLI, data_dir: Path, inbox: Path) -> None:
+    write_judge(inbox, judge_doc())
+    write_judge(inbox, judge_doc(model="gpt-5", results=make_results(passed=20, errors=3)))
+    assert cli("import", "--data-dir", data_dir, inbox).exit_code == 0
+    before = snapshot(data_dir)
+    again = cli("import", "--data-dir", data_dir, inbox)
+    assert again.exit_code == 0
+    lines = again.stdout.splitlines()
+    assert [line.split()[0] for line in lines[:2]] == ["unchanged", "unchanged"]
+    assert "0 new, 0 updated, 2 unchanged" in lines[2]
+    assert snapshot(data_dir) == before
+
+
+def test_changed_content_is_an_update_keeping_the_id(data_dir: Path, inbox: Path) -> None:
+    store = Store(data_dir)
+    path = write_judge(inbox, judge_doc())
+    [first] = import_paths(store, [path])
+    write_judge(inbox, judge_doc(results=make_results(passed=16)), name=path.name)
+    [second] = import_paths(store, [path])
+    assert (first.status, second.status) == (ImportStatus.NEW, ImportStatus.UPDATED)
+    assert second.experiment_id == first.experiment_id
+    [experiment] = module_file(data_dir)["experiments"]
+    assert experiment["metrics"]["pass"] == 16
+    assert experiment["metrics"]["pass_rate"] == 32.0
+
+
+def test_id_collisions_append_time_then_sha(data_dir: Path, inbox: Path) -> None:
+    store = Store(data_dir)
+    morning = write_judge(inbox, judge_doc(timestamp="2026-01-20T09:00:00"), name="m01_v1_a.json")
+    noon = write_judge(inbox, judge_doc(timestamp="2026-01-20T12:30:05"), name="m01_v1_b.json")
+    other_dataset = write_judge(
+        inbox, judge_doc(timestamp="2026-01-20T12:30:05", dataset_version="v2"), name="m01_v1_c.json"
+    )
+    results = import_paths(store, [inbox])
+    sha = hashlib.sha256(other_dataset.read_bytes()).hexdigest()[:6]
+    assert [r.experiment_id for r in results] == [
+        "m01_v1_gpt4omini_20260120",
+        "m01_v1_gpt4omini_20260120_123005",
+        f"m01_v1_gpt4omini_20260120_123005_{sha}",
+    ]
+    assert [r.path for r in results] == [morning, noon, other_dataset]
+    # once written, an id never changes: updating the noon run keeps its suffixed id
+    write_judge(
+        inbox, judge_doc(timestamp="2026-01-20T12:30:05", results=make_results(passed=1)), name=noon.name
+    )
+    [updated] = import_paths(store, [noon])
+    assert (updated.status, updated.experiment_id) == (
+        ImportStatus.UPDATED,
+        "m01_v1_gpt4omini_20260120_123005",
+    )
+
+
+def test_identity_may_come_from_the_file_name(data_dir: Path, inbox: Path) -> None:
+    path = write_judge(
+        inbox, judge_doc(module_id=DROP, prompt_version=DROP), name="m01_v5_judge_20260120.json"
+    )
+    [result] = import_paths(Store(data_dir), [path])
+    assert (result.module_id, result.experiment_id) == ("m01", "m01_v5_gpt4omini_20260120")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [("prompt_version", "v4", "'v5'"), ("module_id", "m02", "'m01'")],
+)
+def test_file_name_and_fields_must_agree(
+    data_dir: Path, inbox: Path, field: str, value: str, says: str
+) -> None:
+    doc = judge_doc(**{"prompt_version": "v5", field: value})
+    path = write_judge(inbox, doc, name="m01_v5_gpt-4o-mini_20260120.json")
+    with pytest.raises(ImportFileError) as caught:
+        import_paths(Store(data_dir), [path])
+    assert caught.value.path == path and caught.value.json_path == field
+    assert f"{value!r} disagrees with the file name, which says {says}" in str(caught.value)
+    assert snapshot(data_dir) == {}
+
+
+def test_unknown_module_needs_a_name(data_dir: Path, inbox: Path) -> None:
+    path = write_judge(inbox, judge_doc(module_id="m07", module_name=DROP), name="results.json")
+    with pytest.raises(ImportFileError, match=r"results\.json: module_name: module 'm07' does not exist yet"):
+        import_paths(Store(data_dir), [path])
+
+
+def test_a_module_created_earlier_in_the_batch_is_known_later(data_dir: Path, inbox: Path) -> None:
+    write_judge(inbox, judge_doc(module_id="m09"), name="a.json")
+    write_judge(inbox, judge_doc(module_id="m09", module_name=DROP, prompt_version="v2"), name="b.json")
+    results = import_paths(Store(data_dir), [inbox])
+    assert [(r.module_id, r.module_created) for r in results] == [("m09", True), ("m09", False)]
+    assert len(module_file(data_dir, "m09")["experiments"]) == 2
+
+
+def test_module_name_must_match_an_existing_module(data_dir: Path, inbox: Path) -> None:
+    import_paths(Store(data_dir), [write_judge(inbox, judge_doc())])
+    path = write_judge(inbox, judge_doc(module_name="SomethingElse", prompt_version="v2"), name="x.json")
+    with pytest.raises(ImportFileError, match="module_name: 'SomethingElse' is not the name of module m01"):
+        import_paths(Store(data_dir), [path])
+
+
+def test_batch_is_all_or_nothing(cli: CLI, data_dir: Path, inbox: Path) -> None:
+    import_paths(Store(data_dir), [write_judge(inbox / "old", judge_doc())])
+    before = snapshot(data_dir)
+    write_judge(inbox / "new", judge_doc(prompt_version="v2"), name="m01_v2_a.json")
+    write_judge(inbox / "new", judge_doc(module_id="m02", module_name="Other"), name="m02_v1_b.json")
+    bad = write_judge(inbox / "new", judge_doc(prompt_version="v3", results=[]), name="m01_v3_c.json")
+    result = cli("import", "--data-dir", data_dir, inbox / "new")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {bad}: results: is empty: a judge file needs at least one sample\n"
+    assert snapshot(data_dir) == before
+
+
+def test_folder_files_are_applied_sorted_by_path(data_dir: Path, inbox: Path) -> None:
+    write_judge(inbox / "b", judge_doc(prompt_version="v2"), name="m01_v2_x.json")
+    write_judge(inbox / "a", judge_doc(prompt_version="v10"), name="m01_v10_x.json")
+    write_judge(inbox / "a", judge_doc(prompt_version="v1"), name="m01_v1_x.json")
+    results = import_paths(Store(data_dir), [inbox])
+    assert [r.path.relative_to(inbox).as_posix() for r in results] == [
+        "a/m01_v10_x.json",
+        "a/m01_v1_x.json",
+        "b/m01_v2_x.json",
+    ]
+    versions = [e["prompt_version"] for e in module_file(data_dir)["experiments"]]
+    assert versions == ["v1", "v2", "v10"]  # the file itself is in natural order
+
+
+def test_verdicts_rubric_values_and_unjudged_samples(data_dir: Path, inbox: Path) -> None:
+    results = [
+        {"sample_id": "a", "rubrics": {"R1": True, "R2": "pass"}},  # no verdict: every judged rubric passed
+        {"sample_id": "b", "rubrics": {"R1": True, "R2": None}},  # R2 not judged: passes on R1 alone
+        {"sample_id": "c", "rubrics": {"R1": "FAIL", "R2": True}},  # derived fail
+        {"sample_id": 4, "verdict": True, "rubrics": {"R1": False}},  # explicit verdict wins; numeric id
+        {"sample_id": "e", "verdict": "Error", "error": "judge timeout"},
+        {"sample_id": "f", "verdict": False, "rubrics": {"R3": None}},  # a rubric nobody judged
+    ]
+    doc = judge_doc(primary_rubric="R2", results=results)
+    import_paths(Store(data_dir), [write_judge(inbox, doc)])
+    [experiment] = module_file(data_dir)["experiments"]
+    assert experiment["metrics"] == {
+        "pass_rate": 50.0, "match_rate": 100.0, "total": 6, "pass": 3, "fail": 2, "error": 1,
+    }  # fmt: skip
+    assert experiment["rubrics"] == {
+        "R1": {"pass": 2, "total": 4, "rate": 50.0},
+        "R2": {"pass": 2, "total": 2, "rate": 100.0},
+        "R3": {"pass": 0, "total": 0, "rate": None},
+    }
+
+
+def test_primary_rubric_falls_back_to_the_module(data_dir: Path, inbox: Path) -> None:
+    store = Store(data_dir)
+    import_paths(store, [write_judge(inbox, judge_doc())])
+    [result] = import_paths(store, [write_judge(inbox, judge_doc(prompt_version="v2", primary_rubric=DROP))])
+    assert result.match_rate == 10.0
+
+
+def test_timezone_is_kept_and_the_id_uses_the_own_date(data_dir: Path, inbox: Path) -> None:
+    doc = judge_doc(timestamp="2026-01-20T23:30:00-08:00")
+    [result] = import_paths(Store(data_dir), [write_judge(inbox, doc)])
+    assert result.experiment_id == "m01_v1_gpt4omini_20260120"
+    assert module_file(data_dir)["experiments"][0]["timestamp"] == "2026-01-20T23:30:00-08:00"
+
+
+def test_aggregate_form_is_checked_and_imported(data_dir: Path, inbox: Path) -> None:
+    doc = judge_doc(
+        results=DROP,
+        metrics={"total": 50, "pass": 15, "fail": 34, "error": 1, "pass_rate": 30.0, "match_rate": 10.0},
+        rubrics={
+            "M01_brand_extracted": {"pass": 5, "total": 50},
+            "M01_typos_realistic": {"pass": 35, "total": 49},
+        },
+    )
+    [result] = import_paths(Store(data_dir), [write_judge(inbox, doc)])
+    assert (result.pass_rate, result.match_rate) == (30.0, 10.0)
+    [experiment] = module_file(data_dir)["experiments"]
+    assert experiment["rubrics"]["M01_typos_realistic"]["rate"] == 71.4
+    assert experiment["source"]["format"] == "judge-aggregate"
+
+
+def test_aggregate_match_rate_must_match_the_primary_rubric(data_dir: Path, inbox: Path) -> None:
+    doc = judge_doc(
+        results=DROP,
+        metrics={"total": 50, "pass": 15, "fail": 35, "match_rate": 12.0},
+        rubrics={"M01_brand_extracted": {"pass": 5, "total": 50}},
+    )
+    path = write_judge(inbox, doc)
+    with pytest.raises(ImportFileError) as caught:
+        import_paths(Store(data_dir), [path])
+    assert (caught.value.path, caught.value.json_path) == (path, "metrics.match_rate")
+    assert "12.0 does not match 5/50 = 10.0" in str(caught.value)
+
+
+def test_the_same_file_named_twice_is_imported_once(data_dir: Path, inbox: Path) -> None:
+    path = write_judge(inbox, judge_doc())
+    assert len(import_paths(Store(data_dir), [path, inbox, path])) == 1
+
+
+def test_progress_is_reported_per_file(data_dir: Path, inbox: Path) -> None:
+    for n in range(1, 4):
+        write_judge(inbox, judge_doc(prompt_version=f"v{n}"))
+    seen: list[tuple[int, int]] = []
+    import_paths(Store(data_dir), [inbox], progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
