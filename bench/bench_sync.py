@@ -12,6 +12,7 @@ Figures are printed as a Markdown table (the one in docs/sync.md comes from here
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -24,7 +25,7 @@ import gspread
 from sheets_sync.emulator import Emulator
 from sheets_sync.models import Experiment, Metrics, Module, RubricResult, Suggestion, experiment_id, rate
 from sheets_sync.store import Store
-from sheets_sync.sync.engine import SyncEngine
+from sheets_sync.sync.engine import SyncEngine, SyncResult
 from sheets_sync.sync.gspread_adapter import GspreadWorkbook
 from sheets_sync.sync.tabs import find_geometry
 
@@ -81,8 +82,12 @@ def sheets_sync_figures(count: int, folder: Path) -> dict[str, tuple[float, int,
         store.save_module(edited)
     figures["one-cell push"] = measure(emu, engine.push)
     figures["no-op pull"] = measure(emu, engine.pull)
-    _pm_edits(emu, min(count, 10))
-    figures["pull of 10 PM edits"] = measure(emu, engine.pull)
+    edits = min(count, 10)
+    _pm_edits(emu, edits)
+    pulled: list[SyncResult] = []
+    figures[f"pull of {edits} PM edits"] = measure(emu, lambda: pulled.append(engine.pull()))
+    # A figure for a pull that found nothing would be meaningless: check the edits really came in.
+    assert pulled[0].plan.notes.pulled_fields == edits, pulled[0].plan.notes
     return figures
 
 
@@ -153,4 +158,6 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [10, 100, 300])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 300], help="module counts (default 10 100 300)")
+    main(parser.parse_args().sizes)

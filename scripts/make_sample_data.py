@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Re-make the bundled sample data: ``data/judge_results/*.json``, ``data/modules/*.json``, ``data/heatmap_index.json``.
 
-Deterministic (seeded): running it again writes the same bytes, and ``tests/data/test_sample_data.py`` checks that
+Deterministic (seeded): running it again writes the same bytes, and ``tests/data/test_data_sample.py`` checks that
 it reproduces the committed files. The judge files are what an eval runner would write; the module files are what
 importing them gives, plus what a team adds by hand (descriptions, suggestions).
 

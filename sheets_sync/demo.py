@@ -2,14 +2,15 @@
 
 Steps (each prints what it did):
 
-1. copy the sample data (``modules/`` and ``judge_results/``) into a scratch directory: the demo never touches the
-   data directory it was started from;
-2. start the Google Sheets API emulator on a free loopback port and create an empty spreadsheet;
-3. import the sample judge results (idempotent: the committed modules already hold them);
-4. push: the real gspread adapter writes the workbook over HTTP;
-5. a PM edits the sheet: changes one suggestion's priority, another's status, and types a new suggestion row;
-6. pull: the edits reach ``data/modules/*.json`` and the new row gets an id, written back into its id cell;
-7. print the workbook's tabs as text tables and what changed in ``data/modules/``;
+1. copy the sample data (``modules/`` and ``judge_results/``) into a scratch directory (the demo never touches the
+   data directory it was started from), and start the Google Sheets API emulator on a free loopback port with an
+   empty spreadsheet;
+2. import the sample judge results (idempotent: the committed modules already hold them);
+3. push: the real gspread adapter writes the workbook over HTTP;
+4. a PM edits the sheet: changes one suggestion's priority, another's status, and types a new suggestion row;
+5. pull: the edits reach ``data/modules/*.json`` and the new row gets an id, written back into its id cell;
+6. print the workbook's tabs as text tables;
+7. print what changed in the copy's ``data/modules/``;
 8. build the static dashboards.
 """
 
@@ -24,8 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from sheets_sync.dashboard.build import build_site
 from sheets_sync.emulator import Emulator
@@ -37,8 +40,9 @@ from sheets_sync.importers import ImportStatus, import_paths
 from sheets_sync.store import Store
 from sheets_sync.sync.config import SyncSettings
 from sheets_sync.sync.connect import open_engine
-from sheets_sync.sync.engine import SyncResult
+from sheets_sync.sync.engine import SyncEngine, SyncResult
 from sheets_sync.sync.layout import SUGGESTION_ID
+from sheets_sync.sync.report import plan_lines, plan_summary
 
 DEMO_SPREADSHEET_ID = "sheets-sync-demo"
 MARKER = (
@@ -56,6 +60,7 @@ class DemoReport:
     """What the demo did, for the command to print and for tests to check."""
 
     workdir: Path
+    sample_dir: Path
     endpoint: str = ""
     imported: dict[str, int] = field(default_factory=dict)
     push_requests: dict[str, int] = field(default_factory=dict)
@@ -65,27 +70,27 @@ class DemoReport:
     site: Path | None = None
     seconds: float = 0.0
 
+    @property
+    def data_dir(self) -> Path:
+        return self.workdir / "data"
+
 
 def run_demo(sample_dir: Path, workdir: Path, console: Console) -> DemoReport:
     """Run every step; raises a SheetsSyncError when the sample data is missing or the workdir is not the demo's."""
     started = time.monotonic()
-    data_dir = prepare_workdir(sample_dir, workdir)
-    report = DemoReport(workdir=workdir)
-    store = Store(data_dir)
+    report = DemoReport(workdir=workdir, sample_dir=sample_dir)
+    prepare_workdir(sample_dir, workdir)
+    store = Store(report.data_dir)
     emulator = Emulator()
     emulator.create_spreadsheet(DEMO_SPREADSHEET_ID, title="sheets-sync demo")
     with _serving(emulator) as server:
         report.endpoint = server.url
-        console.rule("[bold]1. emulator")
-        console.print(f"Google Sheets API emulator on {server.url}, spreadsheet {DEMO_SPREADSHEET_ID!r}")
-        console.print(f"working on a copy of {sample_dir} in {data_dir} (the original is not changed)")
+        _step_start(report, console)
         _step_import(store, report, console)
         before = _suggestions_by_module(store)
-        console.rule("[bold]3. push")
-        report.push_requests = _step_sync(emulator, data_dir, server.url, "push", console)
+        report.push_requests = _step_sync(emulator, report, "push", console)
         _step_pm(emulator.pm(DEMO_SPREADSHEET_ID), report, console)
-        console.rule("[bold]5. pull")
-        report.pull_requests = _step_sync(emulator, data_dir, server.url, "pull", console)
+        report.pull_requests = _step_sync(emulator, report, "pull", console)
         report.changes = _describe_changes(before, _suggestions_by_module(store))
         _print_workbook(emulator, console)
         _print_changes(report, console)
@@ -128,37 +133,77 @@ def _serving(emulator: Emulator) -> Iterator[EmulatorServer]:
 # ------------------------------------------------------------------------------------------------ steps
 
 
+def _step_start(report: DemoReport, console: Console) -> None:
+    _heading(console, "1. start a Google Sheets API emulator (no Google account needed)")
+    say(console, f"emulator:     {report.endpoint} (spreadsheet {DEMO_SPREADSHEET_ID!r}, empty)")
+    say(console, f"sample data:  {_dir(report.sample_dir)} (only read: the demo does not change it)")
+    say(console, f"working copy: {_dir(report.data_dir)} (the steps below work here)")
+    say(console, "sheets-sync reaches it through gspread over HTTP, as it reaches Google.")
+
+
 def _step_import(store: Store, report: DemoReport, console: Console) -> None:
-    console.rule("[bold]2. import")
+    _heading(console, "2. import the sample judge results")
     results = import_paths(store, [store.judge_results_dir])
     for status in ImportStatus:
         report.imported[status.value] = sum(1 for r in results if r.status is status)
     counts = ", ".join(f"{n} {status}" for status, n in report.imported.items())
-    console.print(f"imported {len(results)} judge files from {store.judge_results_dir}: {counts}")
-    console.print("(the sample modules already hold these results, so a correct import changes nothing)")
+    say(console, f"imported {len(results)} judge files from {_dir(store.judge_results_dir)}")
+    say(console, f"{counts}: the sample modules already hold these results")
 
 
-def _step_sync(
-    emulator: Emulator, data_dir: Path, endpoint: str, direction: str, console: Console
-) -> dict[str, int]:
+def _step_sync(emulator: Emulator, report: DemoReport, direction: str, console: Console) -> dict[str, int]:
     """One push or pull through the real gspread adapter over HTTP; returns its API request counts."""
+    if direction == "push":
+        _heading(console, f"3. push: {_dir(report.data_dir / 'modules')} -> the spreadsheet")
+    else:
+        _heading(console, f"5. pull: the spreadsheet -> {_dir(report.data_dir / 'modules')}")
     first = len(emulator.requests)
-    engine = open_engine(data_dir, SyncSettings(spreadsheet_id=DEMO_SPREADSHEET_ID, endpoint=endpoint))
-    result = engine.push() if direction == "push" else engine.pull()
+    result = _engine(report).push() if direction == "push" else _engine(report).pull()
     log = emulator.requests[first:]
     counts = {"reads": sum(1 for r in log if not r["write"]), "writes": sum(1 for r in log if r["write"])}
-    console.print(f"{direction}: {_plan_summary(result)}; {_requests_summary(counts)}")
+    say(console, _sync_heading(direction, result))
+    for line in plan_lines(result.plan):
+        say(console, f"  {line}")
+    say(console, f"API requests: {requests_summary(counts)}")
     return counts
 
 
+def _engine(report: DemoReport) -> SyncEngine:
+    # The loopback endpoint gets anonymous credentials and a session that ignores HTTP(S)_PROXY (sync.auth).
+    settings = SyncSettings(spreadsheet_id=DEMO_SPREADSHEET_ID, endpoint=report.endpoint)
+    return open_engine(report.data_dir, settings)
+
+
+def _sync_heading(direction: str, result: SyncResult) -> str:
+    """``push wrote 1,413 cell(s) in 7 new tab(s): Heatmap, m01, ...`` / ``pull changed modules/m01.json; ...``"""
+    sheet = _sheet_changes(plan_summary(result.plan))
+    if direction == "push":
+        return f"push {sheet}"
+    modules = ", ".join(f"modules/{m}.json" for m in sorted(result.saved_modules)) or "no module file"
+    return f"pull changed {modules}; {sheet}"
+
+
+def _sheet_changes(summary: dict[str, Any]) -> str:
+    """What a plan writes to the workbook, from its ``plan_summary``."""
+    if not summary["cells"]:
+        return "wrote nothing to the sheet"
+    tabs = [tab for tab in summary["tabs"] if tab["cells"] or tab["new"]]
+    kind = "new tab(s)" if all(tab["new"] for tab in tabs) else "tab(s)"
+    text = (
+        f"wrote {summary['cells']:,} cell(s) in {len(tabs)} {kind}: {', '.join(tab['title'] for tab in tabs)}"
+    )
+    deleted = [tab["title"] for tab in summary["tabs"] if tab["deleted"]]
+    return text + (f"; deleted tab(s): {', '.join(deleted)}" if deleted else "")
+
+
 def _step_pm(pm: PM, report: DemoReport, console: Console) -> None:
-    console.rule("[bold]4. a PM edits the sheet")
+    _heading(console, f"4. a PM edits tab {PM_MODULE} of the spreadsheet, as in the Sheets UI")
     table = _SuggestionTable.read(pm, PM_MODULE)
     first, second = table.rows[0], table.rows[1]
-    new_priority = "low" if table.value(first, "priority") == "high" else "high"
-    new_status = "rejected" if table.value(second, "status") != "rejected" else "proposed"
-    table.set(first, "priority", new_priority)
-    table.set(second, "status", new_status)
+    edits = [
+        table.change(first, "priority", lambda old: "low" if old == "high" else "high"),
+        table.change(second, "status", lambda old: "rejected" if old != "rejected" else "proposed"),
+    ]
     new_row = table.append(
         {
             "version": table.value(first, "version"),
@@ -169,29 +214,45 @@ def _step_pm(pm: PM, report: DemoReport, console: Console) -> None:
         }
     )
     report.pm_edits = [
-        f"{PM_MODULE}: {table.value(first, SUGGESTION_ID)} priority -> {new_priority}",
-        f"{PM_MODULE}: {table.value(second, SUGGESTION_ID)} status -> {new_status}",
-        f"{PM_MODULE}: new suggestion typed on row {new_row} with an empty id: {PM_NEW_ISSUE!r}",
+        *edits,
+        f"row {new_row}: a new suggestion, id left empty: {_json(PM_NEW_ISSUE)}",
     ]
     for line in report.pm_edits:
-        console.print(f"  {line}")
+        say(console, f"  {line}")
 
 
 def _step_dashboard(store: Store, workdir: Path, console: Console) -> Path:
-    console.rule("[bold]8. dashboards")
+    _heading(console, "8. build the dashboards")
     index_html = build_site(store, workdir / "site")
-    console.print(f"dashboards built: {index_html}")
+    pages = sorted((index_html.parent / "modules").glob("*.html"))
+    say(console, f"heatmap:      {index_html}")
+    say(console, f"module pages: {_dir(index_html.parent / 'modules')} ({len(pages)} pages, one per module)")
     return index_html
 
 
-def _plan_summary(result: SyncResult) -> str:
-    summary = getattr(result.plan, "summary", None)
-    text = summary() if callable(summary) else ""
-    return text or ("applied" if result.applied else "nothing to change")
+def requests_summary(counts: dict[str, int]) -> str:
+    """``3 (2 reads + 1 write)``"""
+    total = counts["reads"] + counts["writes"]
+    return f"{total} ({_plural(counts['reads'], 'read')} + {_plural(counts['writes'], 'write')})"
 
 
-def _requests_summary(counts: dict[str, int]) -> str:
-    return f"{counts['reads']} read + {counts['writes']} write API requests"
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _dir(path: Path) -> str:
+    """``demo-output/data/``: a trailing slash says it is a directory."""
+    return f"{path}/" if str(path) not in (".", "/") else str(path)
+
+
+def _heading(console: Console, title: str) -> None:
+    console.rule(Text(title, style="bold"))
+
+
+def say(console: Console, line: str) -> None:
+    # Text, not markup: suggestion texts and paths may hold [brackets]. soft_wrap: a long line is left for the
+    # terminal to wrap, so a path or URL is never broken into two lines (it stays copyable).
+    console.print(Text(line), soft_wrap=True)
 
 
 # ------------------------------------------------------------------------------------------------ the PM
@@ -226,6 +287,12 @@ class _SuggestionTable:
     def set(self, row: int, label: str, value: str) -> None:
         self.pm.set_cell(self.tab, cell_name(row - 1, self.columns[label]), value)
 
+    def change(self, row: int, label: str, new_value: Any) -> str:
+        """Type ``new_value(old)`` into a cell; returns ``m01-s1: priority high -> low``."""
+        old = self.value(row, label)
+        self.set(row, label, new_value(old))
+        return f"{self.value(row, SUGGESTION_ID)}: {label} {old} -> {self.value(row, label)}"
+
     def append(self, values: dict[str, str]) -> int:
         row = max(self.rows, default=self.header_row) + 1
         for label, value in values.items():
@@ -237,7 +304,7 @@ def _cell(values: list[list[Any]], row: int, col: int) -> Any:
     return values[row][col] if row < len(values) and col < len(values[row]) else ""
 
 
-# ------------------------------------------------------------------------------------------------ printing
+# ------------------------------------------------------------------------------------------------ changes
 
 
 def _suggestions_by_module(store: Store) -> dict[str, dict[str, dict[str, Any]]]:
@@ -255,17 +322,38 @@ def _describe_changes(
     for module_id, suggestions in after.items():
         old_module = before.get(module_id, {})
         for suggestion_id, fields in suggestions.items():
+            where = f"{module_id}.json  {suggestion_id}"
             old = old_module.get(suggestion_id)
             if old is None:
-                lines.append(
-                    f"{module_id}.json: new suggestion {suggestion_id}: {json.dumps(fields, ensure_ascii=False)}"
-                )
+                lines.append(f"{where}  new suggestion: {_new_suggestion(fields)}")
                 continue
-            for name, value in fields.items():
-                if old.get(name) != value:
-                    lines.append(f"{module_id}.json: {suggestion_id}.{name}: {old.get(name)!r} -> {value!r}")
+            lines += [
+                f"{where}  {name}: {_json(old.get(name))} -> {_json(value)}"
+                for name, value in fields.items()
+                if old.get(name) != value
+            ]
     return lines
 
+
+def _new_suggestion(fields: dict[str, Any]) -> str:
+    """``"Brand names ..." (version v1, priority medium, status proposed)``"""
+    facts = [f"{name} {fields[name]}" for name in ("version", "priority", "status") if fields.get(name)]
+    return f"{_json(fields.get('issue'))} ({', '.join(facts)})"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _print_changes(report: DemoReport, console: Console) -> None:
+    modules = report.data_dir / "modules"
+    _heading(console, f"7. what the pull changed in {_dir(modules)}")
+    for line in report.changes or ["(nothing: the pull found no edits)"]:
+        say(console, f"  {line}")
+    say(console, f"(compare: diff -r {_dir(report.sample_dir / 'modules')} {_dir(modules)})")
+
+
+# ------------------------------------------------------------------------------------------------ the workbook
 
 HEATMAP_COLUMNS = ("module id", "module name")
 EXPERIMENT_COLUMNS = (
@@ -278,61 +366,122 @@ EXPERIMENT_COLUMNS = (
     "total",
 )
 SUGGESTION_COLUMNS = (SUGGESTION_ID, "version", "priority", "status", "issue")
+SHRINKABLE = frozenset(
+    {"module name", "experiment id", "issue"}
+)  # long labels: cut short on narrow terminals
+MIN_SHRUNK = 8
 
 
 def _print_workbook(emulator: Emulator, console: Console) -> None:
     """The Heatmap's best block and the PM's module tab, as Sheets displays them (formatted values)."""
-    console.rule("[bold]6. the workbook, as the PM sees it")
+    _heading(console, "6. the workbook after the pull, as the PM sees it")
     spreadsheet = emulator.gspread_client().open_by_key(DEMO_SPREADSHEET_ID)
     tabs = {ws.title: ws for ws in spreadsheet.worksheets()}
-    console.print(f"tabs: {', '.join(tabs)}")
+    say(console, f"tabs: {', '.join(tabs)}")
     heatmap = tabs["Heatmap"].get_all_values()
     versions = tuple(
         label for label in _header(heatmap, "module id") if label and label not in HEATMAP_COLUMNS
     )
-    console.print(_text_table("Heatmap: best pass rate", heatmap, "module id", HEATMAP_COLUMNS + versions))
     module_tab = tabs[PM_MODULE].get_all_values()
-    console.print(_text_table(f"{PM_MODULE}: experiments", module_tab, "experiment id", EXPERIMENT_COLUMNS))
-    console.print(_text_table(f"{PM_MODULE}: suggestions", module_tab, SUGGESTION_ID, SUGGESTION_COLUMNS))
-    console.print(
-        f"(the other module tabs, {', '.join(t for t in tabs if t not in ('Heatmap', PM_MODULE))}, "
-        f"have the same layout as {PM_MODULE})"
-    )
+    blocks = [
+        (
+            "Heatmap tab: best pass rate per module and prompt version",
+            heatmap,
+            "module id",
+            HEATMAP_COLUMNS + versions,
+        ),
+        (f"{PM_MODULE} tab: experiments", module_tab, "experiment id", EXPERIMENT_COLUMNS),
+        (
+            f"{PM_MODULE} tab: suggestions (the columns a PM edits)",
+            module_tab,
+            SUGGESTION_ID,
+            SUGGESTION_COLUMNS,
+        ),
+    ]
+    for title, values, key, labels in blocks:
+        console.print()
+        console.print(_text_table(title, *_block(values, key, labels), console.width))
+    others = ", ".join(t for t in tabs if t not in ("Heatmap", PM_MODULE))
+    say(console, f"(the other module tabs, {others}, have the same layout as {PM_MODULE})")
 
 
 def _header(values: list[list[str]], label: str) -> list[str]:
     return next((row for row in values if label in row), [])
 
 
-def _text_table(title: str, values: list[list[str]], key: str, labels: tuple[str, ...]) -> Table:
-    """The block of ``values`` under the first header row holding ``key``, until the key column runs empty."""
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+def _block(values: list[list[str]], key: str, labels: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the table under the first header row holding ``key``, until the key column runs
+    empty; only the columns named in ``labels``."""
     header_index = next(i for i, row in enumerate(values) if key in row)
     header = values[header_index]
     columns = [header.index(label) for label in labels if label in header]
-    for col in columns:
-        table.add_column(
-            header[col], overflow="ellipsis", no_wrap=True, max_width=40, min_width=min(len(header[col]), 12)
-        )
     key_col = header.index(key)
-    rows = [row for row in values[header_index + 1 :] if _cell([row], 0, key_col) != ""]
-    if any(row for row in values[header_index + 1 :] if _cell([row], 0, key_col) == ""):
-        rows = list(_until_blank(values[header_index + 1 :], key_col))
-    for row in rows[:TABLE_ROWS]:
-        table.add_row(*[str(_cell([row], 0, col)) for col in columns])
-    if len(rows) > TABLE_ROWS:
-        table.caption = f"... and {len(rows) - TABLE_ROWS} more rows"
+    rows = []
+    for row in values[header_index + 1 :]:
+        if _cell([row], 0, key_col) == "":
+            break
+        rows.append([str(_cell([row], 0, col)) for col in columns])
+    return [header[col] for col in columns], rows
+
+
+def _text_table(title: str, header: list[str], rows: list[list[str]], width: int) -> Table:
+    """A plain table that fits ``width``: number columns stay whole, long labels are cut short with an ellipsis."""
+    shown = rows[:TABLE_ROWS]
+    widths, gap = _fit_widths(header, shown, width)
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, gap - 1, 0, 0),
+    )
+    for index, (label, column_width) in enumerate(zip(header, widths, strict=True)):
+        numeric = all(_is_number(row[index]) for row in shown if row[index])
+        table.add_column(
+            Text(label, no_wrap=False, overflow="fold"),  # a long header wraps onto a second line
+            width=column_width,
+            no_wrap=True,
+            overflow="ellipsis",
+            justify="right" if numeric else "left",
+        )
+    for row in shown:
+        table.add_row(*(Text(value) for value in row))
+    if len(rows) > len(shown):
+        table.caption = f"... and {len(rows) - len(shown)} more rows"
+        table.caption_justify = "left"
     return table
 
 
-def _until_blank(rows: list[list[str]], key_col: int) -> Iterator[list[str]]:
-    for row in rows:
-        if _cell([row], 0, key_col) == "":
-            return
-        yield row
+def _fit_widths(header: list[str], rows: list[list[str]], width: int) -> tuple[list[int], int]:
+    """Column widths and the gap between columns for a table no wider than ``width`` when that is possible.
+
+    Natural widths with two spaces between columns when they fit; otherwise one space, headers wrapped to their
+    longest word, and the long label columns (``SHRINKABLE``) sharing what is left.
+    """
+    natural = [max([len(label), *(len(row[i]) for row in rows)]) for i, label in enumerate(header)]
+    if sum(natural) + 2 * (len(header) - 1) <= width:
+        return natural, 2
+    narrow = [
+        natural[i] if label in SHRINKABLE else max([_longest_word(label), *(len(row[i]) for row in rows)])
+        for i, label in enumerate(header)
+    ]
+    shrinkable = [i for i, label in enumerate(header) if label in SHRINKABLE]
+    room = width - (len(header) - 1) - sum(w for i, w in enumerate(narrow) if i not in shrinkable)
+    wanted = sum(natural[i] for i in shrinkable) or 1
+    for i in shrinkable:
+        narrow[i] = min(natural[i], max(MIN_SHRUNK, room * natural[i] // wanted))
+    return narrow, 1
 
 
-def _print_changes(report: DemoReport, console: Console) -> None:
-    console.rule("[bold]7. what reached data/modules/")
-    for line in report.changes or ["(nothing: the pull found no edits)"]:
-        console.print(f"  {line}", markup=False, highlight=False)
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.rstrip("%").replace(",", ""))
+    except ValueError:
+        return False
+    return True

@@ -17,7 +17,7 @@ from typing import Any
 from sheets_sync.models import Experiment, Module, timestamp_key
 from sheets_sync.stats import wilson_interval
 from sheets_sync.store import Store, gc_paused
-from sheets_sync.versions import sorted_versions, version_key
+from sheets_sync.versions import natural_key, sorted_versions
 
 INDEX_SCHEMA_VERSION = 1
 
@@ -32,7 +32,7 @@ def build_index(modules: Mapping[str, Module]) -> dict[str, Any]:
         "models": sorted({e.model for e in experiments}),
         "versions": sorted_versions(e.prompt_version for e in experiments),
         "modules": {
-            module_id: module_entry(modules[module_id]) for module_id in sorted(modules, key=version_key)
+            module_id: module_entry(modules[module_id]) for module_id in sorted(modules, key=natural_key)
         },
     }
 
@@ -46,7 +46,7 @@ def module_entry(module: Module) -> dict[str, Any]:
         "name": module.module_name,
         "primary_rubric": module.primary_rubric,
         "versions": {
-            version: version_cell(by_version[version]) for version in sorted(by_version, key=version_key)
+            version: version_cell(by_version[version]) for version in sorted(by_version, key=natural_key)
         },
     }
 
@@ -54,7 +54,7 @@ def module_entry(module: Module) -> dict[str, Any]:
 def version_cell(experiments: Iterable[Experiment]) -> dict[str, Any]:
     """One (module, version) cell: the newest dataset version's latest run per model, and the best of them."""
     runs = list(experiments)
-    dataset_version = max((e.dataset_version for e in runs), key=version_key)
+    dataset_version = max((e.dataset_version for e in runs), key=natural_key)
     latest: dict[str, Experiment] = {}
     for experiment in runs:
         if experiment.dataset_version != dataset_version:

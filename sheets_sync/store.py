@@ -17,10 +17,12 @@ their process, so a crashed run never leaves a stale lock to clean up.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import fcntl
 import gc
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,8 +31,8 @@ from pydantic import ValidationError
 
 from sheets_sync import jsonio
 from sheets_sync.errors import DataError, LockedError
-from sheets_sync.models import Module, Problem, describe_validation_error
-from sheets_sync.versions import version_key
+from sheets_sync.models import MODULE_ID_PATTERN, Module, Problem, describe_validation_error
+from sheets_sync.versions import natural_key
 
 LOCK_NAME = ".sheets-sync.lock"
 
@@ -57,7 +59,8 @@ def module_problems_json(data: bytes) -> Module | list[Problem]:
     About twice as fast as ``json.loads`` + ``model_validate``, which is what keeps ``index`` under its time budget.
     """
     try:
-        return Module.model_validate_json(data)
+        # A byte order mark (Windows editors add one) is not JSON; the store writes files without it.
+        return Module.model_validate_json(data.removeprefix(codecs.BOM_UTF8))
     except ValidationError as exc:
         return describe_validation_error(exc)
 
@@ -82,7 +85,10 @@ def problem_error(problems: list[Problem], path: Path, error: type[DataError] = 
     """One-line error for the first problem of a file, saying how many more there are."""
     json_path, message = problems[0]
     if len(problems) > 1:
-        message += f" (and {len(problems) - 1} more problems)"
+        more = len(problems) - 1
+        # validate lists every problem of module files (and of judge_results/, not of any file given to import)
+        where = "; `sheets-sync validate` lists them" if error is DataError else ""
+        message += f" (and {more} more {'problem' if more == 1 else 'problems'}{where})"
     return error(message, path=path, json_path=json_path)
 
 
@@ -125,14 +131,23 @@ class Store:
         """Ids of the module files present, in natural order (dot files, e.g. editor backups, are skipped)."""
         if not self.modules_dir.is_dir():
             return []
-        stems = (p.stem for p in self.modules_dir.glob("*.json") if not p.name.startswith("."))
-        return sorted(stems, key=version_key)
+        stems = (
+            p.stem for p in self.modules_dir.glob("*.json") if not p.name.startswith(".") and p.is_file()
+        )
+        return sorted(stems, key=natural_key)
 
     def has_module(self, module_id: str) -> bool:
         return self.module_path(module_id).is_file()
 
     def load_module(self, module_id: str) -> Module:
         """One module, validated; a DataError naming the file and JSON path when it is not valid."""
+        if not re.fullmatch(MODULE_ID_PATTERN, module_id):
+            # Also keeps `show ../x` from reading, and `suggest ../x` from writing, outside modules/.
+            plain_name = "/" not in module_id and module_id not in ("", ".", "..")
+            raise DataError(
+                f"{module_id!r} is not a module id (letters, digits, '_' and '-')",
+                path=self.module_path(module_id) if plain_name else self.modules_dir,
+            )
         path = self.module_path(module_id)
         if not path.is_file():
             known = ", ".join(self.module_ids()) or "none"
@@ -179,6 +194,7 @@ class Store:
             finally:
                 self._lock_depth -= 1
             return
+        created = _first_missing(Path(os.path.abspath(self.data_dir)))  # abspath: no ".." to walk up through
         self.data_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -194,8 +210,36 @@ class Store:
         self._lock_fd, self._lock_depth = fd, 1
         try:
             yield self
+        except BaseException:
+            if created is not None:
+                self._remove_created_dirs(created)
+            raise
         finally:
             self._lock_depth = 0
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
             self._lock_fd = None
+
+    def _remove_created_dirs(self, top: Path) -> None:
+        """Undo the folders a failed first write created, when nothing but the lock file is in them: a failed
+        import must leave no empty mirror behind (which `validate` would call valid)."""
+        folder = Path(os.path.abspath(self.data_dir))
+        try:
+            if [p.name for p in folder.iterdir()] != [LOCK_NAME]:
+                return
+            (folder / LOCK_NAME).unlink()
+            while True:
+                folder.rmdir()
+                if folder == top or not top.is_relative_to(folder.parent):
+                    return
+                folder = folder.parent
+        except OSError:
+            pass  # tidying up must never hide the error that got us here
+
+
+def _first_missing(path: Path) -> Path | None:
+    """The outermost folder of ``path`` that does not exist yet (``path`` itself when only it is missing)."""
+    missing = None
+    while not path.exists():
+        missing, path = path, path.parent
+    return missing

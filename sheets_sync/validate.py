@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_sync import jsonio
-from sheets_sync.importers import MAX_FILE_BYTES
+from sheets_sync.importers import MAX_FILE_BYTES, json_files
 from sheets_sync.importers.judge import judge_file_problems
 from sheets_sync.index import build_index
 from sheets_sync.models import Module
@@ -45,7 +45,10 @@ def check_modules(store: Store) -> tuple[dict[str, Module], list[Problem]]:
     problems: list[Problem] = []
     for module_id in store.module_ids():
         path = store.module_path(module_id)
-        result = module_problems_json(path.read_bytes())
+        data = _read(path, problems)
+        if data is None:
+            continue
+        result = module_problems_json(data)
         if isinstance(result, Module):
             if result.module_id == module_id:
                 modules[module_id] = result
@@ -54,7 +57,7 @@ def check_modules(store: Store) -> tuple[dict[str, Module], list[Problem]]:
                     Problem(path, "module_id", f"{result.module_id!r} does not match the file name")
                 )
         else:
-            problems += [Problem(path, json_path, message) for json_path, message in result]
+            problems += [Problem(path, json_path or None, message) for json_path, message in result]
     return modules, problems
 
 
@@ -64,14 +67,23 @@ def check_judge_files(store: Store) -> list[Problem]:
     root = store.judge_results_dir
     if not root.is_dir():
         return problems
-    for path in sorted(root.rglob("*.json"), key=lambda p: p.as_posix()):
+    for path in json_files(root):  # the files `import judge_results/` would read
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.append(Problem(path, None, f"larger than the {MAX_FILE_BYTES:,} bytes import accepts"))
             continue
-        problems += [
-            Problem(path, jp or None, message) for jp, message in judge_file_problems(path.read_bytes(), path)
-        ]
+        data = _read(path, problems)
+        if data is not None:
+            problems += [Problem(path, jp or None, message) for jp, message in judge_file_problems(data, path)]
     return problems
+
+
+def _read(path: Path, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, or None after noting why it cannot be read (validate lists problems, it does not stop)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(path, None, f"cannot read: {exc.strerror}"))
+        return None
 
 
 def check_index(store: Store, modules: dict[str, Module]) -> list[Problem]:

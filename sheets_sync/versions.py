@@ -17,6 +17,13 @@ def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """:func:`version_key`, then the text itself: ``v1``/``V1`` and ``v01``/``v1`` compare equal by version_key,
+    and a sort on it would then follow the input order (a set's, a directory's), so the output bytes would not be
+    deterministic. Use this one to sort; ``version_key`` to compare versions."""
+    return version_key(text), text
+
+
 def sorted_versions(versions: Iterable[str]) -> list[str]:
     """Distinct versions in natural order."""
-    return sorted(set(versions), key=version_key)
+    return sorted(set(versions), key=natural_key)

@@ -27,7 +27,7 @@ from sheets_sync.dashboard.compare import (
     fmt_p,
     row_texts,
 )
-from sheets_sync.errors import RegressionError, SheetsSyncError
+from sheets_sync.errors import ConfigError, RegressionError, SheetsSyncError
 from sheets_sync.models import Experiment, Module
 from sheets_sync.store import Store
 from sheets_sync.versions import version_key
@@ -61,7 +61,11 @@ def dashboard_command(out: Path, data_dir: Path | None) -> None:
 
 @click.command("serve")
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port; the URL is printed).",
 )
 @_out_option
 @common_options
@@ -77,7 +81,7 @@ def serve_command(port: int, out: Path, data_dir: Path | None) -> None:
     try:
         server = SiteServer(store, out, port)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+        raise ConfigError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
     with server:
         server.build_now()
         err.print(Text(f"Serving {out} on {server.url} (rebuilt when the data changes; Ctrl-C to stop)"))
@@ -120,7 +124,8 @@ def diff_command(
     (Newcombe) and a two-proportion z-test saying whether it is distinguishable from noise. The numbers are
     the ones the module page's Diff view shows for the same pair.
 
-    Exit codes: 0 done; 4 with --fail-on-regression when the pass rate or a rubric dropped significantly.
+    Exit codes: 0 done; 1 unknown module, version, experiment id or model, or invalid data; 2 usage error;
+    4 with --fail-on-regression when the pass rate or a rubric dropped significantly.
     """
     module = _load(Store(resolve_data_dir(data_dir)), module_id)
     comparison = compare(module, *find_pair(module, ref_a, ref_b, model))
@@ -148,6 +153,8 @@ def print_comparison(comparison: Comparison) -> None:
     for warning in comparison.warnings:
         console.print(Text(f"\u26a0 {warning}", style="yellow"))
     console.print(comparison_table(comparison))
+    for note in comparison.notes:
+        console.print(Text(f"\u2020 {note}", style="yellow"))
     _print_applied(console, comparison)
     console.print(
         Text(f"Significance: {TEST_NAME}. {INTERVAL_NAME}. \u0394 in percentage points.", style="dim")

@@ -47,17 +47,34 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+EXIT_CODES = "Exit codes: 0 done, 1 error (one line on stderr: file: JSON path: message), 2 usage."
+
+
 # ------------------------------------------------------------------------------------------------ import
 
 
-@click.command("import")
+@click.command(
+    "import",
+    epilog=f"""\b
+Examples:
+  sheets-sync import data/judge_results/                 # a folder: every *.json in it, sorted by path
+  sheets-sync import runs/m01_v6_gpt-5_20260210.json     # one file
+  sheets-sync import --data-dir /tmp/mirror a.json b.json
+
+{EXIT_CODES} The judge file format is in docs/data.md and schema/judge.schema.json.""",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @common_options
 def import_command(paths: tuple[Path, ...], data_dir: Path | None) -> None:
     """Import judge result files (or folders of them) into the module files, then rebuild the index.
 
     All or nothing: when any file is invalid, nothing is written. Folders are read recursively, files sorted by
-    path. Importing the same file again changes nothing.
+    path. Importing the same file again changes nothing ("unchanged"); new content for a run already imported
+    replaces it ("updated"). Prints one line per file and a summary; a progress bar from 21 files on.
     """
     store = Store(resolve_data_dir(data_dir))
     files = expand_paths(paths)
@@ -86,7 +103,7 @@ def _result_line(result: ImportResult) -> Text:
     line = Text()
     line.append(f"{result.status.value:<9}", style=_STATUS_STYLE[result.status])
     line.append(f" {result.module_id:<8} {result.experiment_id:<34}")
-    line.append(f" pass {_rate(result.pass_rate):>5}%  match {_rate(result.match_rate):>5}%  ")
+    line.append(f" pass {_percent(result.pass_rate):>6}  match {_percent(result.match_rate):>6}  ")
     line.append(str(result.path), style="dim")
     if result.module_created:
         line.append(f"  (created module {result.module_id})", style="bold")
@@ -100,13 +117,24 @@ def _import_summary(results: list[ImportResult]) -> str:
     counts = Counter(r.status for r in results)
     created = sum(r.module_created for r in results)
     parts = [f"{counts[s]} {s.value}" for s in ImportStatus]
-    return f"{len(results)} file(s): {', '.join(parts)}; {created} module(s) created; index rebuilt"
+    files = len({r.path for r in results})
+    # A judge file is one run; formats holding several runs per file say how many runs the counts are of.
+    what = f"{files} file(s)" if files == len(results) else f"{files} file(s), {len(results)} run(s)"
+    return f"{what}: {', '.join(parts)}; {created} module(s) created; index rebuilt"
 
 
 # ------------------------------------------------------------------------------------------------ index
 
 
-@click.command("index")
+@click.command(
+    "index",
+    epilog=f"""\b
+Examples:
+  sheets-sync index                       # ./data/heatmap_index.json
+  sheets-sync index --data-dir /tmp/mirror
+
+{EXIT_CODES} Re-running on unchanged data changes no byte (generated_at is the newest experiment's timestamp).""",
+)
 @common_options
 def index_command(data_dir: Path | None) -> None:
     """Rebuild heatmap_index.json from the module files (every module file is validated first)."""
@@ -119,10 +147,22 @@ def index_command(data_dir: Path | None) -> None:
 # ------------------------------------------------------------------------------------------------ validate
 
 
-@click.command("validate")
+@click.command(
+    "validate",
+    epilog="""\b
+Examples:
+  sheets-sync validate                    # after editing data/modules/*.json by hand
+  sheets-sync validate --data-dir /tmp/mirror || echo "fix the lines above"
+
+Exit codes: 0 all valid, 1 problems (listed on stdout, a count on stderr), 2 usage.""",
+)
 @common_options
 def validate_command(data_dir: Path | None) -> None:
-    """Check every file of the data directory and list every problem (exit 1 when there is any)."""
+    """Check every file of the data directory and list every problem (exit 1 when there is any).
+
+    Checks each module file (format, counts, rates, ids), each judge file under judge_results/, and that
+    heatmap_index.json is what `sheets-sync index` would write. Takes no lock and writes nothing.
+    """
     store = _existing_store(data_dir)
     problems = validate_data_dir(store)
     for problem in problems:
@@ -136,7 +176,15 @@ def validate_command(data_dir: Path | None) -> None:
 # ------------------------------------------------------------------------------------------------ show
 
 
-@click.command("show")
+@click.command(
+    "show",
+    epilog=f"""\b
+Examples:
+  sheets-sync show m01
+  sheets-sync show m05 --data-dir /tmp/mirror | less -S
+
+{EXIT_CODES}""",
+)
 @click.argument("module_id", metavar="MODULE")
 @common_options
 def show_command(module_id: str, data_dir: Path | None) -> None:
@@ -221,12 +269,29 @@ def suggestions_table(suggestions: list[Suggestion]) -> Table:
 # ------------------------------------------------------------------------------------------------ suggest
 
 
-@click.command("suggest")
+def _not_blank(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("must not be blank", param=param)
+    return value
+
+
+@click.command(
+    "suggest",
+    epilog=f"""\b
+Examples:
+  sheets-sync suggest m01 --version v5 --rubric M01_brand_extracted --priority high \\
+      --issue "Sub-brands extracted as the parent brand" \\
+      --suggestion "Ask for sub-brand and parent separately"
+  sheets-sync suggest m02 --version v2 --rubric M02_category_correct --status applied --applied-in v3 \\
+      --issue "v2 regressed on electronics" --suggestion "Restore the v1 examples"
+
+{EXIT_CODES}""",
+)
 @click.argument("module_id", metavar="MODULE")
 @click.option("--version", "version", required=True, help="Prompt version the issue was seen in (e.g. v3).")
 @click.option("--rubric", required=True, help="Rubric it concerns (e.g. M01_brand_extracted).")
-@click.option("--issue", required=True, help="What goes wrong.")
-@click.option("--suggestion", required=True, help="What to change in the prompt.")
+@click.option("--issue", required=True, callback=_not_blank, help="What goes wrong.")
+@click.option("--suggestion", required=True, callback=_not_blank, help="What to change in the prompt.")
 @click.option(
     "--priority",
     type=click.Choice([p.value for p in Priority], case_sensitive=False),
@@ -253,7 +318,11 @@ def suggest_command(
     applied_in: str | None,
     data_dir: Path | None,
 ) -> None:
-    """Add a suggestion to a module with the next free id (<module>-s<N>)."""
+    """Add a suggestion to a module with the next free id (<module>-s<N>).
+
+    The version and rubric must be ones the module has results for, so a typo cannot file a suggestion nobody
+    will see. PMs can edit it afterwards in Google Sheets (push, then pull).
+    """
     store = _existing_store(data_dir)
     added = add_suggestion(
         store,
@@ -272,7 +341,15 @@ def suggest_command(
 # ------------------------------------------------------------------------------------------------ schema
 
 
-@click.command("schema")
+@click.command(
+    "schema",
+    epilog=f"""\b
+Examples:
+  sheets-sync schema                      # refresh schema/ after changing the models
+  sheets-sync schema --out /tmp/schemas
+
+{EXIT_CODES}""",
+)
 @click.option(
     "--out",
     "out_dir",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from sheets_sync.commands._common import common_options, out, resolve_data_dir
-from sheets_sync.demo import run_demo
+from sheets_sync.demo import DemoReport, requests_summary, run_demo, say
 
 DEFAULT_WORKDIR = Path("demo-output")
+PIPED_WIDTH = 160
 
 
 @click.command("demo")
@@ -28,17 +30,30 @@ def demo(workdir: Path, data_dir: Path | None) -> None:
     The sample data is read from --data-dir (default ./data of a repository clone) and copied into --workdir;
     the original is never changed. No Google account or network is needed.
     """
-    # Piped output (CI logs, files) is not squeezed into 80 columns: the tables stay readable.
-    console = out if out.is_terminal else Console(highlight=False, width=160)
+    console = _console()
     report = run_demo(resolve_data_dir(data_dir), workdir, console)
-    console.rule("[bold]done")
-    console.print(
-        f"demo finished in {report.seconds:.1f} s: push {report.push_requests['reads']} reads + "
-        f"{report.push_requests['writes']} writes, pull {report.pull_requests['reads']} reads + "
-        f"{report.pull_requests['writes']} writes; {len(report.changes)} change(s) reached "
-        f"{workdir / 'data' / 'modules'}"
-    )
-    console.print(f"open the dashboards: {report.site}")
+    for line in summary_lines(report):
+        say(console, line)
+
+
+def _console() -> Console:
+    """The terminal's width; piped output (CI logs, files) is $COLUMNS wide, else 160, so tables stay whole."""
+    piped_width = None if os.environ.get("COLUMNS", "").isdigit() else PIPED_WIDTH
+    return Console(highlight=False, width=None if out.is_terminal else piped_width)
+
+
+def summary_lines(report: DemoReport) -> list[str]:
+    """The closing lines: requests, where the data is, where the dashboards are, what next."""
+    site = report.site.resolve().as_uri() if report.site else "(not built)"
+    return [
+        "",
+        f"Done in {report.seconds:.1f} s.",
+        f"API requests: push {requests_summary(report.push_requests)}, pull {requests_summary(report.pull_requests)}",
+        f"Your sample data in {report.sample_dir}/ is unchanged.",
+        f"The demo's copy, with the PM's edits pulled in: {report.data_dir}/",
+        f"Open the dashboards: {site}",
+        'Next, with a real Google spreadsheet: see README.md, "Quick start".',
+    ]
 
 
 COMMANDS = [demo]

@@ -7,6 +7,7 @@ credentials are accepted. ``--state FILE`` loads the workbooks at start and save
 
 from __future__ import annotations
 
+import errno
 import signal
 from pathlib import Path
 from types import FrameType
@@ -16,10 +17,17 @@ import click
 from sheets_sync.commands._common import err
 from sheets_sync.emulator import Emulator
 from sheets_sync.emulator.http import EmulatorServer
+from sheets_sync.errors import ConfigError, DataError
 
 
 @click.command("emulator")
-@click.option("--port", type=int, default=8765, show_default=True, help="TCP port (0: any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="TCP port (0: any free port; the first line printed is the URL).",
+)
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it on loopback)."
 )
@@ -38,37 +46,75 @@ from sheets_sync.emulator.http import EmulatorServer
     help="Create an empty spreadsheet with this id (repeatable; existing ones are kept).",
 )
 def emulator(port: int, host: str, state_file: Path | None, spreadsheet_ids: tuple[str, ...]) -> None:
-    """Run the Google Sheets API emulator (API under /v4/spreadsheets, request log at /_emulator/requests)."""
+    """Run the Google Sheets API emulator (API under /v4/spreadsheets, request log at /_emulator/requests).
+
+    Stop it with Ctrl-C (or SIGTERM); with --state, the workbooks are saved then.
+    """
     emu = _load(state_file)
     for spreadsheet_id in spreadsheet_ids:
         if spreadsheet_id not in emu.spreadsheet_ids:
             emu.create_spreadsheet(spreadsheet_id, title=spreadsheet_id)
-    server = EmulatorServer(emu, host, port)
+    server = _listen(emu, host, port)
     # The first stdout line is the URL, so scripts (and tests) starting it with --port 0 can read where it
-    # listens.
+    # listens; everything else goes to stderr.
     click.echo(f"Sheets API emulator listening on {server.url}")
     err.print(f"spreadsheets: {', '.join(emu.spreadsheet_ids) or '(none)'}")
     err.print(f"request log: {server.url}/_emulator/requests")
+    if state_file is not None:
+        err.print(
+            f"state file: {state_file} ({'loaded; ' if state_file.exists() else ''}saved when the emulator stops)"
+        )
+    err.print("stop with Ctrl-C")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        # The terminal echoed "^C" without a newline: start the last lines on a line of their own.
+        err.print("\nstopped" if err.is_terminal else "stopped")
     finally:
         server.close_socket()
         if state_file is not None:
-            emu.save_state(state_file)
-            err.print(f"state saved to {state_file}")
+            _save(emu, state_file)
 
 
 def _load(state_file: Path | None) -> Emulator:
     emu = Emulator()
-    if state_file is not None and state_file.exists():
+    if state_file is None:
+        return emu
+    _check_state_directory(state_file)
+    if state_file.exists():
         try:
             emu.load(state_file.read_text(encoding="utf-8"))
-        except (ValueError, KeyError) as error:
-            raise click.ClickException(f"{state_file}: not an emulator state file ({error})") from None
+        except (ValueError, UnicodeDecodeError) as error:
+            raise DataError(f"not an emulator state file ({error})", path=state_file) from None
     return emu
+
+
+def _check_state_directory(state_file: Path) -> None:
+    """Fail at start, not at Ctrl-C when the workbooks would be lost, if the state file cannot be written."""
+    if not state_file.parent.is_dir():
+        raise ConfigError(f"--state {state_file}: {state_file.parent} is not an existing directory")
+
+
+def _save(emu: Emulator, state_file: Path) -> None:
+    try:
+        emu.save_state(state_file)
+    except OSError as error:
+        raise DataError(
+            f"could not save the emulator state: {error.strerror or error}", path=state_file
+        ) from None
+    err.print(f"state saved to {state_file} ({len(emu.spreadsheet_ids)} spreadsheet(s))")
+
+
+def _listen(emu: Emulator, host: str, port: int) -> EmulatorServer:
+    try:
+        return EmulatorServer(emu, host, port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            reason = "the port is already in use (another emulator still running?); choose another --port, or --port 0"
+        else:
+            reason = error.strerror or str(error)
+        raise ConfigError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -22,9 +22,10 @@ from sheets_sync.errors import DataError
 from sheets_sync.sync.config import load_settings
 from sheets_sync.sync.connect import open_engine
 from sheets_sync.sync.engine import SyncEngine, SyncOptions, SyncResult
-from sheets_sync.sync.merge import Prefer
+from sheets_sync.sync.merge import Direction, Prefer
 from sheets_sync.sync.plan import Plan
 from sheets_sync.sync.report import plan_lines, plan_summary
+from sheets_sync.versions import version_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,7 +64,17 @@ def _dry_run_option(func: F) -> F:
 # ------------------------------------------------------------------------------------------------ commands
 
 
-@click.command("push")
+EXIT_CODES = "Exit codes: 0 done, 1 error (one line on stderr), 2 usage, 3 conflicts (listed; everything else applied)."
+
+
+@click.command("push", epilog=f"""\b
+Examples:
+  sheets-sync push --spreadsheet https://docs.google.com/spreadsheets/d/<id>/edit
+  sheets-sync push --dry-run            # print the plan, write nothing
+  sheets-sync push --prefer local       # resolve conflicts with the local values
+  sheets-sync push --endpoint http://127.0.0.1:8765   # a local emulator, no credentials
+
+{EXIT_CODES} See docs/sync.md.""")
 @connection_options
 @_dry_run_option
 @_prefer_option
@@ -80,7 +91,13 @@ def push(data_dir: Path | None, dry_run: bool, prefer: str | None, delete_remove
     result.raise_for_conflicts()
 
 
-@click.command("pull")
+@click.command("pull", epilog=f"""\b
+Examples:
+  sheets-sync pull --spreadsheet <id>   # before building dashboards
+  sheets-sync pull --dry-run            # what would change, nothing written
+  sheets-sync pull --accept-deletions   # rows deleted in the sheet are deleted locally too
+
+{EXIT_CODES} See docs/sync.md.""")
 @connection_options
 @_dry_run_option
 @_prefer_option
@@ -98,18 +115,24 @@ def pull(data_dir: Path | None, dry_run: bool, prefer: str | None, accept_deleti
     result.raise_for_conflicts()
 
 
-@click.command("status")
+@click.command("status", epilog="""\b
+Examples:
+  sheets-sync status --spreadsheet <id>
+  sheets-sync status --json | jq .push.sheet_edits_not_yet_pulled
+
+Exit codes: 0 done (also with pending conflicts, which are listed), 1 error, 2 usage. See docs/sync.md.""")
 @connection_options
 @click.option("--json", "as_json", is_flag=True, help="Print both plans as JSON.")
 @common_options
 def status(data_dir: Path | None, as_json: bool, **connection: Any) -> None:
-    """Show what push and pull would change, both ways, writing nothing."""
+    """Show what push and pull would change, both ways, writing nothing (one read of the workbook)."""
     result = _engine(data_dir, connection).status()
     if as_json:
         click.echo(json.dumps({"push": plan_summary(result.push), "pull": plan_summary(result.pull)}, indent=2))
         return
-    for plan in (result.push, result.pull):
-        _print_plan(plan, f"{plan.direction} would write")
+    _print_plan(result.push, applied=False)
+    # Both plans see the same conflicts (one read, one base): list them once.
+    _print_plan(result.pull, applied=False, conflicts=result.pull.conflicts != result.push.conflicts)
 
 
 COMMANDS = [push, pull, status]
@@ -127,55 +150,95 @@ def _engine(data_dir: Path | None, connection: dict[str, Any]) -> SyncEngine:
     config_file = connection.pop("config_file", None)
     spreadsheet = connection.pop("spreadsheet", None)
     settings = load_settings(config_file, spreadsheet_id=spreadsheet, **connection)
+    if settings.endpoint and not connection.get("endpoint"):
+        # An endpoint left in the environment by an emulator session must not pass for Google unnoticed.
+        err.print(Text(f"note: using the Sheets API at {settings.endpoint} (from $SHEETS_SYNC_ENDPOINT or the "
+                       "config file), not Google's"))
     return open_engine(directory, settings)
 
 
 def _show_retries() -> None:
-    """Retries and recoveries are logged as warnings: show them on stderr, without a traceback or markup."""
+    """Retries and recoveries (warnings) always go to stderr; progress (info) too when stderr is a terminal."""
     logger = logging.getLogger("sheets_sync.sync")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        logger.addHandler(_StderrHandler(logging.WARNING))
+    level = logging.INFO if err.is_terminal else logging.WARNING
+    handler = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
+    if handler is None:
+        handler = _StderrHandler()
+        logger.addHandler(handler)
+    handler.setLevel(level)
+    logger.setLevel(min(logger.getEffectiveLevel(), level))
 
 
 class _StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"warning: {record.getMessage()}", err=True)
+        prefix = "warning: " if record.levelno >= logging.WARNING else ""
+        click.echo(f"{prefix}{record.getMessage()}", err=True)
 
 
 def _print_result(result: SyncResult) -> None:
-    verb = "wrote" if result.applied else "would write"
-    _print_plan(result.plan, f"{result.plan.direction} {verb}")
+    _print_plan(result.plan, applied=result.applied, saved=result.saved_modules)
     if result.recovered:
         err.print(Text(f"rows moved while writing; put right: {len(result.recovered)} cell(s)/row(s)"))
-    if result.saved_modules:
-        out.print(Text(f"saved: {', '.join(f'modules/{m}.json' for m in result.saved_modules)}"))
 
 
-def _print_plan(plan: Plan, heading: str) -> None:
+def _print_plan(plan: Plan, *, applied: bool, saved: list[str] | None = None, conflicts: bool = True) -> None:
+    """The summary line, a table of the tabs it touches, the conflicts, then one line per fact reported."""
     summary = plan_summary(plan)
+    out.print(Text(_plan_heading(plan, applied=applied, saved=saved)))
     changed = summary["tabs"]
-    out.print(Text(f"{heading}: {summary['cells']} cell(s) in {len(changed)} tab(s)"
-                   + ("" if plan.has_writes else " (no write requests)")))
     if changed:
+        edits = "PM edits reverted" if plan.direction is Direction.PUSH else "PM edits in tool cells"
         table = Table(box=box.SIMPLE, show_header=True)
-        for column in ("tab", "cells", "rows added", "note"):
-            table.add_column(column)
+        for column in ("tab", "cells", "rows added", edits, "note"):
+            table.add_column(column, justify="left" if column in ("tab", "note") else "right")
         for tab in changed:
             note = "new" if tab["new"] else "deleted" if tab["deleted"] else ""
-            table.add_row(Text(tab["title"]), str(tab["cells"]), str(tab["rows_added"]), note)
+            table.add_row(Text(tab["title"]), str(tab["cells"]), str(tab["rows_added"]),
+                          str(tab["pm_edits_in_tool_cells"]), note)
         out.print(table)
-    _print_conflicts(plan)
+    if conflicts:
+        _print_conflicts(plan)
     for line in plan_lines(plan):
         out.print(Text(line))
+
+
+def _plan_heading(plan: Plan, *, applied: bool, saved: list[str] | None = None) -> str:
+    """One summary line: what was (or would be) written to the sheet, and for pull, to which module files
+    (``saved``: the files a pull actually rewrote)."""
+    tabs = sum(1 for tab in plan_summary(plan)["tabs"] if tab["cells"] or tab["new"] or tab["deleted"])
+    if plan.has_writes:
+        sheet = f"{plan.cells_written} cell(s) in {tabs} tab(s)"
+    else:
+        sheet = "nothing to the sheet (no write requests)"
+    if plan.direction is Direction.PUSH:
+        return f"push {'wrote' if applied else 'would write'} {sheet}"
+    changed = saved if applied and saved is not None else sorted(plan.modules, key=version_key)
+    files = ", ".join(f"modules/{m}.json" for m in changed) or "no module file"
+    if applied:
+        return f"pull changed {files}; wrote {sheet}"
+    return f"pull would change {files} and write {sheet}"
+
+
+CONFLICT_TEXT_LIMIT = 60
+"""Conflicting values longer than this are shortened in the table (``status --json`` has them whole)."""
 
 
 def _print_conflicts(plan: Plan) -> None:
     if not plan.conflicts:
         return
-    table = Table(title="conflicts (changed on both sides)", box=box.SIMPLE)
+    table = Table(title=f"{len(plan.conflicts)} conflict(s): changed on both sides since the last sync",
+                  box=box.SIMPLE)
     for column in ("module", "row", "column", "base", "local", "sheet"):
         table.add_column(column)
     for c in plan.conflicts:
-        table.add_row(*(Text(str(v) if v is not None else "-") for v in (c.module_id, c.row_id, c.column, c.base,
-                                                                        c.local, c.sheet)))
+        table.add_row(*(Text(_short(v)) for v in (c.module_id, c.row_id, c.column, c.base, c.local, c.sheet)))
     out.print(table)
+
+
+def _short(value: str | None) -> str:
+    if value is None:
+        return "(none)"
+    text = value.replace("\n", " ")
+    if not text:
+        return "(empty)"
+    return text if len(text) <= CONFLICT_TEXT_LIMIT else text[: CONFLICT_TEXT_LIMIT - 1] + "…"

@@ -1,14 +1,14 @@
 """The module page's history chart: pass rate and match rate across prompt versions, one line per model, with
 Wilson 95% bands.
 
-Pure geometry: the build computes every coordinate here and ``templates/_chart.html`` only writes the SVG, so the
-chart needs no JavaScript and no network, and the same data always draws the same bytes (coordinates rounded to
-one decimal). A model that skipped a version gets a gap in its line, not a line across the gap.
+Pure geometry: the build computes every coordinate here and the ``chart`` macro in ``templates/_macros.html`` only
+writes the SVG, so the chart needs no JavaScript and no network, and the same data always draws the same bytes
+(coordinates rounded to one decimal). A model that skipped a version gets a gap in its line, not a line across the gap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sheets_sync.stats import Interval
@@ -17,9 +17,12 @@ from sheets_sync.stats import Interval
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255")
 MARKERS = ("circle", "square", "triangle", "diamond")
 
-WIDTH, HEIGHT = 760, 230
-LEFT, RIGHT, TOP, BOTTOM = 46, 14, 12, 30
+# Drawn about the size it is shown at on a laptop (two panels side by side), so the 12px labels stay 12px.
+WIDTH, HEIGHT = 600, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 30
 MARKER_RADIUS = 4.0
+# Models at one version are drawn a few pixels apart, so equal rates and overlapping intervals stay visible.
+DODGE = 4.0
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,8 @@ class SeriesShape:
 
     model: str
     style: Style
-    bands: list[tuple[str, str]] = field(
-        default_factory=list
-    )  # (path, CSS class): a lone point's is "band single"
+    # (path, CSS class): "band" is a filled polygon; a lone point's interval is an "errorbar" (stroked, with caps)
+    bands: list[tuple[str, str]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     markers: list[tuple[str, str]] = field(default_factory=list)
 
@@ -85,8 +87,10 @@ def panel(
         width=WIDTH,
         height=HEIGHT,
         series=[
-            _shape(model, points, len(versions), model_style(model, all_models))
-            for model, points in series.items()
+            _shape(
+                model, points, len(versions), model_style(model, all_models), _dodge(position, len(series))
+            )
+            for position, (model, points) in enumerate(series.items())
         ],
         x_ticks=[(_x(slot, len(versions)), version) for slot, version in enumerate(versions)],
         y_ticks=[(_y(value), f"{value}%") for value in (0, 25, 50, 75, 100)],
@@ -101,14 +105,22 @@ def panel(
     )
 
 
-def _shape(model: str, points: list[Point], slots: int, style: Style) -> SeriesShape:
+def _shape(model: str, points: list[Point], slots: int, style: Style, dodge: float = 0.0) -> SeriesShape:
     shape = SeriesShape(model=model, style=style)
+
+    def x(slot: int) -> float:
+        return round(_x(slot, slots) + dodge, 1)
+
     for run in _contiguous(points):
-        shape.bands.append((_band(run, slots), "band" if len(run) > 1 else "band single"))
+        shape.bands.append((_band(run, x), "band" if len(run) > 1 else "errorbar"))
         if len(run) > 1:
-            shape.lines.append("M" + " L".join(f"{_x(p.slot, slots):.1f} {_y(p.value):.1f}" for p in run))
-    shape.markers.extend((_marker(style.marker, _x(p.slot, slots), _y(p.value)), p.title) for p in points)
+            shape.lines.append("M" + " L".join(f"{x(p.slot):.1f} {_y(p.value):.1f}" for p in run))
+    shape.markers.extend((_marker(style.marker, x(p.slot), _y(p.value)), p.title) for p in points)
     return shape
+
+
+def _dodge(position: int, count: int) -> float:
+    return round((position - (count - 1) / 2) * DODGE, 1)
 
 
 def _contiguous(points: list[Point]) -> list[list[Point]]:
@@ -122,16 +134,19 @@ def _contiguous(points: list[Point]) -> list[list[Point]]:
     return runs
 
 
-def _band(run: list[Point], slots: int) -> str:
-    """The interval as a filled polygon; a lone point gets a short box so its interval still shows."""
+def _band(run: list[Point], x_of: Callable[[int], float]) -> str:
+    """The interval as a filled polygon; a lone point (no neighbour to span to) gets an error bar with caps."""
     spans = [(p, p.interval or Interval(p.value, p.value)) for p in run]
     if len(run) == 1:
         point, interval = spans[0]
-        x, half = _x(point.slot, slots), 3.0
+        x, cap = x_of(point.slot), 5.0
         top, bottom = _y(interval.high), _y(interval.low)
-        return f"M{x - half:.1f} {top:.1f} L{x + half:.1f} {top:.1f} L{x + half:.1f} {bottom:.1f} L{x - half:.1f} {bottom:.1f} Z"
-    upper = [f"{_x(p.slot, slots):.1f} {_y(i.high):.1f}" for p, i in spans]
-    lower = [f"{_x(p.slot, slots):.1f} {_y(i.low):.1f}" for p, i in reversed(spans)]
+        return (
+            f"M{x - cap:.1f} {top:.1f} H{x + cap:.1f} M{x:.1f} {top:.1f} V{bottom:.1f} "
+            f"M{x - cap:.1f} {bottom:.1f} H{x + cap:.1f}"
+        )
+    upper = [f"{x_of(p.slot):.1f} {_y(i.high):.1f}" for p, i in spans]
+    lower = [f"{x_of(p.slot):.1f} {_y(i.low):.1f}" for p, i in reversed(spans)]
     return "M" + " L".join(upper + lower) + " Z"
 
 

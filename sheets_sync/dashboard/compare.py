@@ -72,6 +72,18 @@ class RateChange:
         return self.test is not None and self.test.significant and self.test.delta > 0
 
     @property
+    def borderline(self) -> bool:
+        """The test and the interval disagree about the change (near 0% or 100%, or at p close to alpha).
+
+        They are two methods (pooled z-test, Newcombe interval): a "significant" change whose interval still
+        includes 0, or the reverse, is on the edge of what the samples can tell, and the reader must be told.
+        """
+        if self.test is None:
+            return False
+        interval_excludes_zero = self.test.low > 0 or self.test.high < 0
+        return self.test.significant != interval_excludes_zero
+
+    @property
     def verdict(self) -> str:
         if self.test is None:
             return "not comparable"
@@ -117,6 +129,11 @@ class Comparison:
     def regressions(self) -> tuple[RateChange, ...]:
         """The pass rate and the rubrics that dropped significantly (match rate is its rubric's row)."""
         return tuple(row for row in (self.pass_rate, *self.rubrics) if row.regression)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """One line per borderline row (the test and the interval disagree); the match rate is its rubric's row."""
+        return tuple(borderline_note(row) for row in (self.pass_rate, *self.rubrics) if row.borderline)
 
 
 # --------------------------------------------------------------------------------------------------- compare
@@ -188,6 +205,8 @@ def applied_between(module: Module, version_a: str, version_b: str) -> tuple[Sug
 
 def _warnings(a: Experiment, b: Experiment, primary_a: str | None, primary_b: str | None) -> tuple[str, ...]:
     warnings = []
+    if a.id == b.id:
+        warnings.append(f"A and B are the same experiment ({a.id}): there is nothing to compare")
     if a.dataset_version != b.dataset_version:
         warnings.append(
             f"dataset versions differ (A: {a.dataset_version}, B: {b.dataset_version}): the runs are not comparable"
@@ -340,6 +359,20 @@ def fmt_p(test: ProportionDiff | None) -> str:
     return "<0.0001" if test.p_value < 0.0001 else f"{test.p_value:.4f}"
 
 
+def borderline_note(row: RateChange) -> str:
+    """Why a row's verdict is on the edge; mirrored by ``borderlineNote`` in assets/module.js."""
+    texts = row_texts(row)
+    if row.test is not None and row.test.significant:
+        return (
+            f"{texts['metric']}: {texts['verdict']} by the test (p {texts['p']}), but the 95% interval "
+            f"{texts['interval']} includes 0: borderline"
+        )
+    return (
+        f"{texts['metric']}: not significant by the test (p {texts['p']}), but the 95% interval "
+        f"{texts['interval']} excludes 0: borderline"
+    )
+
+
 def row_texts(row: RateChange) -> dict[str, str]:
     """The cells of one row exactly as the CLI and the page print them."""
     return {
@@ -368,6 +401,7 @@ def comparison_to_json(comparison: Comparison) -> dict[str, Any]:
         "alpha": ALPHA,
         "dataset_mismatch": comparison.dataset_mismatch,
         "warnings": list(comparison.warnings),
+        "notes": list(comparison.notes),
         "rows": [_row_json(row) for row in comparison.rows],
         "regressions": [row.label for row in comparison.regressions],
         "applied_suggestions": [s.model_dump(mode="json") for s in comparison.applied_suggestions],
@@ -398,6 +432,7 @@ def _row_json(row: RateChange) -> dict[str, Any]:
         "p_value": test.p_value if test else None,
         "significant": test.significant if test else None,
         "regression": row.regression,
+        "borderline": row.borderline,
         "text": row_texts(row),
     }
 

@@ -311,9 +311,13 @@ def _measured_changes(module: Module, pairs: list[tuple[Experiment, Experiment]]
                 "from_version": a.prompt_version,
                 "pass": row_texts(pass_rate),
                 "pass_class": _verdict_class(pass_rate.verdict),
+                "pass_borderline": pass_rate.borderline,
                 "match": row_texts(match_rate),
                 "match_class": _verdict_class(match_rate.verdict),
+                "match_borderline": match_rate.borderline,
                 "dataset_mismatch": a.dataset_version != b.dataset_version,
+                "from_dataset": a.dataset_version,
+                "to_dataset": b.dataset_version,
             }
         )
     return changes
@@ -352,7 +356,19 @@ def rubric_tables(
             {"rubric": rubric, "cells": [_rubric_cell(runs[(v, model)], rubric) for v in model_versions]}
             for rubric in rubric_order(module, chosen)
         ]
-        tables.append({"model": model, "versions": model_versions, "rows": rows})
+        datasets = [run.dataset_version for run in chosen]
+        tables.append(
+            {
+                "model": model,
+                "versions": model_versions,
+                "datasets": datasets,
+                # versions whose run is on another dataset version than the column before: not comparable across
+                "dataset_changes": [
+                    v for i, v in enumerate(model_versions) if i and datasets[i] != datasets[i - 1]
+                ],
+                "rows": rows,
+            }
+        )
     return tables
 
 

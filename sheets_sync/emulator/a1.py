@@ -1,12 +1,10 @@
 """A1 notation as Google Sheets reads and writes it.
 
 Parsing accepts what the Sheets API accepts for the ranges sheets-sync and gspread send: quoted titles with
-doubled
-quotes (``'Jon''s Data'!A1:C3``), bare titles (``Sheet1``), cells (``B7``), open ranges (``A:C``, ``A1:1``,
-``2:5``,
-``A5:A``) and ``$`` anchors. Formatting writes ranges the way Google echoes them: the title quoted only when
-it must be
-(``Sheet1!A1:Z1`` but ``'🌵 test_values_get 1'!A1:J10`` and ``'D3'!A1``), a single cell as ``B1``.
+doubled quotes (``'Jon''s Data'!A1:C3``), bare titles (``Sheet1``), cells (``B7``), open ranges (``A:C``,
+``A1:1``, ``2:5``, ``A5:A``) and ``$`` anchors. Formatting writes ranges the way Google echoes them: the title
+quoted only when it must be (``Sheet1!A1:Z1`` but ``'🌵 test_values_get 1'!A1:J10`` and ``'D3'!A1``), a single
+cell as ``B1``.
 
 Indices are 0-based and end-exclusive, like a GridRange.
 """

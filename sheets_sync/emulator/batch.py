@@ -1,12 +1,10 @@
 """``spreadsheets.batchUpdate``: dispatch each request to its kind's handler, all or nothing.
 
 The server runs this on a clone of the spreadsheet and swaps the clone in only when every request succeeded,
-so one
-bad request leaves the spreadsheet untouched (Google's semantics). Errors name the failing request like
+so one bad request leaves the spreadsheet untouched (Google's semantics). Errors name the failing request like
 Google:
 ``Invalid requests[2].addSheet: A sheet with the name "X" already exists. Please enter another name.``. A
-request
-kind Google has but the emulator does not implement is a 400 naming it, never a silent success.
+request kind Google has but the emulator does not implement is a 400 naming it, never a silent success.
 """
 
 from __future__ import annotations

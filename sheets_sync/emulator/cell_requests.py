@@ -1,6 +1,5 @@
 """batchUpdate requests that change cells: updateCells, repeatCell, setDataValidation, updateBorders,
-mergeCells and
-unmergeCells.
+mergeCells and unmergeCells.
 
 A CellData is applied through a fields mask over the four things a cell stores: ``userEnteredValue``,
 ``userEnteredFormat``, ``note`` and ``dataValidation`` (``*`` means all four). Read-only fields in a mask

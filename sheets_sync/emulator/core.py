@@ -1,11 +1,10 @@
 """The :class:`Emulator`: spreadsheets in memory, the request log, faults, quota, and one ``handle()`` entry
-point
-that both the in-process transport and the HTTP server call.
+point that both the in-process transport and the HTTP server call.
 
 Every API request goes through :meth:`Emulator.handle`, under one lock, in this order: route -> run a pending
 ``before_next_write`` callback (for writes) -> scripted fault -> quota -> handler (writes run on a clone,
-swapped in
-on success) -> log entry. The log records every request the server received, including faulted ones.
+swapped in on success) -> log entry. The log records every request the server received, including faulted
+ones.
 """
 
 from __future__ import annotations

@@ -4,15 +4,13 @@ Shared by the batchUpdate requests (insertDimension, deleteDimension, appendDime
 sortRange) and by the PM at the keyboard, so both behave the same way, like Google Sheets:
 
 * insert: cells, notes, validation and formats below (or right of) the insertion point shift; ranges
-(protected
-  ranges, conditional-format ranges, merges) that contain the insertion point grow, ranges after it move; row
-  and
-  column developer metadata move with their rows; new rows inherit format and validation from their neighbour.
+  (protected ranges, conditional-format ranges, merges) that contain the insertion point grow, ranges after it
+  move; row and column developer metadata move with their rows; new rows inherit format and validation from
+  their neighbour.
 * delete: the rows' cells go; ranges shrink (and disappear when empty); metadata on deleted rows is deleted.
 * sort: the cell contents (value, format, note, validation) of the sorted range move row by row; cells outside
-the
-  range's columns, protected ranges and conditional formats stay; single-row ROW developer metadata inside the
-  range moves with its row unless ``move_row_metadata`` is False
+  the range's columns, protected ranges and conditional formats stay; single-row ROW developer metadata inside
+  the range moves with its row unless ``move_row_metadata`` is False
   (``Emulator(sort_moves_row_metadata=False)``).
 """
 

@@ -2,8 +2,8 @@
 
 Every handler raises :class:`ApiError`; the server turns it into ``{"error": {"code", "message", "status"}}``.
 The 429 bodies are copies of a real Google answer
-(``../shared/fixtures/sheets-api/error-429-read-quota.json``); a
-write-quota 429 has the same shape with ``write_requests`` / ``WriteRequestsPerMinutePerUser``.
+(``../shared/fixtures/sheets-api/error-429-read-quota.json``); a write-quota 429 has the same shape with
+``write_requests`` / ``WriteRequestsPerMinutePerUser``.
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """Scripted faults and the per-user quota model.
 
 A :class:`Fault` answers the next ``times`` matching requests (``times=None``: forever) with an error status,
-a
-slow answer, a dropped connection, or, with ``after_apply``, applies the request and then loses (or replaces)
-the
-answer. The quota model counts requests per user in a sliding 60-second window on the emulator's clock and
-answers
-429 with Google's read- or write-quota body past the limit.
+a slow answer, a dropped connection, or, with ``after_apply``, applies the request and then loses (or
+replaces) the answer. The quota model counts requests per user in a sliding 60-second window on the emulator's
+clock and answers 429 with Google's read- or write-quota body past the limit.
 """
 
 from __future__ import annotations

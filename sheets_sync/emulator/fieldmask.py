@@ -2,8 +2,7 @@
 ``userEnteredFormat(backgroundColor,textFormat.bold)``.
 
 A mask parses into a tree ``{"sheets": {"properties": None, ...}}`` where ``None`` selects everything below.
-Paths use
-``.`` or ``/`` (gspread sends both: ``sheets/data/rowData/values/note``); ``*`` selects everything.
+Paths use ``.`` or ``/`` (gspread sends both: ``sheets/data/rowData/values/note``); ``*`` selects everything.
 """
 
 from __future__ import annotations

@@ -2,20 +2,17 @@
 
 Input (what Google does with a typed value, scoped to en_US):
   RAW keeps strings as strings ("0012", "6.10", "=IMPORTXML(...)", "TRUE" all stay text); JSON numbers and
-  booleans
-  are numbers and booleans. USER_ENTERED parses numbers ("6.10" -> 6.1, "1e5" -> 100000, "1,234" -> 1234),
-  booleans
-  ("TRUE"), percentages ("30%" -> 0.3 with a percent format), dates ("2020-01-01" -> serial 43831 with a date
-  format),
-  times, "$1.50"; keeps "=..." as a formula; a leading apostrophe forces text. An empty string clears the
-  value.
+  booleans are numbers and booleans. USER_ENTERED parses numbers ("6.10" -> 6.1, "1e5" -> 100000, "1,234" ->
+  1234), booleans ("TRUE"), percentages ("30%" -> 0.3 with a percent format), dates ("2020-01-01" -> serial
+  43831 with a date format), times, "$1.50"; keeps "=..." as a formula; a leading apostrophe forces text. An
+  empty string clears the value.
 
 Formulas are stored, not calculated; only constant arithmetic (``=4/2``, ``=(1+2)*3``) and
 ``=HYPERLINK("url", "label")`` with literal arguments get an effective value.
 
 Output: numbers render with the cell's number format (NUMBER, PERCENT, CURRENCY, DATE, TIME, DATE_TIME
-patterns
-such as ``0.0%``, ``#,##0.00``, ``yyyy-mm-dd``) or Google's general format (1.0 -> "1", 0.5 -> "0.5").
+patterns such as ``0.0%``, ``#,##0.00``, ``yyyy-mm-dd``) or Google's general format (1.0 -> "1", 0.5 ->
+"0.5").
 """
 
 from __future__ import annotations

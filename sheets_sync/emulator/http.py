@@ -135,8 +135,21 @@ class _EmulatorHandler(BaseHTTPRequestHandler):
         """Quiet: the request log is the record."""
 
     def _body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._chunked_body()
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
+
+    def _chunked_body(self) -> bytes:
+        """A body sent without Content-Length (requests does so for a generator body): read every chunk, so the
+        next request on this keep-alive connection starts where it should."""
+        chunks = []
+        while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()  # the CRLF after each chunk
+        while self.rfile.readline().strip():  # trailer fields, up to the blank line
+            pass
+        return b"".join(chunks)
 
     def _serve(self) -> None:
         body = self._body()

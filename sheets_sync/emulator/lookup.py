@@ -1,12 +1,9 @@
 """Where a request points: A1 ranges, GridRanges and DataFilters resolved to (sheet, box), and
-developer-metadata
-lookups.
+developer-metadata lookups.
 
 A DataFilter with a ``developerMetadataLookup`` resolves to the location of each metadata entry it matches: a
-ROW
-entry is that whole row of its sheet (every column), a COLUMN entry the whole column, a SHEET entry the whole
-sheet.
-That is how a values write can address a row by identity (``values:batchUpdateByDataFilter``).
+ROW entry is that whole row of its sheet (every column), a COLUMN entry the whole column, a SHEET entry the
+whole sheet. That is how a values write can address a row by identity (``values:batchUpdateByDataFilter``).
 """
 
 from __future__ import annotations

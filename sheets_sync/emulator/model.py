@@ -2,16 +2,12 @@
 metadata.
 
 Cells are stored sparsely (``cells[row][col]``) as immutable :class:`Cell` values, so that copying a sheet
-copies
-dictionaries of references, not cells: every write request runs on a :meth:`Spreadsheet.clone` and replaces
-the
-state only when the whole request succeeded (Google's batchUpdate is all-or-nothing).
+copies dictionaries of references, not cells: every write request runs on a :meth:`Spreadsheet.clone` and
+replaces the state only when the whole request succeeded (Google's batchUpdate is all-or-nothing).
 
 JSON-shaped parts (sheet properties, protected ranges, conditional format rules, developer metadata) are kept
-as the
-API's own dictionaries, with one internal difference: ``sheetId`` is always present in ranges here, while
-Google
-leaves it out of its answers when it is 0 (see :mod:`sheets_sync.emulator.serialize`).
+as the API's own dictionaries, with one internal difference: ``sheetId`` is always present in ranges here,
+while Google leaves it out of its answers when it is 0 (see :mod:`sheets_sync.emulator.serialize`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """A PM at the keyboard: edits a spreadsheet the way the Sheets UI does, behind the API's back.
 
 PM actions change the emulator's state directly (they are not API requests and are not logged) and use the
-same
-operations as the API requests, so they move notes, validation, formats, protections, conditional-format
-ranges
-and row developer metadata exactly as the corresponding API requests do. Rows are 1-based, as on screen.
+same operations as the API requests, so they move notes, validation, formats, protections, conditional-format
+ranges and row developer metadata exactly as the corresponding API requests do. Rows are 1-based, as on
+screen.
 """
 
 from __future__ import annotations

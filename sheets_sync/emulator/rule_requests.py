@@ -1,7 +1,6 @@
 """batchUpdate requests for things attached to ranges: protected ranges, conditional-format rules and
-developer
-metadata. Replies carry what Google returns (the new protectedRangeId, the created metadata, the deleted
-rule).
+developer metadata. Replies carry what Google returns (the new protectedRangeId, the created metadata, the
+deleted rule).
 """
 
 from __future__ import annotations

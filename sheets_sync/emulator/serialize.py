@@ -1,12 +1,9 @@
 """Spreadsheet state -> the JSON ``spreadsheets.get`` returns, honouring ``fields`` masks and ``ranges``.
 
 Grid data is built directly under the mask (a whole-workbook read with ``includeGridData`` is the sync's main
-read,
-so cells compute only the fields asked for). Google's quirks kept here: ``sheetId`` 0 is left out of GridRange
-and
-DimensionRange objects; ``startRow``/``startColumn`` 0 are left out of GridData; trailing empty rows and cells
-are
-left out of ``rowData``; an empty cell in the middle of a row is ``{}``.
+read, so cells compute only the fields asked for). Google's quirks kept here: ``sheetId`` 0 is left out of
+GridRange and DimensionRange objects; ``startRow``/``startColumn`` 0 are left out of GridData; trailing empty
+rows and cells are left out of ``rowData``; an empty cell in the middle of a row is ``{}``.
 """
 
 from __future__ import annotations

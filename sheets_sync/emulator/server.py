@@ -3,8 +3,7 @@ handler.
 
 Paths are Google's, under ``/v4/spreadsheets`` (and the few Drive v3 file calls gspread makes, under
 ``/drive/v3/files``). Ranges arrive percent-encoded in the path (gspread quotes them with ``safe=""``), and
-the
-``:append``/``:clear`` verbs follow the range after a literal colon.
+the ``:append``/``:clear`` verbs follow the range after a literal colon.
 """
 
 from __future__ import annotations

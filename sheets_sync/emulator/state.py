@@ -95,8 +95,13 @@ def dumps(spreadsheets: dict[str, Spreadsheet]) -> str:
 
 
 def loads(text: str | bytes | dict[str, Any]) -> dict[str, Spreadsheet]:
+    """The spreadsheets of a state file; ValueError for anything that is not one (a one-line CLI error)."""
     payload = text if isinstance(text, dict) else json.loads(text)
-    if payload.get("version") != VERSION:
-        raise ValueError(f"unsupported emulator state version: {payload.get('version')!r}")
-    books = [load_spreadsheet(item) for item in payload.get("spreadsheets", [])]
+    version = payload.get("version") if isinstance(payload, dict) else None
+    if version != VERSION:
+        raise ValueError(f'expected a JSON object with "version": {VERSION}, found version {version!r}')
+    try:
+        books = [load_spreadsheet(item) for item in payload.get("spreadsheets", [])]
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"malformed spreadsheet entry: {type(error).__name__}: {error}") from None
     return {book.spreadsheet_id: book for book in books}

@@ -1,6 +1,5 @@
 """Helpers for tests that run gspread (or sheets-sync) against the emulator; ``tests/emulator/conftest.py``
-wraps
-them in fixtures, and other test folders can import them directly.
+wraps them in fixtures, and other test folders can import them directly.
 
     clock = ManualClock()
     emu = Emulator(clock=clock, sleep=clock.sleep)   # slow answers and quota windows cost no real time

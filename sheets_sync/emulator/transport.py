@@ -2,11 +2,9 @@
 
 * :class:`EmulatorAdapter` serves requests in-process (no socket), like httpx's ``MockTransport``: mounted on
   ``https://sheets.googleapis.com/``, ``https://www.googleapis.com/drive/`` and ``http://emulator.invalid/``,
-  it
-  lets gspread's hard-coded Google URLs hit the emulator. A scripted slow answer sleeps with the emulator's
+  it lets gspread's hard-coded Google URLs hit the emulator. A scripted slow answer sleeps with the emulator's
   injectable sleep and raises ``requests.ReadTimeout`` past the request's read timeout; a dropped connection
-  raises
-  ``requests.ConnectionError``.
+  raises ``requests.ConnectionError``.
 * :class:`EndpointSession` rewrites Google's base URLs to another endpoint, e.g. the emulator's HTTP server
   (``http://127.0.0.1:8765``): the way a client with hard-coded URLs is pointed at ``--endpoint``.
 """
@@ -15,6 +13,7 @@ from __future__ import annotations
 
 from http.client import responses as reasons
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import BaseAdapter
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from sheets_sync.emulator.core import Emulator
 
 SHEETS_BASE = "https://sheets.googleapis.com"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DRIVE_BASE = "https://www.googleapis.com/drive"
 INVALID_BASE = "http://emulator.invalid"
 MOUNTS = (SHEETS_BASE + "/", DRIVE_BASE + "/", INVALID_BASE + "/")
@@ -111,6 +111,9 @@ class EndpointSession(requests.Session):
     def __init__(self, endpoint: str) -> None:
         super().__init__()
         self.endpoint = endpoint.rstrip("/")
+        # requests sends even loopback URLs through $HTTP_PROXY unless $NO_PROXY names them: a local emulator
+        # must not be asked for through a (corporate) proxy.
+        self.trust_env = urlsplit(self.endpoint).hostname not in LOOPBACK_HOSTS
 
     def rewrite(self, url: str) -> str:
         for base in (SHEETS_BASE, DRIVE_BASE):

@@ -334,11 +334,20 @@ def _write_a1(ctx: Context, text: str, body: Json, option: str, field_name: str)
     )
 
 
+def _check_body_range(url_range: str, body: Json) -> None:
+    """A ``range`` in the body must repeat the URL's, character for character (Google compares the text:
+    ``Students`` and ``Students!A1`` differ)."""
+    body_range = body.get("range")
+    if body_range is not None and body_range != url_range:
+        raise invalid(f"Request range[{url_range}] does not match value's range[{body_range}]")
+
+
 def update(ctx: Context, request: ApiRequest) -> Json:
     """values.update (PUT .../values/{range})"""
     option = input_option(request.param("valueInputOption"))
     body = request.json_body()
     text = request.range_text or ""
+    _check_body_range(text, body)
     result = _write_a1(ctx, text, body, option, "data.values")
     out = result.json(ctx.spreadsheet.spreadsheet_id)
     if request.flag("includeValuesInResponse"):
@@ -447,6 +456,7 @@ def append(ctx: Context, request: ApiRequest) -> Json:
     option = input_option(request.param("valueInputOption"))
     body = request.json_body()
     text = request.range_text or ""
+    _check_body_range(text, body)
     sheet, parsed = a1_target(ctx.spreadsheet, text)
     box = a1.resolve(parsed, sheet.row_count, sheet.col_count)
     values = _check_values(body.get("values"), "data.values")
@@ -473,8 +483,7 @@ def find_table(sheet: Sheet, box: Box, *, single_cell: bool) -> Box | None:
     below.
 
     A single-cell range looks right of the cell across the whole row; a range whose first row is empty and
-    holds no
-    value at all has no table (append then writes at the range's start, as the recordings show).
+    holds no value at all has no table (append then writes at the range's start, as the recordings show).
     """
     col_end = sheet.col_count if single_cell else min(box.end_col, sheet.col_count)
     row_end = min(box.end_row, sheet.row_count)

@@ -10,7 +10,8 @@ Formats live in sibling modules (:mod:`.judge` today); see :mod:`.base` to add o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,15 @@ from sheets_sync.index import build_index
 from sheets_sync.models import Module, describe_validation_error
 from sheets_sync.store import Store, gc_paused, problem_error
 
-__all__ = ["IMPORTERS", "MAX_FILE_BYTES", "ImportResult", "ImportStatus", "expand_paths", "import_paths"]
+__all__ = [
+    "IMPORTERS",
+    "MAX_FILE_BYTES",
+    "ImportResult",
+    "ImportStatus",
+    "expand_paths",
+    "import_paths",
+    "json_files",
+]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger files are refused before reading: a judge file of 50-5,000 samples is kilobytes to a few megabytes, and
@@ -39,7 +48,7 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What happened to one file."""
+    """What happened to one run of a file (a judge file holds one run; other formats may hold several)."""
 
     path: Path
     module_id: str
@@ -56,14 +65,16 @@ def import_paths(
     progress: Progress | None = None,
     *,
     max_bytes: int = MAX_FILE_BYTES,
+    importers: Sequence[Importer] = IMPORTERS,
 ) -> list[ImportResult]:
-    """Import files and folders into ``store`` all or nothing, then rebuild the index; one result per file."""
+    """Import files and folders into ``store`` all or nothing, then rebuild the index; one result per run, in file
+    order. ``importers`` are tried in order on each file (the first that accepts it reads it)."""
     files = expand_paths(paths)
     with store.lock(), gc_paused():
         # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a
         # broken module file must stop the import before anything is written, not halfway through.
         modules = store.load_all()
-        results = _merge_all(modules, files, progress, max_bytes)
+        results = _merge_all(modules, files, progress, max_bytes, importers)
         changed = {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
         for module_id in sorted(changed):
             modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
@@ -75,34 +86,53 @@ def import_paths(
 
 
 def _merge_all(
-    modules: dict[str, Module], files: list[Path], progress: Progress | None, max_bytes: int
+    modules: dict[str, Module],
+    files: list[Path],
+    progress: Progress | None,
+    max_bytes: int,
+    importers: Sequence[Importer],
 ) -> list[ImportResult]:
     results = []
     for done, path in enumerate(files, start=1):
-        run = read_run(path, modules.get, max_bytes)
-        results.append(_merge_one(modules, run))
+        for run in read_runs(path, modules.get, max_bytes, importers):
+            results.append(_merge_one(modules, run))
         if progress is not None:
             progress(done, len(files))
     return results
 
 
-def read_run(
-    path: Path, lookup: Callable[[str], Module | None], max_bytes: int = MAX_FILE_BYTES
-) -> ParsedRun:
+def read_runs(
+    path: Path,
+    lookup: Callable[[str], Module | None],
+    max_bytes: int = MAX_FILE_BYTES,
+    importers: Sequence[Importer] = IMPORTERS,
+) -> list[ParsedRun]:
     """Read one file with the first importer that accepts it; the size is checked before reading."""
     data = _read_bytes(path, max_bytes)
-    importer = next(i for i in IMPORTERS if i.accepts(data, path))
-    return importer.read(data, path, lookup)
+    importer = next((i for i in importers if i.accepts(data, path)), None)
+    if importer is None:
+        formats = ", ".join(i.format for i in importers)
+        raise ImportFileError(f"not a format sheets-sync imports ({formats})", path=path)
+    runs = importer.read(data, path, lookup)
+    if not runs:
+        raise ImportFileError(f"no run to import in this {importer.format} file", path=path)
+    return runs
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; a regular file is measured before reading, a pipe (``import <(jq ... f)``) is read up to
+    one byte past the limit, so neither can fill the memory."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ImportFileError(f"file is {size:,} bytes, more than the {max_bytes:,} allowed", path=path)
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise ImportFileError(f"file is {size:,} bytes, more than the {max_bytes:,} allowed", path=path)
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise ImportFileError(f"cannot read: {exc.strerror}", path=path) from None
+    if len(data) > max_bytes:
+        raise ImportFileError(f"more than the {max_bytes:,} bytes allowed", path=path)
+    return data
 
 
 def _merge_one(modules: dict[str, Module], run: ParsedRun) -> ImportResult:
@@ -166,15 +196,25 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def _files_of(path: Path) -> list[Path]:
-    if path.is_dir():
-        found = [
-            p
-            for p in path.rglob("*.json")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        ]
-        if not found:
-            raise ImportFileError("no .json files in this folder", path=path)
-        return sorted(found, key=lambda p: p.as_posix())
-    if not path.exists():
-        raise ImportFileError("no such file or folder", path=path)
+    try:
+        if path.is_dir():
+            found = json_files(path)
+            if not found:
+                raise ImportFileError("no .json files in this folder", path=path)
+            return found
+        if not path.exists():
+            raise ImportFileError("no such file or folder", path=path)
+    except OSError as exc:  # a name too long, a folder we may not list...
+        raise ImportFileError(f"cannot read: {exc.strerror}", path=path) from None
     return [path]
+
+
+def json_files(folder: Path) -> list[Path]:
+    """A folder's ``*.json`` files, recursively, sorted by path; dot files and dot folders (editor backups,
+    ``.sync/``) skipped. Empty when there are none or the folder does not exist."""
+    found = [
+        p
+        for p in folder.rglob("*.json")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    return sorted(found, key=lambda p: p.as_posix())

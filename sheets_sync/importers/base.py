@@ -1,10 +1,12 @@
 """What every importer produces and how the batch import finds the importer for a file.
 
-An importer turns one file's bytes into a :class:`ParsedRun`: one experiment with its provisional id, plus what is
-needed to find or create its module. Merging into the module (ids, new/updated/unchanged) is the same for every
-format and lives in :mod:`sheets_sync.importers.merge`. To add a format (promptfoo, Braintrust export, a legacy
-CSV...), write a sibling module with an object satisfying :class:`Importer` and list it in
-``sheets_sync.importers.IMPORTERS`` before the judge importer, which accepts anything and so comes last.
+An importer turns one file's bytes into :class:`ParsedRun` objects: each one experiment with its provisional id, plus
+what is needed to find or create its module. A judge file holds one run; other formats hold several (a promptfoo
+export has one per provider and prompt). Merging into the module (ids, new/updated/unchanged) is the same for every
+format and lives in :mod:`sheets_sync.importers.merge`; the file-name rule (``<module_id>_<version>_...``) is
+:func:`sheets_sync.importers.judge.identity`. To add a format (promptfoo, Braintrust export, a legacy CSV...), write
+a sibling module with an object satisfying :class:`Importer` and list it in ``sheets_sync.importers.IMPORTERS``
+before the judge importer, which accepts anything and so comes last.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Importer(Protocol):
         """Whether this file looks like this importer's format (cheap: name or first bytes)."""
         ...
 
-    def read(self, data: bytes, path: Path, lookup: ModuleLookup) -> ParsedRun:
-        """Parse and aggregate; raise ImportFileError naming the file and JSON path on any problem."""
+    def read(self, data: bytes, path: Path, lookup: ModuleLookup) -> list[ParsedRun]:
+        """Parse and aggregate every run of the file (at least one); raise ImportFileError naming the file and
+        JSON path on any problem."""
         ...

@@ -12,7 +12,9 @@ rubric's total; ``match_rate`` = the primary rubric's rate (the file's ``primary
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import json
 import re
 from collections import Counter
 from datetime import datetime
@@ -39,6 +41,9 @@ from sheets_sync.models import (
     FieldPathError,
     Metrics,
     ModelProblems,
+    NullIsDefault,
+    Problem,
+    RubricName,
     RubricResult,
     Source,
     StrictModel,
@@ -47,10 +52,11 @@ from sheets_sync.models import (
     experiment_id,
     model_slug,
     parse_timestamp,
+    rubric_total_errors,
     short_repr,
 )
 from sheets_sync.store import problem_error
-from sheets_sync.versions import version_key
+from sheets_sync.versions import natural_key
 
 FORMAT = "judge"
 AGGREGATE_FORMAT = "judge-aggregate"
@@ -108,10 +114,13 @@ class JudgeSample(StrictModel):
     )
     verdict: VerdictValue = Field(
         default=None,
-        description="pass/fail/error (true/false accepted); absent: pass when every judged rubric passed.",
+        description="pass/fail/error (true/false accepted); absent: error when `error` is given, else pass when "
+        "every judged rubric passed.",
     )
-    rubrics: dict[str, RubricValue] = Field(default_factory=dict)
-    error: str | None = Field(default=None, description="Why the judge failed (with verdict error).")
+    rubrics: dict[RubricName, RubricValue] = Field(default_factory=dict)
+    error: str | None = Field(
+        default=None, description="Why the judge failed; without a verdict it makes the sample an error."
+    )
     input: Any = None
     output: Any = None
     expected: Any = None
@@ -125,16 +134,19 @@ class JudgeSample(StrictModel):
 
     @model_validator(mode="after")
     def _has_outcome(self) -> JudgeSample:
-        if self.verdict is None and all(v is None for v in self.rubrics.values()):
+        # Deriving "pass" from no judged rubric at all would count a sample nobody judged as a success.
+        if self.verdict is None and self.error is None and all(v is None for v in self.rubrics.values()):
             raise FieldPathError(
-                ("verdict",), "required field is missing (and no judged rubric to derive it from)"
+                ("verdict",), "required field is missing (and no judged rubric or error to derive it from)"
             )
         return self
 
     def outcome(self) -> Verdict:
-        """The verdict, or pass when every judged rubric passed."""
+        """The verdict; else error when the judge reported one; else pass when every judged rubric passed."""
         if self.verdict is not None:
             return self.verdict
+        if self.error is not None:
+            return Verdict.ERROR
         judged = [v for v in self.rubrics.values() if v is not None]
         return Verdict.PASS if all(judged) else Verdict.FAIL
 
@@ -156,7 +168,9 @@ class JudgeFile(StrictModel):
         default=None, min_length=1, description="Creates the module when it is new."
     )
     prompt_version: str | None = Field(default=None, pattern=VERSION_PATTERN)
-    dataset_version: str = Field(default="v1", pattern=VERSION_PATTERN)
+    dataset_version: Annotated[str, NullIsDefault(lambda: "v1")] = Field(
+        default="v1", pattern=VERSION_PATTERN
+    )
     model: str = Field(min_length=1)
     judge_model: str | None = None
     timestamp: Annotated[datetime, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -168,18 +182,15 @@ class JudgeFile(StrictModel):
     data_source: str | None = Field(default=None, description="The dataset file the run used.")
     results: list[JudgeSample] | None = Field(default=None, description="Per-sample verdicts.")
     metrics: Metrics | None = Field(default=None, description="Aggregate form: instead of results.")
-    rubrics: dict[str, RubricResult] | None = Field(default=None, description="Aggregate form: with metrics.")
+    rubrics: dict[RubricName, RubricResult] | None = Field(
+        default=None, description="Aggregate form: with metrics."
+    )
     metadata: dict[str, Any] | None = Field(default=None, description="Free-form; not imported.")
 
     @field_validator("timestamp", mode="before")
     @classmethod
     def _iso_timestamp(cls, value: Any) -> Any:
         return parse_timestamp(value)
-
-    @field_validator("dataset_version", mode="before")
-    @classmethod
-    def _default_dataset(cls, value: Any) -> Any:
-        return "v1" if value is None else value
 
     @field_validator("model")
     @classmethod
@@ -190,10 +201,35 @@ class JudgeFile(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> JudgeFile:
-        errors = self._form_errors() + self._sample_id_errors()
+        errors = self._form_errors() or (
+            self._sample_id_errors() + self._aggregate_errors() + self._primary_rubric_errors()
+        )
         if errors:
             raise ModelProblems(errors)
         return self
+
+    def rubric_names(self) -> set[str]:
+        """Every rubric the file has a result for (judged or not)."""
+        if self.results is not None:
+            return {name for sample in self.results for name in sample.rubrics}
+        return set(self.rubrics or {})
+
+    def _aggregate_errors(self) -> list[FieldPathError]:
+        if self.metrics is None or self.rubrics is None:
+            return []
+        return rubric_total_errors(self.rubrics, self.metrics.total)
+
+    def _primary_rubric_errors(self) -> list[FieldPathError]:
+        # A misspelt primary rubric would otherwise give a silent null match_rate (and name a new module's primary).
+        names = self.rubric_names()
+        if self.primary_rubric is None or self.primary_rubric in names:
+            return []
+        known = f"rubrics: {', '.join(sorted(names, key=natural_key))}" if names else "it has no rubrics"
+        return [
+            FieldPathError(
+                ("primary_rubric",), f"{self.primary_rubric!r} is not a rubric of this file ({known})"
+            )
+        ]
 
     def _form_errors(self) -> list[FieldPathError]:
         if self.results is not None and (self.metrics is not None or self.rubrics is not None):
@@ -240,7 +276,11 @@ class JudgeImporter:
     def accepts(self, data: bytes, path: Path) -> bool:
         return True
 
-    def read(self, data: bytes, path: Path, lookup: ModuleLookup) -> ParsedRun:
+    def read(self, data: bytes, path: Path, lookup: ModuleLookup) -> list[ParsedRun]:
+        return [self.read_run(data, path, lookup)]
+
+    def read_run(self, data: bytes, path: Path, lookup: ModuleLookup) -> ParsedRun:
+        """The one run of a judge file."""
         judge = parse_judge_file(data, path)
         module_id, prompt_version = identity(judge, path)
         module = lookup(module_id)
@@ -256,18 +296,36 @@ class JudgeImporter:
 
 def parse_judge_file(data: bytes, path: Path) -> JudgeFile:
     """Parse and validate; the first problem (file + JSON path) becomes an ImportFileError."""
-    try:
-        return JudgeFile.model_validate_json(data)
-    except ValidationError as exc:
-        raise problem_error(describe_validation_error(exc), path, ImportFileError) from None
+    result = _validated(data)
+    if isinstance(result, JudgeFile):
+        return result
+    raise problem_error(result, path, ImportFileError)
 
 
-def judge_file_problems(data: bytes, path: Path) -> list[tuple[str, str]]:
-    """Every problem of a judge file that can be found without the module (for ``validate``)."""
+def _validated(data: bytes) -> JudgeFile | list[Problem]:
     try:
-        judge = JudgeFile.model_validate_json(data)
+        # Editors on Windows like to start UTF-8 files with a byte order mark; JSON parsers refuse it.
+        return JudgeFile.model_validate_json(data.removeprefix(codecs.BOM_UTF8))
     except ValidationError as exc:
+        if _is_module_file(data):
+            return [("", "this is a module file, not a judge file: import the judge files it was made from")]
         return describe_validation_error(exc)
+
+
+def _is_module_file(data: bytes) -> bool:
+    """Whether a file that failed as a judge file is a module file (an easy slip: `import data/modules/`)."""
+    try:
+        raw = json.loads(data.removeprefix(codecs.BOM_UTF8))
+    except ValueError:
+        return False
+    return isinstance(raw, dict) and "experiments" in raw and "module_id" in raw and "results" not in raw
+
+
+def judge_file_problems(data: bytes, path: Path) -> list[Problem]:
+    """Every problem of a judge file that can be found without the module (for ``validate``)."""
+    judge = _validated(data)
+    if not isinstance(judge, JudgeFile):
+        return judge
     try:
         identity(judge, path)
     except ImportFileError as exc:
@@ -341,7 +399,7 @@ def aggregate_results(
             judged[name] += value is not None
             passed[name] += value is True
     rubrics = {
-        name: RubricResult.from_counts(passed[name], judged[name]) for name in sorted(judged, key=version_key)
+        name: RubricResult.from_counts(passed[name], judged[name]) for name in sorted(judged, key=natural_key)
     }
     primary_result = rubrics.get(primary) if primary else None
     metrics = Metrics(
@@ -359,7 +417,7 @@ def _checked_aggregates(
 ) -> tuple[Metrics, dict[str, RubricResult]]:
     """The aggregate form's metrics, with match_rate checked against the primary rubric it must come from."""
     assert judge.metrics is not None  # JudgeFile guarantees results or metrics
-    rubrics = dict(sorted((judge.rubrics or {}).items(), key=lambda item: version_key(item[0])))
+    rubrics = dict(sorted((judge.rubrics or {}).items(), key=lambda item: natural_key(item[0])))
     result = rubrics.get(primary) if primary else None
     stored = judge.metrics.match_rate
     if result is None and stored is not None:

@@ -36,6 +36,15 @@ HOW_TO_GET_CREDENTIALS = (
     "https://www.googleapis.com/auth/cloud-platform`, or pass --credentials PATH (see docs/sync.md, Credentials)"
 )
 SERVICE_ACCOUNT_FIELDS = ("client_email", "private_key", "token_uri")
+ADC_FILE_TYPES = (
+    "authorized_user",
+    "external_account",
+    "external_account_authorized_user",
+    "gdch_service_account",
+    "impersonated_service_account",
+    "service_account",
+)
+"""The ``type`` values google-auth's Application Default Credentials accept in a credentials file."""
 
 
 def is_local_endpoint(endpoint: str | None) -> bool:
@@ -56,20 +65,30 @@ def load_credentials(path: Path | None, endpoint: str | None = None) -> tuple[Cr
     if is_local_endpoint(endpoint):
         return AnonymousCredentials(), None  # type: ignore[no-untyped-call]
     credentials = _from_file(path) if path is not None else _default()
-    return credentials, getattr(credentials, "service_account_email", None)
+    # Compute Engine credentials say "default" until refreshed: only a real address helps a 403 message.
+    email = getattr(credentials, "service_account_email", None)
+    return credentials, email if isinstance(email, str) and "@" in email else None
 
 
 def authorized_session(credentials: Credentials) -> requests.Session:
     """A requests session that adds (and refreshes) the access token; plain for anonymous credentials."""
     if isinstance(credentials, AnonymousCredentials):
-        return requests.Session()
+        # Anonymous means a local emulator: HTTP(S)_PROXY must not route loopback requests to a corporate proxy.
+        session = requests.Session()
+        session.trust_env = False
+        return session
     return AuthorizedSession(credentials)
 
 
 def _default() -> Credentials:
     named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     if named:
-        _read_key_file(Path(named), "GOOGLE_APPLICATION_CREDENTIALS=")
+        info = _read_key_file(Path(named), "GOOGLE_APPLICATION_CREDENTIALS=")
+        if info["type"] not in ADC_FILE_TYPES:
+            raise CredentialsError(
+                f"GOOGLE_APPLICATION_CREDENTIALS={named}: credentials of type {info['type']!r} are not supported; "
+                f"use one of {', '.join(ADC_FILE_TYPES)}"
+            )
     try:
         credentials, _project = google.auth.default(scopes=SCOPES)  # type: ignore[no-untyped-call]
     except (DefaultCredentialsError, ValueError) as exc:
@@ -145,5 +164,6 @@ def _safe(error: Exception) -> str:
     """The first line of an auth library message, or a generic reason if it might echo key material."""
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if "BEGIN" in text or "PRIVATE" in text.upper() or len(text) > 200:
-        return "the private key could not be read"
+        # google-auth's long messages quote the file's content or the key parser's details: say only what failed.
+        return "the private key could not be read" if "key" in text.lower() else "google-auth could not load it"
     return text

@@ -34,13 +34,21 @@ from sheets_sync.models import describe_validation_error
 from sheets_sync.sync.retry import DEFAULT_DEADLINE
 
 DEFAULT_CONFIG = Path("sheets-sync.toml")
-_URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+# "/spreadsheets/u/1/d/<id>/edit" is what the browser shows when several Google accounts are signed in.
+_URL_ID = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
+# "Publish to the web" links (".../d/e/2PACX-.../pubhtml") carry a publication key, not the spreadsheet id.
+_PUBLISHED = re.compile(r"/spreadsheets/(?:u/\d+/)?d/e/")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def parse_spreadsheet_id(value: str) -> str:
     """The id in a spreadsheet id or URL (``.../spreadsheets/d/<id>/edit#gid=0``)."""
     text = value.strip()
+    if _PUBLISHED.search(text):
+        raise ConfigError(
+            f"{value!r} is a published-to-the-web link, which does not contain the spreadsheet id: use the URL "
+            "shown in the address bar while editing the sheet (https://docs.google.com/spreadsheets/d/<id>/edit)"
+        )
     match = _URL_ID.search(text)
     if match:
         return match.group(1)

@@ -105,6 +105,7 @@ class SyncEngine:
     def status(self, options: SyncOptions = SyncOptions()) -> StatusResult:
         """Both plans from one read; writes nothing anywhere."""
         local, base = self._load()
+        log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
         snapshot = self.workbook.read()
         plan_options = options.plan_options()
         return StatusResult(plan_push(local, snapshot, base, plan_options), plan_pull(local, snapshot, base, plan_options))
@@ -115,6 +116,7 @@ class SyncEngine:
         return self.store.load_all(), load_base(self.store, self.workbook.spreadsheet_id)
 
     def _run(self, make_plan: Callable[[SheetSnapshot], Plan], options: SyncOptions) -> SyncResult:
+        log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
         snapshot = self.workbook.read()
         plan = make_plan(snapshot)
         if options.dry_run:
@@ -126,8 +128,10 @@ class SyncEngine:
         recovered: list[str] = []
         recoveries = unknown = 0
         while plan.has_writes:
+            log.info("writing %d cell(s) in %d operation(s)", plan.cells_written, len(plan.ops))
             outcome_known = self._apply(plan, unknown)
             unknown = 0 if outcome_known else unknown + 1
+            log.info("reading the spreadsheet again to check what was written")
             after = self.workbook.read()
             check = verify(snapshot, plan, after)
             if check.clean:

@@ -115,6 +115,10 @@ class FakeWorkbook:
     def before_next_write(self, callback: Callable[[], None]) -> None:
         self._before_write.append(callback)
 
+    def clear_before_write(self) -> None:
+        """Drop callbacks no write has run yet."""
+        self._before_write.clear()
+
     def fail_next_write(self, *, after_apply: bool = False, times: int = 1) -> None:
         self.faults.extend(WriteFault(after_apply) for _ in range(times))
 

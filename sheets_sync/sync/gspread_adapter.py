@@ -12,9 +12,11 @@ its HTTPClient, so the same code talks to Google, to a local emulator, or to a p
 from __future__ import annotations
 
 import email.utils
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from google.auth.exceptions import RefreshError, TransportError
@@ -29,6 +31,7 @@ from sheets_sync.sync.snapshot import SheetSnapshot
 from sheets_sync.sync.workbook import WriteOutcomeUnknownError
 
 T = TypeVar("T")
+log = logging.getLogger("sheets_sync.sync")
 GOOGLE_BASE = "https://sheets.googleapis.com"
 
 
@@ -79,7 +82,10 @@ class GspreadWorkbook:
 
     def apply(self, ops: Sequence[Op]) -> None:
         """``spreadsheets.batchUpdate`` bodies near 2 MB each, in order (one for a typical push)."""
-        for body in split_batches(batch_requests(ops)):
+        batches = split_batches(batch_requests(ops))
+        for number, body in enumerate(batches, start=1):
+            if len(batches) > 1:
+                log.info("write request %d of %d (%d changes)", number, len(batches), len(body))
             self._write(body)
 
     def _write(self, body: list[dict[str, Any]]) -> None:
@@ -97,7 +103,7 @@ class GspreadWorkbook:
         except APIError as exc:
             raise self._translate(exc, write) from None
         except (requests.Timeout, requests.ConnectionError, TransportError) as exc:
-            reason = f"network error ({type(exc).__name__})"
+            reason = network_reason(exc, self.http.endpoint)
             if write:
                 raise WriteOutcomeUnknownError(reason) from None
             raise TransientError(reason) from None
@@ -134,6 +140,25 @@ class GspreadWorkbook:
         if status == 401:
             return CredentialsError(f"Google rejected the credentials (HTTP 401: {message})")
         return SheetsError(f"the Sheets API refused a request (HTTP {status}): {message}", status=status)
+
+
+def network_reason(error: Exception, endpoint: str) -> str:
+    """A network failure in words a person can act on: which host, and what went wrong."""
+    host = urlsplit(endpoint).netloc or endpoint
+    if isinstance(error, TransportError):
+        return f"network error while getting a Google access token ({type(error).__name__}: {_first_line(error)})"
+    text = str(error).lower()
+    if isinstance(error, requests.ConnectTimeout):
+        what = "no connection within the connect timeout"
+    elif isinstance(error, requests.Timeout):
+        what = "no answer within the read timeout"
+    elif "refused" in text:
+        what = "connection refused"
+    elif "name resolution" in text or "getaddrinfo" in text or "not known" in text or "nodename" in text:
+        what = "host name not found"
+    else:
+        what = f"connection failed ({type(error).__name__})"
+    return f"network error reaching {host}: {what}"
 
 
 def _google_message(error: APIError) -> str:

@@ -78,6 +78,7 @@ class MergeResult:
     base: dict[str, FieldTexts]
     updates: list[RowUpdate] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)
     sheet_edits_pending: int = 0
     local_edits_pending: int = 0
     new_rows_pending: int = 0
@@ -210,6 +211,7 @@ def merge_module(
     for sid in sorted(known, key=lambda s: (suggestion_number(s) or 0, s)):
         merger.merge_id(sid, match.matched.get(sid))
     merger.new_rows(match.new, taken=set(known) | {r.truth_id for r in rows if r.truth_id})
+    merger.clear_stray_cells(rows)
     result.suggestions.sort(key=lambda s: (suggestion_number(s.id) or 0, s.id))
     return result
 
@@ -259,6 +261,8 @@ class _Merger:
         if change is Change.CONFLICT and self.options.prefer is None:
             self.result.conflicts.append(Conflict(self.module.module_id, sid, name, base, local, sheet))
             return sheet, base
+        if change is Change.CONFLICT:
+            self.result.resolved.append(f"{sid} {name}")
         if change is Change.SAME:
             return local, local
         if change is Change.LOCAL or (change is Change.CONFLICT and self.options.prefer is Prefer.LOCAL):
@@ -338,6 +342,8 @@ class _Merger:
             self.result.conflicts.append(
                 Conflict(self.module.module_id, sid, "(row)", "(present)", "(deleted)", "(edited)")
             )
+        elif edited:
+            self.result.resolved.append(f"{sid} (row)")
         if keep_sheet:
             self.result.base[sid] = dict(self.base[sid])
             if self.options.prefer is Prefer.SHEET and not self.push:
@@ -350,12 +356,31 @@ class _Merger:
         elif not self.push:
             self.result.base[sid] = dict(self.base[sid])
 
+    def clear_stray_cells(self, rows: Iterable[SheetSuggestion]) -> None:
+        """Cells that one of our writes put on a row that was blank (a PM sorted the row meant for them away, and
+        empty rows down, between our read and our write) are cleared again. Only recovery makes such rows: it
+        knows the row was blank (``truth``) while the cells show what we wrote (``actual``)."""
+        for row in rows:
+            if not row.blank or row.row is None:
+                continue
+            cells = {name: "" for name, text in row.actual.items() if text.strip()}
+            cells |= {"id": ""} if row.id_cell else {}
+            if cells:
+                self.result.updates.append(RowUpdate(row, "", cells))
+
     # ------------------------------------------------------------------------------------ new sheet rows
 
     def new_rows(self, rows: list[tuple[SheetSuggestion, str | None]], taken: set[str]) -> None:
-        """Rows PMs added: pull gives each one an id and imports it; push only counts them."""
+        """Rows PMs added: pull gives each one an id and imports it; push counts them and only repairs what its
+        own writes did to them (recovery): an id written on the wrong row is taken back, a row one of its appends
+        overwrote is put back."""
         if self.push:
             self.result.new_rows_pending += len(rows)
+            for row, _ in rows:
+                if row.row is None:
+                    self.result.updates.append(RowUpdate(None, "", {"id": "", **row.truth}, whole_row=True))
+                elif row.id_cell != row.truth_id:
+                    self.result.updates.append(RowUpdate(row, row.truth_id, {"id": row.truth_id}))
             return
         for row, adopted in rows:
             sid = adopted or self.module.next_suggestion_id(taken | set(self.local))

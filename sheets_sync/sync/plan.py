@@ -8,18 +8,21 @@ the base snapshot as it will be once the plan is applied, so the engine only has
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sheets_sync.errors import WorkbookLayoutError
+from sheets_sync.errors import DataError, WorkbookLayoutError
 from sheets_sync.models import Module
 from sheets_sync.sync.base import Base, digest
 from sheets_sync.sync.cells import changed_cells, group_cells
+from sheets_sync.sync.codec import MAX_CELL_CHARS
 from sheets_sync.sync.layout import (
     COLOUR_POINTS,
     GRID_CELL_LIMIT,
     HEATMAP_FIELDS,
     HEATMAP_TITLE,
+    PM_FIELDS,
     HeatmapLayout,
     heatmap_layout,
     heatmap_protection,
@@ -48,6 +51,9 @@ from sheets_sync.sync.tabs import HEATMAP_KEY, TabMap, map_tabs, new_sheet_id
 from sheets_sync.versions import version_key
 
 DEFAULT_TAB = "Sheet1"
+# A new spreadsheet's first tab has sheetId 0, a 1000 x 26 grid and a localised title: "Sheet1", "Feuille 1",
+# "Hoja 1", "Tabellenblatt1", "シート1"... (letters, an optional space, then 1).
+_DEFAULT_TAB_TITLE = re.compile(r"[^\W\d_]+ ?1")
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class Notes:
     sheet_edits_pending: int = 0
     local_edits_pending: int = 0
     new_rows_pending: int = 0
+    resolved: list[str] = field(default_factory=list)
     pulled_fields: int = 0
     deleted_in_sheet: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
@@ -86,6 +93,7 @@ class Notes:
     id_repairs: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     removed_modules: list[str] = field(default_factory=list)
+    removed_tabs_deleted: list[str] = field(default_factory=list)
     modules_without_tab: list[str] = field(default_factory=list)
 
 
@@ -129,6 +137,8 @@ class _PushPlanner:
     options: PlanOptions
 
     def plan(self) -> Plan:
+        for module in self.local.values():
+            check_cell_texts(module)
         tabs = map_tabs(self.sheet, self.base.module_tabs, self.base.heatmap_sheet_id, self._keys())
         taken = {tab.sheet_id for tab in self.sheet.tabs}
         new_base = Base(spreadsheet_id=self.base.spreadsheet_id)
@@ -200,7 +210,7 @@ class _PushPlanner:
         ops: list[Op] = []
         ours = tabs.ours()
         for tab in self.sheet.tabs:
-            if tab.title == DEFAULT_TAB and tab.sheet_id not in ours and _untouched(tab):
+            if _is_default_tab(tab) and tab.sheet_id not in ours and _untouched(tab):
                 ops.append(DeleteTab(tab.sheet_id, tab.title))
                 plan.tabs.append(TabSummary(tab.title, deleted=True))
         for module_id, tab in tabs.modules.items():
@@ -209,6 +219,7 @@ class _PushPlanner:
             plan.notes.removed_modules.append(module_id)
             if self.options.delete_removed_tabs:
                 ops.append(DeleteTab(tab.sheet_id, tab.title))
+                plan.notes.removed_tabs_deleted.append(module_id)
                 plan.tabs.append(TabSummary(tab.title, deleted=True))
             else:
                 plan.base.module_tabs[module_id] = tab.sheet_id
@@ -224,6 +235,31 @@ class _PushPlanner:
                 f"{GRID_CELL_LIMIT:,}; nothing was written. Delete unused tabs or rows (Sheet > Delete), or split "
                 "the modules over two spreadsheets"
             )
+
+
+def check_cell_texts(module: Module) -> None:
+    """Refuse, before anything is written, any text of the module longer than a cell holds (never truncate)."""
+    for json_path, text in _cell_texts(module):
+        if text is not None and len(text) > MAX_CELL_CHARS:
+            raise DataError(
+                f"{len(text):,} characters, more than the {MAX_CELL_CHARS:,} a Google Sheets cell holds; shorten "
+                "it (nothing was written)",
+                path=f"modules/{module.module_id}.json",
+                json_path=json_path,
+            )
+
+
+def _cell_texts(module: Module) -> Iterable[tuple[str, str | None]]:
+    """Every text of a module that push writes into a cell, with its JSON path (suggestions by id)."""
+    yield "module_name", module.module_name
+    yield "description", module.description
+    yield "primary_rubric", module.primary_rubric
+    for index, experiment in enumerate(module.experiments):
+        for name in ("id", "prompt_version", "dataset_version", "model"):
+            yield f"experiments[{index}].{name}", getattr(experiment, name)
+    for suggestion in module.suggestions:
+        for name in ("id", *PM_FIELDS):
+            yield f"suggestions[id={suggestion.id}].{name}", getattr(suggestion, name)
 
 
 def _check_title_free(sheet: SheetSnapshot, title: str, key: str, tabs: TabMap) -> None:
@@ -250,6 +286,7 @@ def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleT
     plan.conflicts += merge.conflicts
     plan.base.suggestions[module_id] = merge.base
     notes = plan.notes
+    notes.resolved += merge.resolved
     notes.sheet_edits_pending += merge.sheet_edits_pending
     notes.local_edits_pending += merge.local_edits_pending
     notes.new_rows_pending += merge.new_rows_pending
@@ -264,6 +301,14 @@ def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleT
 
 def _merge_options(direction: Direction, options: PlanOptions) -> MergeOptions:
     return MergeOptions(direction, options.prefer, options.accept_deletions)
+
+
+def _is_default_tab(tab: TabSnapshot) -> bool:
+    """The first tab of a new spreadsheet, in any language (a team's own tab keeps its place)."""
+    if tab.title == DEFAULT_TAB:
+        return True
+    default_grid = (tab.sheet_id, tab.row_count, tab.column_count) == (0, 1000, 26)
+    return default_grid and _DEFAULT_TAB_TITLE.fullmatch(tab.title) is not None
 
 
 def _untouched(tab: TabSnapshot) -> bool:

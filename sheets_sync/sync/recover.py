@@ -103,12 +103,29 @@ class _TabCheck:
         for write in self.writes:
             landed = self._landed(write)
             intended = self._intended(write)
-            if landed is None or landed is intended:
+            if landed is intended:
+                continue
+            if landed is None:
+                if not self._landed_elsewhere(write, intended):
+                    continue
+                # What is there now is no row we read: a blank row (a sort moved the intended row away and empty
+                # rows down) or one typed meanwhile. The cells we wrote held nothing we know of: clear them again.
+                problems.append(f"row {write.row + 1} was written for {write.target_id} but holds no row read")
+                self._restore_blank(write)
                 continue
             problems.append(f"row {write.row + 1} was written for {write.target_id} but holds another row")
             overridden_ids |= self._restore(write, landed)
         problems += self._find_lost(overridden_ids)
         return problems
+
+    def _landed_elsewhere(self, write: RowWrite, intended: SheetSuggestion | None) -> bool:
+        """True when a write into a row we read (not an append) now sits in a row that is not that row."""
+        return not write.whole_row and intended is not None and self._row_at(write.row) is not None
+
+    def _restore_blank(self, write: RowWrite) -> None:
+        assert self.after.geometry is not None
+        for label, _ in write.cells:
+            self.truth[(self.sheet_id, write.row, self.after.geometry.column(label))] = None
 
     def _row_at(self, row: int) -> SheetSuggestion | None:
         return next((s for s in self.after.suggestions if s.row == row), None)
@@ -134,11 +151,16 @@ class _TabCheck:
         return next((s for s in self.before.suggestions if s.truth_id == suggestion_id), None)
 
     def _by_content(self, now: SheetSuggestion, written: set[str], write: RowWrite) -> SheetSuggestion | None:
-        """The earlier row whose unwritten cells equal this row's; the intended row wins a tie."""
+        """The earlier row whose unwritten cells (the id cell included, when we did not write it) equal this row's;
+        the intended row wins a tie. A row with an id never matches a row without: a PM's new row that only has
+        an issue must not be taken for the blank row a sort left where we wrote."""
         names = [name for name in PM_FIELDS if FIELD_LABEL[name] not in written]
         shown = canonical_texts(now.actual)
+        id_written = SUGGESTION_ID in written
         candidates = [
-            s for s in self.before.suggestions if all(canonical_texts(s.truth)[n] == shown[n] for n in names)
+            s
+            for s in self.before.suggestions
+            if (id_written or s.truth_id == now.id_cell) and all(canonical_texts(s.truth)[n] == shown[n] for n in names)
         ]
         intended = self._intended(write)
         return intended if intended in candidates else (candidates[0] if candidates else None)
@@ -153,7 +175,9 @@ class _TabCheck:
         return {landed.truth_id} if landed.truth_id else set()
 
     def _find_lost(self, overridden_ids: set[str]) -> list[str]:
-        """Rows with an id that no longer appear anywhere (overwritten by an append, or deleted meanwhile)."""
+        """Rows that no longer appear anywhere: with an id, found by id (overwritten by an append, or deleted
+        meanwhile); without one (a PM's new row, or one whose id a PM cleared), found by content, and only looked
+        for when we appended rows (a sort can move such a row into the rows an append then overwrites)."""
         cleared = {w.target_id for w in self.writes if _clears_id(w)}
         present = {s.id_cell for s in self.after.suggestions} | overridden_ids
         problems = []
@@ -161,6 +185,13 @@ class _TabCheck:
             if row.truth_id and row.truth_id not in present and row.truth_id not in cleared:
                 self.lost.append(_row_values(row))
                 problems.append(f"suggestion {row.truth_id} disappeared from its table")
+        if not any(write.whole_row for write in self.writes):
+            return problems
+        shown = [canonical_texts(s.actual) for s in self.after.suggestions]
+        for row in self.before.suggestions:
+            if not row.truth_id and not row.blank and canonical_texts(row.truth) not in shown:
+                self.lost.append(_row_values(row))
+                problems.append(f"a row without id (issue {row.truth.get('issue', '')[:40]!r}) was overwritten")
         return problems
 
 

@@ -32,6 +32,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
              "sheet": c.sheet}
             for c in plan.conflicts
         ],
+        "conflicts_resolved_by_prefer": notes.resolved,
         "modules_changed": sorted(plan.modules),
         "sheet_edits_not_yet_pulled": notes.sheet_edits_pending,
         "local_edits_not_yet_pushed": notes.local_edits_pending,
@@ -44,6 +45,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "ids_repaired": notes.id_repairs,
         "invalid_values": notes.invalid,
         "modules_removed_locally": notes.removed_modules,
+        "tabs_of_removed_modules_deleted": notes.removed_tabs_deleted,
         "modules_without_tab": notes.modules_without_tab,
     }
 
@@ -56,6 +58,10 @@ def plan_lines(plan: Plan) -> list[str]:
     if notes.pulled_fields or notes.imported:
         lines.append(f"{notes.pulled_fields} field(s) and {len(notes.imported)} new suggestion(s) from the sheet"
                      + (f": {', '.join(notes.imported)}" if notes.imported else ""))
+    if notes.resolved:
+        other = "pull" if push else "push"
+        lines.append(f"{len(notes.resolved)} conflict(s) resolved by --prefer: {', '.join(notes.resolved)} (a value "
+                     f"this {plan.direction} does not write comes across with the next {other})")
     if notes.sheet_edits_pending:
         lines.append(f"{notes.sheet_edits_pending} edit(s) in the sheet not yet pulled (run sheets-sync pull)")
     if notes.new_rows_pending:
@@ -74,8 +80,11 @@ def plan_lines(plan: Plan) -> list[str]:
         verb = "reverted" if push else "found; the next push reverts them"
         lines.append(f"{edits} PM edit(s) in tool-owned cells {verb}")
     lines += [f"invalid value left out: {text}" for text in notes.invalid]
-    if notes.removed_modules:
-        lines.append(f"module(s) removed locally (tab kept unless --delete-removed-tabs): {', '.join(notes.removed_modules)}")
+    kept = [m for m in notes.removed_modules if m not in notes.removed_tabs_deleted]
+    if kept:
+        lines.append(f"module(s) removed locally, tab kept (push --delete-removed-tabs deletes it): {', '.join(kept)}")
+    if notes.removed_tabs_deleted:
+        lines.append(f"module(s) removed locally, tab deleted by this push: {', '.join(notes.removed_tabs_deleted)}")
     if notes.modules_without_tab and not push:
         lines.append(f"module(s) with no tab yet (push first): {', '.join(notes.modules_without_tab)}")
     return lines

@@ -139,9 +139,11 @@ class Retrier:
 
     def gave_up(self, what: str, error: Exception) -> SheetsUnavailableError:
         elapsed = self.policy.clock.monotonic() - self.started
+        retries = f"{self.retries} {'retry' if self.retries == 1 else 'retries'}"
         return SheetsUnavailableError(
-            f"{what}: gave up after {elapsed:.0f}s (deadline {self.policy.deadline:.0f}s, {self.retries} retries): "
-            f"{error}. Nothing more was written; the next run repairs whatever this one left half done",
+            f"{what}: gave up after {elapsed:.0f}s (deadline {self.policy.deadline:.0f}s, {retries}): {error}. "
+            "Local files were not changed; run again later (the next run repairs anything left half done in the "
+            "sheet)",
             status=getattr(error, "status", None),
         )
 

@@ -13,23 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, browser_unavailable, require_browser
 from dashboard_factory import sample_modules, write_modules
 
 from sheets_sync import jsonio
 from sheets_sync.dashboard.build import build_site
 from sheets_sync.store import Store
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
@@ -50,24 +39,9 @@ def index(sample_store: Store) -> dict[str, Any]:
     return jsonio.read_json(sample_store.index_path)
 
 
-def browser_unavailable() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} not found (Debian: apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (pip install -e '.[test]')"
-    return None
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    reason = browser_unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run on CI, but: {reason}")
-        pytest.skip(reason)
+    require_browser(browser_unavailable(), os.environ.get("CI"))
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

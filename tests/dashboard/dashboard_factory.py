@@ -167,28 +167,34 @@ def m02_xss() -> Module:
 
 
 def m03_regression() -> Module:
-    """A significant drop from v1 to v2 on gpt-4o, a dataset change at v3, gpt-5 only on v3, a 0-sample run."""
+    """A significant drop from v1 to v2 on gpt-4o, a dataset change at v3, gpt-5 only on v3, a 0-sample run.
+
+    gpt-4o's v1 and v2 also judge M03_ascii_only, 46/50 -> 50/50: significant by the z-test (p 0.0412) while its
+    interval [-0.6, +18.8] includes 0, a borderline change.
+    """
     primary = "M03_schema_valid"
 
     def r(
-        version: str, model: str, passed: int, valid: int, day: int, dataset: str = "v1", total: int = 50
+        version: str,
+        model: str,
+        passed: int,
+        valid: int,
+        day: int,
+        dataset: str = "v1",
+        total: int = 50,
+        ascii_only: int | None = None,
     ) -> Experiment:
+        rubrics = {primary: (valid, total), "M03_no_extra_keys": (min(total, valid + 3), total)}
+        if ascii_only is not None:
+            rubrics["M03_ascii_only"] = (ascii_only, total)
         return run(
-            "m03",
-            version,
-            model,
-            passed,
-            total,
-            day=day,
-            dataset=dataset,
-            rubrics={primary: (valid, total), "M03_no_extra_keys": (min(total, valid + 3), total)},
-            primary=primary,
+            "m03", version, model, passed, total, day=day, dataset=dataset, rubrics=rubrics, primary=primary
         )
 
     experiments = [
-        r("v1", "gpt-4o", 40, 42, 4),
+        r("v1", "gpt-4o", 40, 42, 4, ascii_only=46),
         r("v1", "gpt-4o-mini", 0, 0, 4, total=0),
-        r("v2", "gpt-4o", 28, 30, 8),
+        r("v2", "gpt-4o", 28, 30, 8, ascii_only=50),
         r("v2", "gpt-4o-mini", 33, 35, 8),
         r("v3", "gpt-4o", 31, 33, 12, dataset="v2"),
         r("v3", "gpt-5", 45, 46, 12, dataset="v2"),

@@ -76,6 +76,15 @@ def test_choosing_a_model_shows_its_numbers_and_best_restores(page: Any, site: P
     assert page.evaluate(CELLS) == expected_cells(index, "", "pass_rate")
 
 
+def test_switching_models_does_not_reflow_the_table(page: Any, site: Path, index: dict) -> None:  # type: ignore[type-arg]
+    open_heatmap(page, site)
+    size = "() => { const r = document.getElementById('heatmap').getBoundingClientRect(); return [r.width, r.height]; }"
+    best = page.evaluate(size)
+    for model in index["models"]:
+        page.select_option("select[name=model]", model)  # the model names under the numbers go away
+        assert page.evaluate(size) == best, model
+
+
 def test_a_model_without_a_run_leaves_the_cell_visibly_empty(page: Any, site: Path) -> None:
     open_heatmap(page, site)
     page.select_option("select[name=model]", "gpt-5")
@@ -124,6 +133,13 @@ def test_hovering_a_cell_lists_every_model_tested(page: Any, site: Path, index: 
         ]
         assert rows.nth(position).locator("a").get_attribute("href") == run["braintrust_url"]
     assert "dataset v1" in tip.inner_text()
+    assert "★ best" in tip.inner_text()
+    # the described cell is outlined, and only that one
+    assert page.eval_on_selector_all(
+        "td[data-tip]", "tds => tds.map(td => td.dataset.module + td.dataset.version)"
+    ) == ["m01v2"]
+    page.keyboard.press("Escape")
+    assert tip.is_hidden() and page.locator("td[data-tip]").count() == 0
 
 
 def test_the_selection_is_kept_in_the_url(page: Any, site: Path, index: dict) -> None:  # type: ignore[type-arg]
@@ -188,6 +204,15 @@ def assert_page_shows_what_the_cli_prints(page: Any, store: Store, module_id: st
             position = line.index(cell, position) + len(cell)
     warnings = page.locator("#diff-warnings .warning").all_inner_texts()
     assert [w.removeprefix("⚠ ") for w in warnings] == data["warnings"]
+    notes = page.locator("#diff-notes p").all_inner_texts()
+    assert [n.removeprefix("† ") for n in notes] == data["notes"]
+    assert [f"† {note}" for note in data["notes"]] == [
+        line for line in text.splitlines() if line.startswith("†")
+    ]
+    borderline = page.eval_on_selector_all(
+        "#diff-table tr.borderline", "rows => rows.map(r => r.dataset.kind)"
+    )
+    assert len(borderline) == sum(row["borderline"] for row in data["rows"])
     applied = page.locator("#diff-suggestions .sid").all_inner_texts()
     assert applied == [s["id"] for s in data["applied_suggestions"]]
     assert page.locator("#diff-cli").inner_text() == f"sheets-sync diff {module_id} {a} {b}"
@@ -211,6 +236,9 @@ def test_the_diff_view_defaults_to_latest_against_previous_on_the_same_model(
         ("m01", "m01_v1_gpt4omini_20260102", "m01_v10_gpt5_20260120"),  # across models, two suggestions
         ("m03", "m03_v1_gpt4o_20260104", "m03_v3_gpt4o_20260112_v2"),  # dataset mismatch and regressions
         ("m03", "m03_v1_gpt4omini_20260104", "m03_v2_gpt4omini_20260108"),  # a run with no samples
+        ("m03", "m03_v1_gpt4o_20260104", "m03_v2_gpt4o_20260108"),  # regressions and a borderline rise
+        ("m03", "m03_v3_gpt5_20260112_v2", "m03_v1_gpt4o_20260104"),  # backwards, rubrics missing on one side
+        ("m01", "m01_v2_gpt5_20260105", "m01_v2_gpt5_20260105"),  # the same run twice
     ],
 )
 def test_any_pair_shows_the_deltas_the_cli_prints(

@@ -39,6 +39,13 @@ def test_the_site_has_a_heatmap_a_page_per_module_and_local_assets(site: Path) -
         # Nothing is fetched from elsewhere: no http(s) script, stylesheet, font or image.
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html)
         assert "@import" not in html and "fetch(" not in html
+    # nor by the stylesheet (fonts, images) or the scripts (requests, modules)
+    css = read(site, "assets/style.css")
+    assert not re.search(r"url\(|@import|@font-face", css)
+    for script in ("common.js", "heatmap.js", "module.js"):
+        assert not re.search(
+            r"fetch\(|XMLHttpRequest|import\(|https?://[a-z]", read(site, f"assets/{script}")
+        ), script
 
 
 def test_heatmap_columns_are_versions_in_natural_order_and_cells_are_addressable(site: Path) -> None:
@@ -160,14 +167,93 @@ def test_a_model_that_skipped_a_version_gets_a_gap_not_a_line(site: Path) -> Non
     html = read(site, "modules/m01.html")
     pass_chart = html[html.index("<figcaption>Pass rate") : html.index("<figcaption>Match rate")]
     gpt4o = pass_chart[pass_chart.index('data-model="gpt-4o"') : pass_chart.index('data-model="gpt-4o-mini"')]
-    # gpt-4o ran v1, v2 and v10 (not v3): one line v1-v2, a lone v10 point, three markers, two bands.
-    assert (gpt4o.count('class="line"'), gpt4o.count('class="marker"'), gpt4o.count('class="band')) == (
-        1,
-        3,
-        2,
-    )
+    # gpt-4o ran v1, v2 and v10 (not v3): one line and one band v1-v2, and the lone v10 point's interval as an
+    # error bar (a band needs two points); three markers.
+    counts = [gpt4o.count(f'class="{css}"') for css in ("line", "band", "errorbar", "marker")]
+    assert counts == [1, 1, 1, 3]
+    assert re.search(r'<path class="errorbar" d="M[^"]+" stroke="#0072B2"/>', gpt4o)
 
 
 def test_dataset_changes_are_marked_on_the_chart(site: Path) -> None:
     assert '<g class="ds-mark">' in read(site, "modules/m03.html")
     assert '<g class="ds-mark">' not in read(site, "modules/m01.html")
+
+
+def version_block(html: str, version: str) -> str:
+    start = html.index(f'<article class="version-block" id="version-{version}">')
+    return html[start : html.index("</article>", start)]
+
+
+def test_each_versions_measured_change_sits_next_to_the_suggestions_applied_in_it(site: Path) -> None:
+    block = version_block(read(site, "modules/m01.html"), "v3")
+    measured, suggestions = block.split("<h4>Applied in v3</h4>")
+    # gpt-5 went 30/50 -> 40/50 from v2 to v3; gpt-4o-mini 24/50 -> 26/50; gpt-4o did not run v3.
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>(v\d+)", measured)
+    assert rows == [("gpt-4o-mini", "v2"), ("gpt-5", "v2")]
+    gpt5 = measured[measured.index("<tr><td>gpt-5</td>") :]
+    assert (
+        '<span class="delta rise">+20.0 pp</span> <span class="verdict rise">significant rise</span>' in gpt5
+    )
+    text = re.sub(r"<[^>]+>", "", gpt5)
+    assert "60.0% (30/50) → 80.0% (40/50)" in text and "95% CI [+2.0, +36.4] · p 0.0291" in text
+    applied, raised = suggestions.split("<h4>Raised on v3</h4>")
+    assert re.findall(r'<span class="sid">([^<]+)</span>', applied) == ["m01-s2"]
+    assert "applied in v3" in applied and "Explain retailer vs brand" in applied
+    assert re.findall(r'<span class="sid">([^<]+)</span>', raised) == ["m01-s3"]
+    assert "Keep lowercase brand variants" in raised
+
+
+def test_a_measured_change_across_dataset_versions_says_so(site: Path) -> None:
+    block = version_block(read(site, "modules/m03.html"), "v3")
+    gpt4o = block[block.index("<tr><td>gpt-4o</td>") :]
+    gpt4o = re.sub(r"<[^>]+>", "", gpt4o[: gpt4o.index("</tr>")])  # the row's text
+    assert "⚠ dataset v1 → v2" in gpt4o
+    assert "⚠" not in version_block(read(site, "modules/m03.html"), "v2")
+
+
+def test_the_rubric_breakdown_is_rubric_by_version_per_model_coloured(site: Path) -> None:
+    html = read(site, "modules/m03.html")
+    rubrics = html[html.index('<section id="rubrics"') : html.index('<section id="experiments"')]
+    tables = re.split(r'<h3 class="model-title">', rubrics)[1:]
+    assert [re.search(r"</svg>([^<]+)</h3>", t).group(1) for t in tables] == [
+        "gpt-4o",
+        "gpt-4o-mini",
+        "gpt-5",
+    ]  # type: ignore[union-attr]
+    gpt4o = tables[0]
+    assert re.findall(r"<th(?: class=\"ds-change\")? title=\"dataset (v\d)\">(v\d)</th>", gpt4o) == [
+        ("v1", "v1"),
+        ("v1", "v2"),
+        ("v2", "v3"),
+    ]
+    assert '<th class="ds-change" title="dataset v2">v3</th>' in gpt4o  # dataset changes at v3: dashed border
+    row_names = [name.strip() for name in re.findall(r"<tr><th scope=\"row\">([^<]+)", gpt4o)]
+    assert row_names == ["M03_schema_valid", "M03_ascii_only", "M03_no_extra_keys"]  # primary first
+    ascii_row = gpt4o[gpt4o.index("M03_ascii_only") : gpt4o.index("M03_no_extra_keys")]
+    # 46/50 -> 92.0% (bin 9), 50/50 -> 100.0%; v3 did not judge it: an empty cell, not 0%.
+    assert re.findall(r'<td class="cell ([^"]+)"[^>]*>(?:<span class="v">([^<]*)</span>)?', ascii_row) == [
+        ("q9", "92.0%"),
+        ("q9", "100.0%"),
+        ("empty ds-change", ""),
+    ]
+
+
+def test_a_borderline_measured_change_is_marked(tmp_path: Path) -> None:
+    # The match rate goes 46/50 -> 50/50: significant by the test while its interval includes 0.
+    module = m01().model_copy(
+        update={
+            "module_id": "m09",
+            "experiments": [
+                run("m09", "v1", "gpt-5", 30, day=1, rubrics={"R": (46, 50)}, primary="R"),
+                run("m09", "v2", "gpt-5", 31, day=2, rubrics={"R": (50, 50)}, primary="R"),
+            ],
+            "primary_rubric": "R",
+            "suggestions": [],
+        }
+    )
+    store = write_modules(tmp_path / "data", [module])
+    build_site(store, tmp_path / "site")
+    block = version_block(read(tmp_path / "site", "modules/m09.html"), "v2")
+    pass_cell, match_cell = re.findall(r'<span class="delta[^"]*">.*?</td>', block, re.DOTALL)
+    assert "borderline-mark" not in pass_cell
+    assert '<span class="verdict rise">significant rise</span> <span class="borderline-mark"' in match_cell

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -101,6 +102,37 @@ def test_dashboard_prints_the_index_path(sample_store: Store, tmp_path: Path) ->
     assert sorted(p.name for p in (out / "modules").iterdir()) == ["m01.html", "m02.html", "m03.html"]
 
 
-def test_help_documents_exit_code_4() -> None:
+def test_a_borderline_row_is_explained_under_the_table(sample_store: Store) -> None:
+    result = cli(sample_store, "diff", "m03", "v1", "v2", "--model", "gpt-4o")
+    note = (
+        "† M03_ascii_only: significant rise by the test (p 0.0412), but the 95% interval [-0.6, +18.8] "
+        "includes 0: borderline"
+    )
+    assert note in result.stdout.splitlines()
+    data = json.loads(cli(sample_store, "diff", "m03", "v1", "v2", "--model", "gpt-4o", "--json").stdout)
+    assert data["notes"] == [note.removeprefix("† ")]
+    assert [row["name"] for row in data["rows"] if row["borderline"]] == ["M03_ascii_only"]
+
+
+def test_help_documents_every_exit_code() -> None:
     result = CliRunner().invoke(main, ["diff", "--help"])
-    assert "--fail-on-regression" in result.output and "code 4" in result.output
+    assert "--fail-on-regression" in result.output
+    text = " ".join(result.output.split())
+    for code in ("0 done", "1 unknown module", "2 usage error", "4 with --fail-on-regression"):
+        assert code in text
+
+
+def test_serve_help_says_port_0_picks_a_free_port() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert "0: any free port" in " ".join(result.output.split())
+
+
+def test_serve_on_a_busy_port_is_a_one_line_error(sample_store: Store, tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli(sample_store, "serve", "--port", str(port), "--out", str(tmp_path / "site"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
+    assert result.stderr.count("\n") == 1

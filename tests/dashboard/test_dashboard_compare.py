@@ -186,3 +186,55 @@ def test_primary_rubric_difference_is_a_warning() -> None:
 def test_text_formats(a: tuple[int, int], b: tuple[int, int], delta: str, p: str) -> None:
     test = two_proportion_test(*a, *b)
     assert (fmt_delta(test), fmt_p(test)) == (delta, p)
+
+
+def test_a_significant_change_whose_interval_includes_zero_is_borderline() -> None:
+    module = m03_regression()
+    comparison = compare(module, *find_pair(module, "v1", "v2", "gpt-4o"))
+    ascii_only = next(row for row in comparison.rubrics if row.name == "M03_ascii_only")
+    assert ascii_only.test is not None and ascii_only.test.significant
+    assert (ascii_only.test.low, ascii_only.test.high) == (-0.6, 18.8)
+    assert ascii_only.borderline
+    assert [row.label for row in comparison.rows if row.borderline] == ["M03_ascii_only"]
+    assert comparison.notes == (
+        (
+            "M03_ascii_only: significant rise by the test (p 0.0412), but the 95% interval [-0.6, +18.8] "
+            "includes 0: borderline"
+        ),
+    )
+
+
+def test_a_non_significant_change_whose_interval_excludes_zero_is_borderline() -> None:
+    a = run("mx", "v1", "m", 1, 5, day=1)
+    b = run("mx", "v2", "m", 13, 19, day=2)
+    comparison = compare(_module(a, b), a, b)
+    assert comparison.pass_rate.verdict == "not significant" and comparison.pass_rate.borderline
+    assert comparison.notes == (
+        (
+            "pass rate: not significant by the test (p 0.0507), but the 95% interval [+0.4, +71.5] excludes 0: "
+            "borderline"
+        ),
+    )
+
+
+def test_clear_changes_and_missing_rows_are_not_borderline() -> None:
+    module = m03_regression()
+    comparison = compare(module, *find_pair(module, "v1", "v2", "gpt-4o"))
+    assert comparison.pass_rate.regression and not comparison.pass_rate.borderline
+    assert not compare(module, *find_pair(module, "v1", "v2", "gpt-4o-mini")).pass_rate.borderline  # no test
+
+
+def test_the_match_rate_row_adds_no_second_note_for_its_rubric() -> None:
+    a = run("mx", "v1", "m", 30, day=1, rubrics={"R": (46, 50)}, primary="R")
+    b = run("mx", "v2", "m", 30, day=2, rubrics={"R": (50, 50)}, primary="R")
+    comparison = compare(_module(a, b), a, b)
+    assert comparison.match_rate.borderline
+    assert [note.split(":")[0] for note in comparison.notes] == ["R"]
+
+
+def test_comparing_a_run_with_itself_is_a_warning() -> None:
+    module = m01()
+    comparison = compare(module, *find_pair(module, "v2", "v2", "gpt-5"))
+    assert comparison.warnings == (
+        "A and B are the same experiment (m01_v2_gpt5_20260105): there is nothing to compare",
+    )

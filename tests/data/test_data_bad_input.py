@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import Result
-from data_helpers import DROP, judge_doc, make_results, snapshot, write_judge
+from data_helpers import DROP, SAMPLE_DATA, judge_doc, make_results, snapshot, write_judge
 
 from sheets_sync.errors import ImportFileError
 from sheets_sync.importers import import_paths
@@ -65,6 +68,40 @@ BAD_INPUTS: dict[str, tuple[bytes | dict[str, Any], str | None, str]] = {
     "results and aggregates": (judge_doc(metrics={"total": 50, "pass": 15, "fail": 35}), "metrics", "not both"),
     "name disagrees with field": (judge_doc(prompt_version="v3"), "prompt_version", "disagrees with the file name"),
     "model without letters": (judge_doc(model="--"), "model", "needs at least one letter or digit"),
+    "empty file": (b"", None, "invalid JSON"),
+    "results not a list": (judge_doc(results={"s001": "pass"}), "results", "must be a JSON array"),
+    "sample without id": (judge_doc(results=results_with(6, sample_id=None)), "results[6].sample_id", "valid string"),
+    "verdict a number": (judge_doc(results=results_with(3, verdict=1)), "results[3].verdict", "unknown verdict 1"),
+    "empty rubric name": (
+        judge_doc(results=results_with(0, rubrics={"": True})), "results[0].rubrics", "key '': must not be empty",
+    ),
+    "misspelt primary rubric": (
+        judge_doc(primary_rubric="M01_brand"), "primary_rubric",
+        "'M01_brand' is not a rubric of this file (rubrics: M01_brand_extracted, M01_lowercase_included,",
+    ),
+    "aggregate count as text": (
+        judge_doc(results=DROP, metrics={"total": "50", "pass": 15, "fail": 35}), "metrics.total",
+        "Input should be a valid integer, got '50'",
+    ),
+    "aggregate count a boolean": (
+        judge_doc(results=DROP, metrics={"total": 1, "pass": True, "fail": 0}), "metrics.pass", "got True",
+    ),
+    "aggregate rate off": (
+        judge_doc(results=DROP, metrics={"total": 50, "pass": 15, "fail": 35, "pass_rate": 31.0}),
+        "metrics.pass_rate", "31.0 does not match 15/50 = 30.0",
+    ),
+    "aggregate rubric judged on more samples than the run": (
+        judge_doc(results=DROP, metrics={"total": 50, "pass": 15, "fail": 35},
+                  rubrics={"M01_brand_extracted": {"pass": 5, "total": 60}}),
+        "rubrics.M01_brand_extracted.total", "60 is more than the run's total of 50 samples",
+    ),
+    "aggregate without samples": (
+        judge_doc(results=DROP, metrics={"total": 0, "pass": 0, "fail": 0}), "metrics.total", "is 0",
+    ),
+    "a module file": (
+        (SAMPLE_DATA / "modules" / "m01.json").read_bytes(), None,
+        "this is a module file, not a judge file: import the judge files it was made from",
+    ),
 }  # fmt: skip
 
 
@@ -145,3 +182,72 @@ def test_unreadable_file_is_named(cli: CLI, populated: Path, inbox: Path) -> Non
     path.chmod(0)
     result = cli("import", "--data-dir", populated, path)
     assert result.exit_code == 1 and f"{path}: cannot read" in result.stderr
+
+
+def test_an_unknown_module_without_a_name_is_refused(cli: CLI, populated: Path, inbox: Path) -> None:
+    path = write_judge(inbox, judge_doc(module_id="m07", module_name=DROP), name="m07_v1_gpt-5_20260121.json")
+    before = snapshot(populated)
+    result = cli("import", "--data-dir", populated, path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {path}: module_name: module 'm07' does not exist yet; give module_name to create it\n"
+    )
+    assert snapshot(populated) == before
+
+
+def test_a_failed_import_into_a_new_data_dir_leaves_no_directory(cli: CLI, tmp_path: Path, inbox: Path) -> None:
+    """An empty mirror left behind would pass `validate`; the folders the import created are removed again."""
+    path = write_judge(inbox, judge_doc(results=[]), name=NAME)
+    target = tmp_path / "new" / "mirror"
+    result = cli("import", "--data-dir", target, path)
+    assert result.exit_code == 1 and "results: is empty" in result.stderr
+    assert not (tmp_path / "new").exists()
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    assert cli("import", "--data-dir", existing, path).exit_code == 1
+    assert existing.is_dir()  # a folder the user made stays
+
+
+def test_a_byte_order_mark_is_accepted(data_dir: Path, inbox: Path) -> None:
+    """Windows editors start UTF-8 files with a BOM; the file is read, and hashed as it is on disk."""
+    path = write_judge(inbox, b"\xef\xbb\xbf" + _dumps(judge_doc()), name=NAME.replace("v2", "v1"))
+    [result] = import_paths(Store(data_dir), [path])
+    assert result.pass_rate == 30.0
+    source = json.loads((data_dir / "modules" / "m01.json").read_text())["experiments"][0]["source"]
+    assert source["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_name_the_system_refuses_is_one_line(cli: CLI, populated: Path, tmp_path: Path) -> None:
+    path = tmp_path / ("a" * 300 + ".json")
+    result = cli("import", "--data-dir", populated, path)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {path}: cannot read: File name too long\n"
+
+
+def _fifo_with(tmp_path: Path, content: bytes) -> tuple[Path, threading.Thread]:
+    """A named pipe fed by a thread, as `sheets-sync import <(jq ... file)` gives one."""
+    fifo = tmp_path / "m01_v3_piped.json"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with contextlib.suppress(BrokenPipeError), fifo.open("wb") as pipe:  # the reader may stop early
+            pipe.write(content)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    return fifo, writer
+
+
+def test_a_pipe_is_read_and_bounded_by_the_size_limit(populated: Path, tmp_path: Path) -> None:
+    doc = _dumps(judge_doc(prompt_version=DROP))
+    fifo, writer = _fifo_with(tmp_path, doc)
+    [result] = import_paths(Store(populated), [fifo])
+    writer.join(5)
+    assert (result.experiment_id, result.pass_rate) == ("m01_v3_gpt4omini_20260120", 30.0)
+    fifo.unlink()
+    before = snapshot(populated)
+    fifo, writer = _fifo_with(tmp_path, doc)
+    with pytest.raises(ImportFileError, match=f"more than the {len(doc) - 1:,} bytes allowed"):
+        import_paths(Store(populated), [fifo], max_bytes=len(doc) - 1)
+    writer.join(5)
+    assert snapshot(populated) == before

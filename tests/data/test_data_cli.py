@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from data_helpers import REPO, copy_sample_data, judge_doc, write_judge
+from data_helpers import DROP, REPO, copy_sample_data, judge_doc, snapshot, write_judge
+from rich.console import Console
 
+from sheets_sync.commands import data as data_commands
+from sheets_sync.errors import DataError
 from sheets_sync.store import Store
 
 CLI = Callable[..., Result]
@@ -31,6 +34,24 @@ def test_data_dir_from_the_environment(cli: CLI, data_dir: Path, inbox: Path) ->
     result = cli("import", write_judge(inbox, judge_doc()), env={"SHEETS_SYNC_DATA_DIR": str(data_dir)})
     assert result.exit_code == 0
     assert (data_dir / "heatmap_index.json").is_file()
+
+
+def test_the_flag_beats_the_environment_and_after_beats_before(cli: CLI, tmp_path: Path, inbox: Path) -> None:
+    path = write_judge(inbox, judge_doc())
+    env = {"SHEETS_SYNC_DATA_DIR": str(tmp_path / "from_env")}
+    assert cli("--data-dir", tmp_path / "before", "import", path, env=env).exit_code == 0
+    assert cli("--data-dir", tmp_path / "ignored", "import", path, "--data-dir", tmp_path / "after").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["after", "before", "inbox"]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_shows_the_traceback(cli: CLI, tmp_path: Path, where: str) -> None:
+    data = copy_sample_data(tmp_path / "data")
+    args = ["show", "m99", "--data-dir", data]
+    with pytest.raises(DataError, match="no module 'm99'"):  # raised, not turned into one line
+        cli(*(["--debug", *args] if where == "before" else [*args, "--debug"]))
+    plain = cli(*args)
+    assert plain.exit_code == 1 and "Traceback" not in plain.stderr and plain.stderr.count("\n") == 1
 
 
 def test_a_second_writer_is_refused(cli: CLI, data_dir: Path, inbox: Path) -> None:
@@ -123,6 +144,61 @@ def test_import_of_many_files_prints_a_line_each_and_a_summary(cli: CLI, data_di
     assert "pass  30.0%  match  10.0%" in lines[0]
 
 
+@pytest.mark.parametrize("command", ["show", "suggest"])
+def test_a_module_argument_that_is_a_path_is_refused(cli: CLI, tmp_path: Path, command: str) -> None:
+    data = copy_sample_data(tmp_path / "data")
+    before = snapshot(data)
+    target = "../judge_results/m01_v1_gpt-4o_20260120"  # a real JSON file, outside modules/
+    extra = ["--version", "v1", "--rubric", "R", "--issue", "i", "--suggestion", "s"] if command == "suggest" else []
+    result = cli(command, target, *extra, "--data-dir", data)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {data / 'modules'}: {target!r} is not a module id (letters, digits, '_' and '-')\n"
+    )
+    assert snapshot(data) == before
+
+
+@pytest.mark.parametrize("option", ["--issue", "--suggestion"])
+def test_suggest_refuses_blank_text(cli: CLI, tmp_path: Path, option: str) -> None:
+    data = copy_sample_data(tmp_path / "data")
+    args = {"--issue": "Store brands missed", "--suggestion": "List store brands", option: "  "}
+    result = cli(
+        "suggest", "m01", "--version", "v5", "--rubric", "M01_brand_extracted", *[x for kv in args.items() for x in kv],
+        "--data-dir", data,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': must not be blank" in result.stderr
+
+
+def test_progress_bar_on_a_terminal(cli: CLI, data_dir: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(data_commands, "err", Console(stderr=True, force_terminal=True, width=100))
+    for n in range(1, 22):  # one more than the threshold
+        write_judge(inbox, judge_doc(prompt_version=f"v{n}"))
+    result = cli("import", "--data-dir", data_dir, inbox)
+    assert result.exit_code == 0
+    assert "importing" in result.stderr and "21/21" in result.stderr
+    assert len(result.stdout.splitlines()) == 22  # the lines stay on stdout, the bar on stderr
+    few = cli("import", "--data-dir", data_dir, *sorted(inbox.glob("*.json"))[:20])
+    assert few.stderr == ""
+
+
+def test_a_run_without_a_match_rate_prints_a_dash(cli: CLI, data_dir: Path, inbox: Path) -> None:
+    doc = judge_doc(primary_rubric=DROP, results=[{"sample_id": "a", "verdict": "pass"}])
+    result = cli("import", "--data-dir", data_dir, write_judge(inbox, doc))
+    assert "pass 100.0%  match      -  " in result.stdout
+
+
+def test_index_stops_at_a_broken_module_file_and_writes_nothing(cli: CLI, tmp_path: Path) -> None:
+    data = copy_sample_data(tmp_path / "data")
+    module = data / "modules" / "m02.json"
+    module.write_text(module.read_text().replace('"fail": ', '"fail": 1', 1))
+    before = snapshot(data)
+    result = cli("index", "--data-dir", data)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {module}: experiments[0].metrics.pass: pass + fail + error = ")
+    assert snapshot(data) == before
+
+
 def test_index_command_reports_unchanged(cli: CLI, tmp_path: Path) -> None:
     data = copy_sample_data(tmp_path / "data")
     result = cli("index", "--data-dir", data)
@@ -156,3 +232,17 @@ def test_a_missing_data_dir_is_an_error_not_an_empty_one(
         == f"error: {tmp_path / 'typo'}: no such data directory (give --data-dir DIR or set SHEETS_SYNC_DATA_DIR)\n"
     )
     assert not (tmp_path / "typo").exists()
+
+
+def test_a_load_error_says_how_many_more_problems_and_where_to_see_them(cli: CLI, tmp_path: Path) -> None:
+    data = copy_sample_data(tmp_path / "data")
+    module = data / "modules" / "m01.json"
+    doc = json.loads(module.read_text())
+    doc["experiments"][0]["metrics"]["pass"] = "15"
+    doc["suggestions"][0]["priority"] = "urgent"
+    module.write_text(json.dumps(doc))
+    result = cli("show", "m01", "--data-dir", data)
+    assert result.stderr == (
+        f"error: {module}: experiments[0].metrics.pass: Input should be a valid integer, got '15' "
+        "(and 1 more problem; `sheets-sync validate` lists them)\n"
+    )

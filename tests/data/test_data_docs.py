@@ -39,3 +39,15 @@ def test_command_is_documented(name: str) -> None:
     assert re.search(rf"sheets-sync {re.escape(name)}\b", documentation()), (
         f"`sheets-sync {name}` is not in the docs"
     )
+
+
+DATA_COMMANDS = ["import", "index", "validate", "show", "suggest", "schema"]
+
+
+@pytest.mark.parametrize("name", DATA_COMMANDS)
+def test_data_command_help_shows_examples_and_exit_codes(name: str) -> None:
+    """`--help` is where a user looks first: a real command line to copy, and what the exit code means."""
+    text = main.commands[name].get_help(click.Context(main.commands[name], info_name=name))
+    examples = text.split("Examples:", 1)[1]
+    assert f"sheets-sync {name} " in examples
+    assert "Exit codes: 0" in text and "2 usage" in " ".join(text.split())

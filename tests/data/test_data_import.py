@@ -13,6 +13,8 @@ from data_helpers import DROP, judge_doc, make_results, snapshot, write_judge
 
 from sheets_sync.errors import ImportFileError
 from sheets_sync.importers import ImportStatus, import_paths
+from sheets_sync.importers.base import ModuleLookup, ParsedRun
+from sheets_sync.importers.judge import JudgeImporter
 from sheets_sync.store import Store
 
 CLI = Callable[..., Result]
@@ -191,6 +193,23 @@ def test_verdicts_rubric_values_and_unjudged_samples(data_dir: Path, inbox: Path
     }
 
 
+def test_a_sample_with_an_error_and_no_verdict_is_an_error(data_dir: Path, inbox: Path) -> None:
+    results = [
+        {"sample_id": "a", "verdict": "pass", "rubrics": {"R1": True}},
+        {
+            "sample_id": "b",
+            "error": "judge timeout after 60s",
+        },  # what runners write when the judge call fails
+        {"sample_id": "c", "error": "judge returned invalid JSON", "rubrics": {"R1": None}},
+    ]
+    import_paths(Store(data_dir), [write_judge(inbox, judge_doc(primary_rubric="R1", results=results))])
+    [experiment] = module_file(data_dir)["experiments"]
+    assert experiment["metrics"] == {
+        "pass_rate": 33.3, "match_rate": 100.0, "total": 3, "pass": 1, "fail": 0, "error": 2,
+    }  # fmt: skip
+    assert experiment["rubrics"] == {"R1": {"pass": 1, "total": 1, "rate": 100.0}}
+
+
 def test_primary_rubric_falls_back_to_the_module(data_dir: Path, inbox: Path) -> None:
     store = Store(data_dir)
     import_paths(store, [write_judge(inbox, judge_doc())])
@@ -245,3 +264,56 @@ def test_progress_is_reported_per_file(data_dir: Path, inbox: Path) -> None:
     seen: list[tuple[int, int]] = []
     import_paths(Store(data_dir), [inbox], progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+class MultiRunImporter:
+    """A format holding several runs per file, like a promptfoo export (one run per provider): a small real
+    importer, to show that a new format plugs into the batch import without touching it."""
+
+    format = "multi-run"
+
+    def accepts(self, data: bytes, path: Path) -> bool:
+        return path.suffix == ".runs"
+
+    def read(self, data: bytes, path: Path, lookup: ModuleLookup) -> list[ParsedRun]:
+        runs = json.loads(data)["runs"]
+        return [JudgeImporter().read_run(json.dumps(run).encode(), path, lookup) for run in runs]
+
+
+def test_a_format_with_several_runs_per_file_plugs_in(cli: CLI, data_dir: Path, inbox: Path) -> None:
+    both = {"runs": [judge_doc(model="gpt-4o"), judge_doc(model="gpt-5", results=make_results(passed=20))]}
+    path = inbox / "export.runs"
+    path.write_text(json.dumps(both))
+    judge = write_judge(inbox, judge_doc(prompt_version="v2"))
+    results = import_paths(Store(data_dir), [path, judge], importers=[MultiRunImporter(), JudgeImporter()])
+    assert [(r.path, r.experiment_id, r.pass_rate) for r in results] == [
+        (path, "m01_v1_gpt4o_20260120", 30.0),
+        (path, "m01_v1_gpt5_20260120", 40.0),
+        (judge, "m01_v2_gpt4omini_20260120", 30.0),
+    ]
+    assert [r.module_created for r in results] == [
+        True,
+        False,
+        False,
+    ]  # the 2nd run knows the module the 1st made
+    assert len(module_file(data_dir)["experiments"]) == 3
+    assert (
+        import_paths(Store(data_dir), [path], importers=[MultiRunImporter()])[1].status
+        is ImportStatus.UNCHANGED
+    )
+
+
+def test_a_file_no_importer_accepts_is_named(data_dir: Path, inbox: Path) -> None:
+    path = write_judge(inbox, judge_doc())
+    with pytest.raises(
+        ImportFileError,
+        match=r"m01_v1_gpt-4o-mini_20260120\.json: not a format sheets-sync imports \(multi-run\)",
+    ):
+        import_paths(Store(data_dir), [path], importers=[MultiRunImporter()])
+    assert snapshot(data_dir) == {}
+
+
+@pytest.mark.parametrize("absent", [DROP, None])
+def test_dataset_version_defaults_to_v1(data_dir: Path, inbox: Path, absent: object) -> None:
+    import_paths(Store(data_dir), [write_judge(inbox, judge_doc(dataset_version=absent))])
+    assert module_file(data_dir)["experiments"][0]["dataset_version"] == "v1"

@@ -101,3 +101,17 @@ def test_rebuilding_on_unchanged_data_writes_nothing(tmp_path: Path) -> None:
         first = store.index_path.read_bytes()
         assert write_index(store) is False
     assert store.index_path.read_bytes() == first
+
+
+def test_the_index_does_not_depend_on_the_order_of_experiments() -> None:
+    """Versions that are equal in natural order (v1/V1, dataset v2/V2) still come out in one order, whatever the
+    order of the experiments in memory (an import appends; a load reads the file's sorted order)."""
+    runs = [
+        run("V1", "gpt-5", "2026-01-01T00:00:00", 10, dataset="V2"),
+        run("v1", "gpt-5", "2026-01-02T00:00:00", 20, dataset="v2"),
+        run("v01", "gpt-4o", "2026-01-03T00:00:00", 30),
+    ]
+    forward, backward = build_index({"m01": module(*runs)}), build_index({"m01": module(*reversed(runs))})
+    assert forward == backward
+    assert list(forward["modules"]["m01"]["versions"]) == ["V1", "v01", "v1"]
+    assert forward["versions"] == ["V1", "v01", "v1"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -46,6 +48,12 @@ def test_rate_matches_decimal_half_up(counts: tuple[int, int]) -> None:
 
 def test_v10_sorts_after_v9() -> None:
     assert sorted_versions(["v10", "v2", "v9", "v1", "v10.1", "v2"]) == ["v1", "v2", "v9", "v10", "v10.1"]
+
+
+@given(st.permutations(["v1", "V1", "v01", "v10", "v9", "v1.0", "v1a", "v2"]))
+def test_natural_order_does_not_depend_on_input_order(versions: list[str]) -> None:
+    """v1/V1 and v01/v1 are equal as versions; ties go to the text, so a set's order never shows in the output."""
+    assert sorted_versions(versions) == ["V1", "v01", "v1", "v1.0", "v1a", "v2", "v9", "v10"]
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10**6), unique=True))
@@ -165,6 +173,72 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
     assert paths == ["experiments[1].id", "suggestions[1].id", "suggestions[2].id"]
 
 
+def test_null_means_the_default_for_optional_values() -> None:
+    """Optional values may be absent or null on input; the output is the same either way."""
+    doc = module_doc(dataset_version=None, judge_model=None, braintrust_url=None)
+    doc["experiments"][0]["metrics"]["error"] = None
+    doc.update(schema_version=None, description=None)
+    doc["suggestions"] = [{"id": "m01-s1", "issue": None, "suggestion": None, "priority": None, "version": None}]
+    absent = {**module_doc(), "suggestions": [{"id": "m01-s1"}]}
+    assert Module.model_validate(doc).to_json_dict() == Module.model_validate(absent).to_json_dict()
+    written = Module.model_validate(doc).to_json_dict()
+    assert (written["schema_version"], written["description"]) == (1, "")
+    assert written["experiments"][0]["dataset_version"] == "v1"
+    assert written["experiments"][0]["metrics"]["error"] == 0
+    assert written["suggestions"][0] == {
+        "id": "m01-s1", "version": None, "rubric": None, "issue": "", "suggestion": "", "priority": None,
+        "status": "proposed", "applied_in": None,
+    }  # fmt: skip
+    empty = {"module_id": "m01", "module_name": "N", "experiments": None, "suggestions": None}
+    assert Module.model_validate(empty).to_json_dict()["experiments"] == []
+    doc["suggestions"][0]["status"] = None  # the exception: a status cleared by mistake is reported, not reset
+    assert [path for path, _ in problems_of(doc)] == ["suggestions[0].status"]
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "says"),
+    [("total", "50", "valid integer, got '50'"), ("pass", True, "valid integer, got True"),
+     ("fail", 35.0, "valid integer, got 35.0"), ("pass_rate", "30.0", "valid number, got '30.0'"),
+     ("pass_rate", True, "valid number, got True")],
+)  # fmt: skip
+def test_counts_and_rates_are_not_coerced(where: str, value: Any, says: str) -> None:
+    """A hand edit that types "50" or true where a number belongs is reported, not silently read as 50 or 1."""
+    doc = module_doc()
+    doc["experiments"][0]["metrics"][where] = value
+    [(path, message)] = problems_of(doc)
+    assert path == f"experiments[0].metrics.{where}"
+    assert says in message
+
+
+def test_a_rubric_cannot_be_judged_on_more_samples_than_the_run_has() -> None:
+    doc = module_doc()
+    doc["experiments"][0]["rubrics"]["M01_lowercase_included"] = {"pass": 40, "total": 51}
+    [(path, message)] = problems_of(doc)
+    assert path == "experiments[0].rubrics.M01_lowercase_included.total"
+    assert message == "51 is more than the run's total of 50 samples"
+
+
+def test_names_must_not_be_blank() -> None:
+    doc = module_doc()
+    doc["module_name"] = "  "
+    doc["experiments"][0]["rubrics"][""] = {"pass": 1, "total": 1}
+    assert problems_of(doc) == [
+        ("module_name", "must not be blank"),
+        ("experiments[0].rubrics", "key '': must not be empty"),
+    ]
+
+
+def test_keys_are_written_in_field_order_not_alphabetically() -> None:
+    written = Module.model_validate(module_doc()).to_json_dict()
+    assert list(written) == [
+        "schema_version", "module_id", "module_name", "description", "primary_rubric", "experiments", "suggestions",
+    ]  # fmt: skip
+    experiment = written["experiments"][0]
+    assert list(experiment)[:4] == ["id", "prompt_version", "dataset_version", "model"]
+    assert list(experiment["metrics"]) == ["pass_rate", "match_rate", "total", "pass", "fail", "error"]
+    assert list(experiment["rubrics"]["M01_brand_extracted"]) == ["pass", "total", "rate"]
+
+
 def test_unknown_fields_are_errors() -> None:
     doc = module_doc()
     doc["experiments"][0]["dataset_verison"] = "v2"
@@ -201,6 +275,43 @@ def test_load_error_names_file_and_json_path(data_dir: Path) -> None:
     assert str(caught.value).startswith(f"{data_dir / 'modules' / 'm01.json'}: experiments[0].metrics.pass: ")
 
 
+def test_a_byte_order_mark_is_read_and_not_written_back(data_dir: Path) -> None:
+    path = data_dir / "modules" / "m01.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xef\xbb\xbf" + jsonio.dumps(module_doc()).encode())
+    store = Store(data_dir)
+    module = store.load_module("m01")
+    with store.lock():
+        assert store.save_module(module) is True
+    assert path.read_bytes().startswith(b"{")
+
+
+@pytest.mark.parametrize("module_id", ["../judge_results/m01_v1", "m01/../../x", "", ".hidden"])
+def test_a_module_argument_that_is_not_an_id_reads_nothing(data_dir: Path, module_id: str) -> None:
+    with pytest.raises(DataError, match="is not a module id"):
+        Store(data_dir).load_module(module_id)
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "m01.json"
+    jsonio.write_json(path, {"old": True})
+    path.chmod(0o640)
+
+    def disk_full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)  # the crash point: after the data is written, before the rename
+    with pytest.raises(OSError, match="No space left"):
+        jsonio.write_json(path, {"new": True})
+    assert path.read_text() == '{\n  "old": true\n}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["m01.json"]
+    monkeypatch.undo()
+    assert jsonio.write_json(path, {"new": True}) is True
+    assert path.stat().st_mode & 0o777 == 0o640  # a rewrite keeps the file's permissions
+
+
 def test_load_then_save_is_byte_identical(tmp_path: Path) -> None:
     store = Store(tmp_path / "copy")
     for path in sorted((SAMPLE_DATA / "modules").glob("*.json")):
@@ -213,7 +324,12 @@ def test_load_then_save_is_byte_identical(tmp_path: Path) -> None:
         assert (store.modules_dir / path.name).read_bytes() == path.read_bytes()
 
 
-counts = st.integers(0, 60).flatmap(lambda total: st.tuples(st.integers(0, total), st.just(total)))
+def counts_up_to(most: int) -> st.SearchStrategy[tuple[int, int]]:
+    """(passed, total) with total <= most."""
+    return st.integers(0, most).flatmap(lambda total: st.tuples(st.integers(0, total), st.just(total)))
+
+
+counts = counts_up_to(60)
 
 
 @st.composite
@@ -223,7 +339,7 @@ def modules(draw: st.DrawFn) -> Module:
     for n in range(draw(st.integers(0, 6))):
         passed, total = draw(counts)
         error = draw(st.integers(0, total - passed))
-        rubric_counts = draw(st.dictionaries(st.sampled_from(["R_a", "R_b", "R_c"]), counts, max_size=3))
+        rubric_counts = draw(st.dictionaries(st.sampled_from(["R_a", "R_b", "R_c"]), counts_up_to(total), max_size=3))
         version = f"v{draw(st.integers(1, 12))}"
         experiments.append({
             "id": f"e{n}", "prompt_version": version, "model": draw(st.sampled_from(["gpt-4o", "gpt-5"])),

@@ -92,3 +92,34 @@ def test_a_missing_index_is_a_problem_only_when_there_are_modules(tmp_path: Path
     (data / "heatmap_index.json").unlink()
     assert [p.message for p in validate_data_dir(Store(data))] == ["missing; run `sheets-sync index`"]
     assert validate_data_dir(Store(tmp_path / "empty")) == []
+
+
+def test_folders_named_json_and_dot_files_are_not_files_to_check(cli: CLI, tmp_path: Path) -> None:
+    """`modules/old.json/` (a folder) or an editor's `.m01.json` backup is not a module; import skips them too."""
+    data = copy_sample_data(tmp_path / "data")
+    (data / "modules" / "archive.json").mkdir()
+    (data / "judge_results" / "2026-01.json").mkdir()
+    (data / "modules" / ".m01.json").write_text("{ half an edit")
+    (data / "judge_results" / ".m01_v1_gpt-5_20260120.json").write_text("{")
+    result = cli("validate", "--data-dir", data)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert cli("index", "--data-dir", data).exit_code == 0
+
+
+def test_an_empty_module_file_is_one_problem(tmp_path: Path) -> None:
+    data = copy_sample_data(tmp_path / "data")
+    (data / "modules" / "m09.json").write_bytes(b"")
+    [problem] = validate_data_dir(Store(data))
+    assert (problem.path.name, problem.json_path) == ("m09.json", None)
+    assert problem.message.startswith("invalid JSON")
+
+
+def test_a_module_file_whose_name_is_no_module_id_is_named(cli: CLI, tmp_path: Path) -> None:
+    data = copy_sample_data(tmp_path / "data")
+    (data / "modules" / "m01.json").rename(data / "modules" / "m 01.json")
+    result = cli("index", "--data-dir", data)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {data / 'modules' / 'm 01.json'}: 'm 01' is not a module id (letters, digits, '_' and '-')\n"
+    )
+    assert [(p.path.name, p.json_path) for p in validate_data_dir(Store(data))] == [("m 01.json", "module_id")]

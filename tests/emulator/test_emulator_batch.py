@@ -1,6 +1,5 @@
 """spreadsheets.batchUpdate request kinds, developer metadata, DataFilter value methods and spreadsheets.get
-masks,
-through gspread's low-level calls (what sheets-sync's adapter uses)."""
+masks, through gspread's low-level calls (what sheets-sync's adapter uses)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """gspread's public API against the in-process emulator, checked against what Google answers (the expected
-values
-come from the recordings in ../shared/fixtures/sheets-api/gspread-cassettes where they exist)."""
+values come from the recordings in ../shared/fixtures/sheets-api/gspread-cassettes where they exist)."""
 
 from __future__ import annotations
 
@@ -365,6 +364,44 @@ def test_writing_past_the_grid_is_googles_400(sh: gspread.Spreadsheet) -> None:
     assert (
         raised.value.error["message"] == "Range (tiny!A1:C1) exceeds grid limits. Max rows: 2, max columns: 2"
     )
+
+
+def test_values_batch_update_is_all_or_nothing(ws: gspread.Worksheet, emulator: Emulator) -> None:
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        ws.batch_update([{"range": "A1", "values": [["written first"]]}, {"range": "AA1", "values": [["x"]]}])
+    assert raised.value.error["message"] == (
+        "Range (Sheet1!AA1) exceeds grid limits. Max rows: 1000, max columns: 26"
+    )
+    assert ws.get_all_values() == [[]]
+    assert emulator.requests[-1]["applied"] is False
+
+
+def test_data_must_fit_a_bounded_range(ws: gspread.Worksheet) -> None:
+    """A range with two corners is a box; a single cell is only where the data starts."""
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        ws.update([["a", "b", "c"]], "A1:B1")
+    assert raised.value.error["message"] == (
+        "Requested writing within range [Sheet1!A1:B1], but tried writing to column [C]"
+    )
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        ws.update([["a"], ["b"]], "A1:B1")
+    assert raised.value.error["message"] == (
+        "Requested writing within range [Sheet1!A1:B1], but tried writing to row [2]"
+    )
+    ws.update([["a", "b", "c"], ["d"]], "A1")
+    assert ws.get_all_values() == [["a", "b", "c"], ["d", "", ""]]
+
+
+def test_a_range_in_the_body_must_repeat_the_urls(ws: gspread.Worksheet) -> None:
+    """Google compares the two texts: ``A1`` and ``Sheet1!A1`` name the same cell but do not match."""
+    params = {"valueInputOption": "RAW"}
+    ws.client.values_update(
+        ws.spreadsheet_id, "Sheet1!A1", params, {"range": "Sheet1!A1", "values": [["ok"]]}
+    )
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        ws.client.values_update(ws.spreadsheet_id, "Sheet1!A1", params, {"range": "A1", "values": [["no"]]})
+    assert raised.value.error["message"] == "Request range[Sheet1!A1] does not match value's range[A1]"
+    assert ws.get_all_values() == [["ok"]]
 
 
 def test_values_must_be_a_list_of_lists(ws: gspread.Worksheet) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,15 @@ def test_gspread_round_trip_over_loopback(
     assert log[3]["path"] == f"/v4/spreadsheets/{spreadsheet_id}/values/'Jon''s Data'!A1"
 
 
+def test_a_proxy_in_the_environment_is_not_asked_for_loopback(
+    spreadsheet_id: str, http_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert http_server.gspread_client().open_by_key(spreadsheet_id).sheet1.title == "Sheet1"
+
+
 def test_any_authorization_header_is_accepted(spreadsheet_id: str, http_server: EmulatorServer) -> None:
     url = f"{http_server.url}/v4/spreadsheets/{spreadsheet_id}"
     assert requests.get(url, headers={"Authorization": "Bearer anything"}, timeout=5).status_code == 200
@@ -63,6 +73,16 @@ def test_dropped_connection_closes_the_socket(
     with pytest.raises(requests.ConnectionError):
         client.open_by_key(spreadsheet_id)
     assert client.open_by_key(spreadsheet_id).sheet1.title == "Sheet1"
+
+
+def test_a_chunked_body_is_read_whole(spreadsheet_id: str, http_server: EmulatorServer) -> None:
+    """requests sends a generator body chunked, without Content-Length; the keep-alive connection must survive."""
+    session = requests.Session()
+    url = f"{http_server.url}/v4/spreadsheets/{spreadsheet_id}/values/A1"
+    chunks = iter([b'{"values": [["chun', b'ked"]]}'])
+    answer = session.put(url, params={"valueInputOption": "RAW"}, data=chunks, timeout=5)
+    assert answer.json()["updatedRange"] == "Sheet1!A1"
+    assert session.get(url, timeout=5).json()["values"] == [["chunked"]]
 
 
 def test_control_api_creates_spreadsheets_and_scripts_faults(http_server: EmulatorServer) -> None:
@@ -90,6 +110,8 @@ def start_cli(*args: str) -> tuple[subprocess.Popen[str], str]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # Ctrl-C must reach it even when the test runner was started with SIGINT ignored (nohup, CI).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no lock taken
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -99,9 +121,21 @@ def start_cli(*args: str) -> tuple[subprocess.Popen[str], str]:
     return process, line.rsplit(" ", 1)[-1].strip()
 
 
-def stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=10)
+def stop(process: subprocess.Popen[str], signum: int = signal.SIGINT) -> str:
+    """Stop the server as a user would (Ctrl-C) and return what it printed on stderr."""
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=10)
+    return stderr
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sheets_sync", "emulator", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
 
 
 def test_cli_serves_the_api_on_a_free_port() -> None:
@@ -117,18 +151,23 @@ def test_cli_serves_the_api_on_a_free_port() -> None:
             ("spreadsheets.get", 200),
         ]
     finally:
-        stop(process)
+        stderr = stop(process)
     assert process.returncode == 0
+    assert "Traceback" not in stderr and "stopped" in stderr
 
 
-def test_cli_state_persists_between_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_cli_state_persists_between_runs(tmp_path: Path, signum: int) -> None:
     state = tmp_path / "workbooks.json"
     process, url = start_cli("--state", str(state), "--create-spreadsheet", "kept")
     try:
         gc = gspread.Client(auth=None, session=EndpointSession(url))  # type: ignore[arg-type]
         gc.open_by_key("kept").sheet1.update([["survives", 6.1]], "A1")
     finally:
-        stop(process)
+        stderr = stop(process, signum)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert f"state saved to {state}" in stderr
     assert json.loads(state.read_text())["spreadsheets"][0]["spreadsheetId"] == "kept"
     process, url = start_cli("--state", str(state))
     try:
@@ -140,18 +179,39 @@ def test_cli_state_persists_between_runs(tmp_path: Path) -> None:
         stop(process)
 
 
-def test_cli_rejects_a_broken_state_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content",
+    ["{}", "[1]", "not json", '{"version": 1, "spreadsheets": [1]}', '{"version": 1, "spreadsheets": [{}]}'],
+)
+def test_cli_rejects_a_broken_state_file_in_one_line(tmp_path: Path, content: str) -> None:
     state = tmp_path / "broken.json"
-    state.write_text("{}")
-    result = subprocess.run(
-        [sys.executable, "-m", "sheets_sync", "emulator", "--port", "0", "--state", str(state)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+    state.write_text(content)
+    result = run_cli("--port", "0", "--state", str(state))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {state}: not an emulator state file (")
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert state.read_text() == content  # not overwritten
+
+
+def test_cli_refuses_a_state_file_it_could_not_save(tmp_path: Path) -> None:
+    """Checked at start: finding out at Ctrl-C would lose the session's workbooks."""
+    result = run_cli("--port", "0", "--state", str(tmp_path / "missing-dir" / "state.json"))
+    assert result.returncode == 1
+    assert "is not an existing directory" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_cli_port_in_use_is_a_one_line_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("--port", str(port))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: cannot listen on 127.0.0.1:{port}: the port is already in use (another emulator still "
+        "running?); choose another --port, or --port 0\n"
     )
-    assert result.returncode != 0
-    assert "not an emulator state file" in result.stderr
+    assert result.stdout == ""
 
 
 def test_in_process_session_serves_the_invalid_host_too(emulator: Emulator, spreadsheet_id: str) -> None:

@@ -1,15 +1,13 @@
 """Replay real Google traffic recorded by gspread's test suite against the emulator.
 
 For every recorded Sheets request the emulator must answer with the same status and the same JSON: the same
-keys,
-the same value types, and the same values (A1 ranges as Google writes them, cell values, titles, grid sizes),
-except
-ids, which Google draws at random (sheetId, protectedRangeId, the service account's e-mail). Ids the emulator
-answers are mapped to the recorded ones, so later requests that name them (deleteSheet) reach the right tab.
+keys, the same value types, and the same values (A1 ranges as Google writes them, cell values, titles, grid
+sizes), except ids, which Google draws at random (sheetId, protectedRangeId, the service account's e-mail).
+Ids the emulator answers are mapped to the recorded ones, so later requests that name them (deleteSheet) reach
+the right tab.
 
 Drive requests are not Sheets API requests: the Drive "create file" becomes ``emu.create_spreadsheet`` with
-the
-recorded id and name; Drive metadata reads and deletes are skipped.
+the recorded id and name; Drive metadata reads and deletes are skipped.
 """
 
 from __future__ import annotations

@@ -24,6 +24,10 @@ from sheets_sync.emulator.formatting import format_number, general, parse_user_e
         ("A5:A", (None, 4, None, 0, 1)),
         ("Sheet1!B2:A1", ("Sheet1", 0, 2, 0, 2)),
         ("🌵 test_values_get 1!A:A", ("🌵 test_values_get 1", None, None, 0, 1)),
+        ("Jon's Data", ("Jon's Data", None, None, None, None)),
+        ("'Jon''s Data'", ("Jon's Data", None, None, None, None)),
+        ("'It''s ''quoted'''!B2", ("It's 'quoted'", 1, 2, 1, 2)),
+        ("données 2026!A1:1", ("données 2026", 0, 1, 0, None)),
     ],
 )
 def test_a1_parse(text: str, expected: tuple[object, ...]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +41,25 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner(env=env).invoke(main, list(args), catch_exceptions=False)
 
 
+def file_bytes(store: Store) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in store.data_dir.rglob("*") if p.is_file()}
+
+
+def cell_of(server: EmulatorServer, title: str, label: str, row_id: str) -> str:
+    """A1 name of the ``label`` cell in the suggestion row showing ``row_id``, read the way a PM looks."""
+    values = server.emulator.pm(SHEET).get_values(title)
+    header = next(i for i, row in enumerate(values) if "suggestion id" in row)
+    id_column = values[header].index("suggestion id")
+    row = next(i for i, r in enumerate(values) if len(r) > id_column and r[id_column] == row_id)
+    return f"{chr(65 + values[header].index(label))}{row + 1}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_push_pull_status_over_http(server: EmulatorServer, cli_store: Store) -> None:
     url = f"https://docs.google.com/spreadsheets/d/{SHEET}/edit#gid=0"
     base = ["--data-dir", str(cli_store.data_dir), "--endpoint", server.url]
@@ -56,13 +77,32 @@ def test_push_pull_status_over_http(server: EmulatorServer, cli_store: Store) ->
     assert pulled.exit_code == 0 and "no write requests" in pulled.output
 
 
+def test_a_proxy_setting_does_not_capture_the_loopback_emulator(
+    server: EmulatorServer, cli_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A corporate HTTP(S)_PROXY is for Google; sending loopback emulator traffic to it would fail every request.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    pushed = run("push", "--spreadsheet", SHEET, "--data-dir", str(cli_store.data_dir), "--endpoint", server.url)
+    assert pushed.exit_code == 0, pushed.output
+    assert server.emulator.count(write=True) == 1
+
+
 def test_dry_run_prints_the_plan_and_writes_nothing(server: EmulatorServer, cli_store: Store) -> None:
-    result = run("push", "--dry-run", "--spreadsheet", SHEET, "--endpoint", server.url,
-                 "--data-dir", str(cli_store.data_dir))
+    args = ["--spreadsheet", SHEET, "--endpoint", server.url, "--data-dir", str(cli_store.data_dir)]
+    files = file_bytes(cli_store)
+    result = run("push", "--dry-run", *args)
     assert result.exit_code == 0, result.output
-    assert "push would" in result.output and "m02" in result.output
     assert server.emulator.count(write=True) == 0
-    assert not cli_store.sync_dir.exists()
+    assert file_bytes(cli_store) == files and not cli_store.sync_dir.exists()
+    heading, *plan = result.stdout.splitlines()
+    assert heading.startswith("push would write ") and heading.endswith(" cell(s) in 4 tab(s)")
+    m02 = next(line.split() for line in plan if line.split()[:1] == ["m02"])
+    assert m02[2:] == ["4", "0", "new"]  # rows added (2 experiments, 2 suggestions), PM edits, note
+    pushed = run("push", *args)  # the plan printed is the plan applied
+    assert pushed.stdout.splitlines() == [heading.replace("would write", "wrote"), *plan]
 
 
 def test_conflicts_exit_3_after_the_rest_is_applied(server: EmulatorServer, cli_store: Store) -> None:
@@ -80,7 +120,9 @@ def test_conflicts_exit_3_after_the_rest_is_applied(server: EmulatorServer, cli_
         cli_store.save_module(edited)
     result = run("push", *base)
     assert result.exit_code == 3
-    assert "conflict" in result.output and "sheet side" in result.output
+    [row] = [line.split() for line in result.stdout.splitlines() if "m01-s1" in line]
+    assert row == ["m01", "m01-s1", "issue", "issue", "1", "local", "side", "sheet", "side"]  # module .. sheet
+    assert result.stderr.startswith("error: 1 conflict(s)") and "--prefer" in result.stderr
     values = pm.get_values("m01")
     assert values[header + 1][issue] == "sheet side" and values[header + 2][issue] == "only local"
     assert run("push", "--prefer", "local", *base).exit_code == 0
@@ -97,12 +139,86 @@ def test_a_server_that_keeps_failing_ends_in_a_clear_error(server: EmulatorServe
     assert {p: p.read_bytes() for p in cli_store.data_dir.rglob("*") if p.is_file()} == files
 
 
+def test_network_down_is_a_clear_error_within_the_deadline(cli_store: Store) -> None:
+    endpoint = f"http://127.0.0.1:{free_port()}"  # nothing listens: connection refused
+    files = file_bytes(cli_store)
+    started = time.monotonic()
+    result = run("push", "--spreadsheet", SHEET, "--endpoint", endpoint, "--deadline", "1",
+                 "--data-dir", str(cli_store.data_dir))
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert error.startswith("error: reading the spreadsheet: gave up after")
+    assert f"network error reaching {endpoint.removeprefix('http://')}: connection refused" in error
+    assert "Local files were not changed" in error
+    assert "retrying in" in result.stderr  # each retry is logged
+    assert file_bytes(cli_store) == files
+
+
+def test_a_missing_spreadsheet_is_a_one_line_error(server: EmulatorServer, cli_store: Store) -> None:
+    result = run("pull", "--spreadsheet", "https://docs.google.com/spreadsheets/d/nope/edit", "--endpoint",
+                 server.url, "--data-dir", str(cli_store.data_dir))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: spreadsheet 'nope' not found (HTTP 404)")
+    assert result.stderr.count("\n") == 1
+    assert [e["status"] for e in server.emulator.requests] == [404]  # not retried
+
+
+def test_pull_dry_run_and_status_write_nothing(server: EmulatorServer, cli_store: Store) -> None:
+    """A PM edit and a PM's new row are pending (a real pull would write an id): dry run and status write
+    nothing to the sheet or to files, and say what would happen."""
+    base = ["--spreadsheet", SHEET, "--endpoint", server.url, "--data-dir", str(cli_store.data_dir)]
+    assert run("push", *base).exit_code == 0
+    pm = server.emulator.pm(SHEET)
+    pm.set_cell("m01", cell_of(server, "m01", "priority", "m01-s2"), "high")
+    issue = cell_of(server, "m01", "issue", "m01-s3")
+    pm.set_cell("m01", f"{issue[0]}{int(issue[1:]) + 1}", "a PM's new row")
+    edited = cli_store.load_module("m02")
+    edited.suggestions[0].issue = "edited locally"
+    with cli_store.lock():
+        cli_store.save_module(edited)
+    files = file_bytes(cli_store)
+    server.emulator.clear_log()
+
+    dry = run("pull", "--dry-run", *base)
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.splitlines()[0] == "pull would change modules/m01.json and write 1 cell(s) in 1 tab(s)"
+    assert "1 field(s) and 1 new suggestion(s) from the sheet: m01-s4" in dry.stdout
+    status = run("status", "--json", *base)
+    assert status.exit_code == 0
+    both = json.loads(status.stdout)
+    assert (both["push"]["cells"], both["push"]["sheet_edits_not_yet_pulled"]) == (1, 1)
+    assert both["push"]["new_sheet_rows_not_yet_pulled"] == 1
+    assert (both["pull"]["modules_changed"], both["pull"]["local_edits_not_yet_pushed"]) == (["m01"], 1)
+    human = run("status", *base)
+    assert "1 edit(s) in the sheet not yet pulled (run sheets-sync pull)" in human.stdout
+    assert "1 local change(s) not yet pushed (run sheets-sync push)" in human.stdout
+
+    assert server.emulator.count(write=True) == 0 and server.emulator.count() == 3  # one read per command
+    assert file_bytes(cli_store) == files
+
+
+def test_a_text_too_long_for_a_cell_is_refused_naming_module_and_row(
+    server: EmulatorServer, cli_store: Store
+) -> None:
+    edited = cli_store.load_module("m02")
+    edited.suggestions[1].suggestion = "x" * 50_001
+    with cli_store.lock():
+        cli_store.save_module(edited)
+    result = run("push", "--spreadsheet", SHEET, "--endpoint", server.url, "--data-dir", str(cli_store.data_dir))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: modules/m02.json: suggestions[id=m02-s2].suggestion: 50,001 characters")
+    assert server.emulator.count(write=True) == 0
+
+
 def test_settings_come_from_a_config_file(server: EmulatorServer, cli_store: Store, tmp_path: Path) -> None:
     config = tmp_path / "sync.toml"
     config.write_text(f'spreadsheet_id = "{SHEET}"\nendpoint = "{server.url}"\n', encoding="utf-8")
     result = run("push", "--config", str(config), "--data-dir", str(cli_store.data_dir))
     assert result.exit_code == 0, result.output
     assert server.emulator.count(write=True) == 1
+    # an endpoint not given on the command line is named, so an emulator never passes for Google unnoticed
+    assert f"note: using the Sheets API at {server.url} (from $SHEETS_SYNC_ENDPOINT" in result.stderr
 
 
 def test_usage_and_setting_errors(cli_store: Store) -> None:
@@ -120,7 +236,9 @@ def test_every_sync_command_has_help_and_is_documented() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "sync.md").read_text(encoding="utf-8")
     for command in ("push", "pull", "status"):
         result = run(command, "--help")
-        assert result.exit_code == 0 and "--spreadsheet" in result.output
+        assert result.exit_code == 0 and "--spreadsheet ID_OR_URL" in result.output
+        assert f"sheets-sync {command} --spreadsheet" in result.output  # an example to copy
+        assert "Exit codes: 0 done" in result.output
         assert f"sheets-sync {command}" in docs
     for flag in ("--dry-run", "--prefer", "--accept-deletions", "--delete-removed-tabs", "--endpoint", "--deadline"):
         assert flag in docs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gspread
 import pytest
 from sync_helpers import FakeClock, modules, write_modules
 
@@ -15,10 +16,10 @@ from sheets_sync.errors import (
 from sheets_sync.models import Priority, Status
 from sheets_sync.store import Store
 from sheets_sync.sync.codec import cell_text
-from sheets_sync.sync.engine import SyncEngine
+from sheets_sync.sync.engine import SyncEngine, SyncOptions
 from sheets_sync.sync.gspread_adapter import GspreadWorkbook
 from sheets_sync.sync.merge import local_texts
-from sheets_sync.sync.retry import Retrier
+from sheets_sync.sync.retry import Retrier, RetryPolicy
 from sheets_sync.sync.tabs import find_geometry, read_module_tab
 
 SHEET = "sheet-1"
@@ -108,6 +109,70 @@ def test_awkward_text_round_trips_through_gspread(emu_engine: SyncEngine, emu: E
     assert not emu_engine.push().plan.has_writes
 
 
+AWKWARD = ['=IMPORTXML("http://x","//a")', "+1 555 0100", "0012", "6.10", "1e5", "TRUE", "2026-01-20",
+           "ünïcödé 中文 🌵", "two\nlines", "30%", "'quoted"]
+
+
+def test_each_awkward_text_is_a_whole_cell_of_text_after_a_push(
+    data_dir, emu: Emulator, emu_workbook: GspreadWorkbook, retrier: Retrier
+) -> None:
+    """Every awkward value alone in a cell, as a PM sees it through gspread: the same text, never a number, date,
+    boolean or formula; and pull reads back exactly what push wrote."""
+    from sync_helpers import module as make_module
+    from sync_helpers import suggestion
+
+    awkward = make_module("m01", experiments=1, suggestions=0)
+    awkward.suggestions = [suggestion("m01", n, issue=text, suggestion=text) for n, text in enumerate(AWKWARD, 1)]
+    store = write_modules(data_dir, awkward)
+    engine = SyncEngine(store, emu_workbook, retrier)
+    engine.push()
+    worksheet = emu.gspread_client().open_by_key(SHEET).worksheet("m01")
+    for number, text in enumerate(AWKWARD, 1):
+        cell = a1(emu, "m01", "issue", f"m01-s{number}")
+        assert worksheet.acell(cell).value == text  # what the PM sees (FORMATTED_VALUE)
+        unformatted = worksheet.acell(cell, value_render_option=gspread.utils.ValueRenderOption.unformatted)
+        assert unformatted.value == text and isinstance(emu.pm(SHEET).value("m01", cell), str)
+    assert rows_by_id(emu, "m01") == {s.id: local_texts(s) for s in awkward.suggestions}
+    pulled = engine.pull()
+    assert not pulled.plan.modules and not pulled.plan.ops
+    assert not engine.push().plan.has_writes
+
+
+def test_the_heatmap_shows_fractions_blocks_notes_and_a_colour_blind_safe_scale(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
+    emu_engine.push()
+    pm = emu.pm(SHEET)
+    values = pm.get_values("Heatmap")
+    titles = {row[0]: index for index, row in enumerate(values) if row}
+    models = ("gpt-4o", "gpt-4o-mini", "gpt-5")
+    assert {"Best pass rate", "Match rate of the best model", *(f"Pass rate: {m}" for m in models)} <= set(titles)
+    m01 = store.load_module("m01")
+    v1 = {e.model: e for e in m01.experiments if e.prompt_version == "v1"}
+    best = max(v1.values(), key=lambda e: e.metrics.pass_rate or 0)
+
+    def rate_cell(block: str) -> str:
+        return f"C{titles[block] + 3}"  # the block title, its header row, then m01; column C is v1
+
+    assert pm.value("Heatmap", rate_cell("Best pass rate")) == best.metrics.pass_rate / 100
+    assert pm.formatted("Heatmap", rate_cell("Best pass rate")) == f"{best.metrics.pass_rate:.1f}%"  # not 4400%
+    assert pm.value("Heatmap", rate_cell("Match rate of the best model")) == best.metrics.match_rate / 100
+    for model, run in v1.items():
+        assert pm.value("Heatmap", rate_cell(f"Pass rate: {model}")) == run.metrics.pass_rate / 100
+    note = pm.note("Heatmap", rate_cell("Best pass rate")) or ""
+    for model, run in v1.items():
+        assert (f"{model}: pass {run.metrics.pass_rate:.1f}%, match {run.metrics.match_rate:.1f}%, "
+                f"n={run.metrics.total}, {run.timestamp:%Y-%m-%d}") in note
+    [scale] = emu.spreadsheet(SHEET).sheet_by_title("Heatmap").conditional_formats  # type: ignore[union-attr]
+    colours = [_hex(scale["gradientRule"][point]["color"]) for point in ("minpoint", "midpoint", "maxpoint")]
+    assert colours == ["#f1a340", "#f7f7f7", "#998ec3"]  # ColorBrewer PuOr: no red-green contrast
+    assert len(scale["ranges"]) == 2 + len(models)  # best, match and one block per model
+
+
+def _hex(colour: dict[str, float]) -> str:
+    return "#" + "".join(f"{round(colour.get(c, 0) * 255):02x}" for c in ("red", "green", "blue"))
+
+
 def test_pm_edit_pulled_local_edit_pushed_and_conflict(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
     emu_engine.push()
     pm = emu.pm(SHEET)
@@ -172,6 +237,26 @@ def test_a_sort_between_read_and_write(emu_engine: SyncEngine, emu: Emulator, st
     assert rows_by_id(emu, "m01") == {s.id: local_texts(s) for s in edited.suggestions}
 
 
+def test_a_sort_with_blank_lines_between_read_and_write_of_a_pull(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
+    """Blank lines sort last: the id pull writes for the PM's new row would land on a blank line."""
+    emu_engine.push()
+    pm = emu.pm(SHEET)
+    first = int(a1(emu, "m01", "issue", "m01-s2").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    pm.insert_rows("m01", first)  # a blank line above m01-s2
+    issue_column = a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789")
+    last = int(table_range(emu, "m01").split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    pm.set_cell("m01", f"{issue_column}{last + 1}", "zzz a new issue")
+    whole = table_range(emu, "m01")
+    emu.before_next_write(lambda: pm.sort_range("m01", whole, column=issue_column, descending=True))
+    assert emu_engine.pull().recovered
+    rows = rows_by_id(emu, "m01")
+    assert set(rows) == {"m01-s1", "m01-s2", "m01-s3", "m01-s4"} and rows["m01-s4"]["issue"] == "zzz a new issue"
+    assert [s.issue for s in store.load_module("m01").suggestions][-1] == "zzz a new issue"
+    assert not emu_engine.pull().plan.modules and not emu_engine.push().plan.notes.new_rows_pending
+
+
 def test_a_deleted_row_is_reported_and_restored(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
     emu_engine.push()
     row = int(a1(emu, "m02", "issue", "m02-s1").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
@@ -180,6 +265,63 @@ def test_a_deleted_row_is_reported_and_restored(emu_engine: SyncEngine, emu: Emu
     assert [s.id for s in store.load_module("m02").suggestions] == ["m02-s1", "m02-s2"]
     emu_engine.push()
     assert set(rows_by_id(emu, "m02")) == {"m02-s1", "m02-s2"}
+
+
+def test_a_pm_edit_of_a_tool_owned_cell_is_reported_and_reverted(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
+    emu_engine.push()
+    run = store.load_module("m01").experiments[0]
+    tab = GspreadWorkbook(SHEET, emu.session()).read().by_title("m01")
+    assert tab is not None
+    geometry = find_geometry(tab)
+    row = next(r for (r, c), cell in tab.cells.items() if c == 0 and cell.value == run.id)
+    pass_rate = _name(row, geometry.column("pass rate"))
+    before = emu.pm(SHEET).value("m01", pass_rate)
+    emu.pm(SHEET).set_cell("m01", pass_rate, "99%")
+    status = emu_engine.status()
+    assert [(t.title, t.tool_edits) for t in status.pull.tabs if t.tool_edits] == [("m01", 1)]
+    assert not status.pull.modules  # never pulled into the module file
+    pushed = emu_engine.push()
+    assert [(t.title, t.tool_edits, t.cells) for t in pushed.plan.tabs if t.cells] == [("m01", 1, 1)]
+    assert emu.pm(SHEET).value("m01", pass_rate) == before == run.metrics.pass_rate / 100
+
+
+def test_a_deletion_accepted_by_pull_is_not_restored(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
+    emu_engine.push()
+    row = int(a1(emu, "m01", "issue", "m01-s2").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    emu.pm(SHEET).delete_rows("m01", row)
+    pulled = emu_engine.pull(SyncOptions(accept_deletions=True))
+    assert pulled.plan.notes.deleted_in_sheet == ["m01-s2"]
+    assert [s.id for s in store.load_module("m01").suggestions] == ["m01-s1", "m01-s3"]
+    pushed = emu_engine.push()
+    assert not pushed.plan.notes.restored
+    assert set(rows_by_id(emu, "m01")) == {"m01-s1", "m01-s3"}
+
+
+def test_a_push_interrupted_after_its_write_is_repaired_by_the_next(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
+    """The write lands, then the network goes: local files stay as they were, the next push finishes the job
+    without duplicating anything and the one after has nothing to do."""
+    emu_engine.push()
+    edited = store.load_module("m02")
+    edited.suggestions[0].issue = "edited locally"
+    edited.suggestions.append(edited.suggestions[0].model_copy(update={"id": "m02-s3", "issue": "new locally"}))
+    with store.lock():
+        store.save_module(edited)
+    before = {p: p.read_bytes() for p in store.data_dir.rglob("*") if p.is_file()}
+    emu.before_next_write(lambda: emu.inject(Fault(status=503, times=None, only="read")))
+    with pytest.raises(SheetsUnavailableError, match="Local files were not changed"):
+        emu_engine.push()
+    assert {p: p.read_bytes() for p in store.data_dir.rglob("*") if p.is_file()} == before
+    emu.clear_faults()
+    retrier = Retrier(RetryPolicy(clock=FakeClock()))
+    again = SyncEngine(store, GspreadWorkbook(SHEET, emu.session(), retrier=retrier), retrier)
+    again.push()
+    assert rows_by_id(emu, "m02") == {s.id: local_texts(s) for s in edited.suggestions}
+    assert all(len(s.protected_ranges) == 1 for s in emu.spreadsheet(SHEET).sheets)
+    assert not again.push().plan.has_writes
 
 
 def test_ten_pushes_leave_one_rule_of_each_kind(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
@@ -227,6 +369,14 @@ def test_three_429s_then_success(emu_engine: SyncEngine, emu: Emulator, clock: F
     book = emu.spreadsheet(SHEET)
     assert [s.title for s in book.sheets] == ["Heatmap", "m01", "m02"]
     assert all(len(s.protected_ranges) == 1 for s in book.sheets)
+
+
+def test_retry_after_sent_by_the_server_is_honoured(emu_engine: SyncEngine, emu: Emulator, clock: FakeClock) -> None:
+    emu.inject(Fault(status=429, retry_after=7))
+    emu.inject(Fault(status=503, retry_after=11, only="write"))
+    emu_engine.push()
+    assert clock.sleeps == [7, 11]  # the header's waits, not the backoff's
+    assert [s.title for s in emu.spreadsheet(SHEET).sheets] == ["Heatmap", "m01", "m02"]
 
 
 def test_the_per_minute_quota_is_waited_out(emu_engine: SyncEngine, emu: Emulator, clock: FakeClock) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sync_helpers import experiment, module, suggestion, write_modules
 from workbook_views import label_cell, suggestion_range, suggestion_rows, tab
@@ -15,7 +17,9 @@ from sheets_sync.sync.fake import FakeWorkbook
 from sheets_sync.sync.layout import GRID_CELL_LIMIT, HEADER_BLOCK, RATE_FORMAT
 from sheets_sync.sync.merge import Prefer
 from sheets_sync.sync.ops import WriteCells
-from sheets_sync.sync.snapshot import ColourScale
+from sheets_sync.sync.report import plan_lines
+from sheets_sync.sync.retry import Retrier
+from sheets_sync.sync.snapshot import ColourScale, Dropdown
 
 
 def test_first_push_creates_heatmap_and_module_tabs(fake_engine: SyncEngine, fake: FakeWorkbook) -> None:
@@ -111,7 +115,8 @@ def test_prefer_resolves_a_conflict_on_both_sides(
     edited.suggestions[0].issue = "local text"
     with store.lock():
         store.save_module(edited)
-    assert not fake_engine.push(SyncOptions(prefer=prefer)).conflicts
+    pushed = fake_engine.push(SyncOptions(prefer=prefer))
+    assert not pushed.conflicts and pushed.plan.notes.resolved == ["m01-s1 issue"]
     assert not fake_engine.pull().conflicts
     assert suggestion_rows(fake.read(), "m01")["m01-s1"]["issue"] == expected
     assert store.load_module("m01").suggestions[0].issue == expected
@@ -189,11 +194,13 @@ def test_pm_edit_of_a_tool_owned_cell_is_reported_and_reverted(fake_engine: Sync
     fake_engine.push()
     experiment_id = tab(fake.read(), "m01").value(6, 0)
     position = label_cell(fake.read(), "m01", "pass rate", str(experiment_id))
+    original = tab(fake.read(), "m01").value(*position)
     fake.pm_set("m01", *position, 0.99)
     assert fake_engine.status().pull.tabs[0].tool_edits == 1
     result = fake_engine.push()
     assert sum(t.tool_edits for t in result.plan.tabs) == 1
-    assert tab(fake.read(), "m01").value(*position) != 0.99
+    assert "1 PM edit(s) in tool-owned cells reverted" in plan_lines(result.plan)
+    assert tab(fake.read(), "m01").value(*position) == original
 
 
 def test_ten_pushes_leave_one_protection_dropdown_and_colour_scale(
@@ -210,10 +217,9 @@ def test_ten_pushes_leave_one_protection_dropdown_and_colour_scale(
     assert len(fake.colour_scales("Heatmap")) == 1
     assert all(not isinstance(rule, ColourScale) for rule in fake.tab("m01").rules)
     m01 = tab(fake.read(), "m01")
-    column = label_cell(fake.read(), "m01", "priority", "m01-s19")[1]
-    assert {m01.cell(row, column).dropdown for row in range(6, m01.row_count)} == {
-        m01.cell(7, column).dropdown
-    }
+    for label, values in (("priority", ("high", "medium", "low")), ("status", tuple(s.value for s in Status))):
+        column = label_cell(fake.read(), "m01", label, "m01-s19")[1]
+        assert {m01.cell(row, column).dropdown for row in range(6, m01.row_count)} == {Dropdown(values)}
 
 
 def test_a_renamed_tab_is_still_found(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
@@ -253,6 +259,18 @@ def test_other_tabs_are_left_alone(fake_engine: SyncEngine, fake: FakeWorkbook) 
     assert "Sheet1" not in [t.title for t in fake.tabs]
 
 
+@pytest.mark.parametrize("title, removed", [("Feuille 1", True), ("Tabellenblatt1", True), ("Notes", False)])
+def test_the_empty_first_tab_is_removed_in_any_language(
+    store: Store, retrier: Retrier, title: str, removed: bool
+) -> None:
+    """A French or German account's new spreadsheet starts with "Feuille 1" or "Tabellenblatt1" (sheetId 0)."""
+    fake = FakeWorkbook("sheet-1")
+    fake.pm_rename("Sheet1", title)
+    SyncEngine(store, fake, retrier).push()
+    assert ([t.title for t in fake.tabs] == ["Heatmap", "m01", "m02"]) is removed
+    assert (title in [t.title for t in fake.tabs]) is not removed
+
+
 def test_a_sheet1_with_data_is_kept(fake_engine: SyncEngine, fake: FakeWorkbook) -> None:
     fake.pm_set("Sheet1", 0, 0, "data")
     fake_engine.push()
@@ -276,6 +294,19 @@ def test_text_too_long_for_a_cell_names_module_and_row(fake_engine: SyncEngine, 
         fake_engine.push()
     assert "m02-s2" in str(caught.value) and "m02" in str(caught.value.path)
     assert fake.write_calls == 0
+
+
+def test_any_text_too_long_for_a_cell_is_refused_before_writing(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
+    edited = store.load_module("m01")
+    edited.description = "d" * 60_000
+    with store.lock():
+        store.save_module(edited)
+    with pytest.raises(DataError) as caught:
+        fake_engine.push()
+    assert (str(caught.value.path), caught.value.json_path) == ("modules/m01.json", "description")
+    assert "60,000 characters" in str(caught.value) and fake.write_calls == 0
 
 
 def test_a_new_rubric_inserts_a_column_and_keeps_the_suggestions(
@@ -335,10 +366,15 @@ def test_one_sync_at_a_time(fake_engine: SyncEngine, store: Store) -> None:
 def test_removed_module_keeps_its_tab_unless_asked(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
     fake_engine.push()
     store.module_path("m02").unlink()
-    assert fake_engine.push().plan.notes.removed_modules == ["m02"]
+    kept = fake_engine.push().plan
+    assert kept.notes.removed_modules == ["m02"]
+    assert "module(s) removed locally, tab kept (push --delete-removed-tabs deletes it): m02" in plan_lines(kept)
     assert "m02" in [t.title for t in fake.tabs]
-    fake_engine.push(SyncOptions(delete_removed_tabs=True))
+    assert fake_engine.status().pull.notes.removed_modules == ["m02"]
+    deleted = fake_engine.push(SyncOptions(delete_removed_tabs=True)).plan
+    assert plan_lines(deleted) == ["module(s) removed locally, tab deleted by this push: m02"]
     assert [t.title for t in fake.tabs] == ["Heatmap", "m01"]
+    assert not fake_engine.push().plan.notes.removed_modules
 
 
 def test_pull_writes_nothing_but_ids(fake_engine: SyncEngine, fake: FakeWorkbook) -> None:
@@ -369,3 +405,15 @@ def test_deleted_locally_but_edited_in_the_sheet_is_a_conflict(
     assert "m02-s2" in suggestion_rows(fake.read(), "m02")
     fake_engine.push(SyncOptions(prefer=Prefer.LOCAL))
     assert "m02-s2" not in suggestion_rows(fake.read(), "m02")
+
+
+def test_progress_is_logged_for_people_watching(
+    fake_engine: SyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The CLI shows these on stderr when it is a terminal (warnings, such as retries, always)."""
+    with caplog.at_level(logging.INFO, logger="sheets_sync.sync"):
+        fake_engine.push()
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages[0] == "reading spreadsheet sheet-1"
+    assert messages[1].startswith("writing ") and "cell(s)" in messages[1]
+    assert messages[2] == "reading the spreadsheet again to check what was written"

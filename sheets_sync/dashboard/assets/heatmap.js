@@ -210,10 +210,22 @@
 
   function showTip(cell) {
     clearTimeout(hideTimer);
-    shownTd = cell.td;
+    markTipCell(cell.td);
     tip.replaceChildren(tipContent(cell));
     tip.hidden = false;
     placeTip(cell.td);
+  }
+
+  function hideTip() {
+    tip.hidden = true;
+    markTipCell(null);
+  }
+
+  /** Outline the cell the tooltip describes (an attribute: render() rewrites class names). */
+  function markTipCell(td) {
+    if (shownTd && shownTd !== td) shownTd.removeAttribute("data-tip");
+    if (td) td.setAttribute("data-tip", "");
+    shownTd = td;
   }
 
   function tipContent(cell) {
@@ -229,6 +241,9 @@
       return fragment;
     }
     fragment.appendChild(tipTable(cell));
+    if (cell.data[C.best] !== null) {
+      fragment.appendChild(S.el("p", "tip-foot", "\u2605 best: highest pass rate, the run \u201cBest\u201d shows"));
+    }
     return fragment;
   }
 
@@ -293,7 +308,7 @@
 
   function hideSoon() {
     clearTimeout(hideTimer);
-    hideTimer = setTimeout(function () { if (!pinned) tip.hidden = true; }, 250);
+    hideTimer = setTimeout(function () { if (!pinned) hideTip(); }, 250);
   }
 
   function wireTooltip() {
@@ -311,7 +326,7 @@
       showTip(cellOf.get(td));
     });
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { pinned = null; tip.hidden = true; }
+      if (event.key === "Escape") { pinned = null; hideTip(); }
     });
   }
 

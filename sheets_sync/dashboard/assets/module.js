@@ -64,6 +64,7 @@
 
   function warnings(a, b) {
     var list = [];
+    if (a.id === b.id) list.push("A and B are the same experiment (" + a.id + "): there is nothing to compare");
     if (a.dataset_version !== b.dataset_version) {
       list.push("dataset versions differ (A: " + a.dataset_version + ", B: " + b.dataset_version +
         "): the runs are not comparable");
@@ -75,6 +76,34 @@
     return list;
   }
 
+  /** RateChange.borderline: the test and the interval disagree about the change. */
+  function borderline(test) {
+    if (!test) return false;
+    return test.significant !== (test.low > 0 || test.high < 0);
+  }
+
+  /** compare.borderline_note */
+  function borderlineNote(texts, test) {
+    if (test.significant) {
+      return texts.metric + ": " + texts.verdict + " by the test (p " + texts.p + "), but the 95% interval " +
+        texts.interval + " includes 0: borderline";
+    }
+    return texts.metric + ": not significant by the test (p " + texts.p + "), but the 95% interval " +
+      texts.interval + " excludes 0: borderline";
+  }
+
+  function rowTexts(row) {
+    return {
+      metric: label(row),
+      a: S.fmtCount(row.a),
+      b: S.fmtCount(row.b),
+      delta: S.fmtDelta(row.test),
+      interval: S.fmtInterval(row.test),
+      p: S.fmtP(row.test),
+      verdict: S.verdict(row.test),
+    };
+  }
+
   // ------------------------------------------------------------------ render
 
   function render() {
@@ -84,6 +113,7 @@
     var result = compareRuns(a, b);
     renderWarnings(result.warnings);
     renderRows(result.rows);
+    renderNotes(result.rows);
     renderApplied(result.applied, a, b);
     document.getElementById("diff-cli").textContent =
       "sheets-sync diff " + data.module_id + " " + a.id + " " + b.id;
@@ -102,25 +132,26 @@
     body.replaceChildren();
     rows.forEach(function (row) {
       var tr = body.insertRow();
-      var verdict = S.verdict(row.test);
-      tr.className = "kind-" + row.kind + (verdict === "significant drop" ? " regression" : "") +
-        (verdict === "significant rise" ? " improvement" : "");
+      var texts = rowTexts(row);
+      tr.className = "kind-" + row.kind + (texts.verdict === "significant drop" ? " regression" : "") +
+        (texts.verdict === "significant rise" ? " improvement" : "") + (borderline(row.test) ? " borderline" : "");
       tr.dataset.kind = row.kind;
       tr.dataset.name = row.name;
-      var texts = {
-        metric: label(row),
-        a: S.fmtCount(row.a),
-        b: S.fmtCount(row.b),
-        delta: S.fmtDelta(row.test),
-        interval: S.fmtInterval(row.test),
-        p: S.fmtP(row.test),
-        verdict: verdict,
-      };
       Object.keys(texts).forEach(function (key) {
         var td = S.el(key === "metric" ? "th" : "td", "col-" + key, texts[key]);
         td.dataset.col = key;
         tr.appendChild(td);
       });
+    });
+  }
+
+  /** Comparison.notes: the pass rate and the rubrics (the match rate is its rubric's row). */
+  function renderNotes(rows) {
+    var box = document.getElementById("diff-notes");
+    box.replaceChildren();
+    rows.forEach(function (row) {
+      if (row.kind === "match_rate" || !borderline(row.test)) return;
+      box.appendChild(S.el("p", "borderline-note", "\u2020 " + borderlineNote(rowTexts(row), row.test)));
     });
   }
 
