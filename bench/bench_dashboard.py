@@ -25,22 +25,12 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sheets_sync.dashboard.browser import CHROMIUM, CHROMIUM_ARGS
 from sheets_sync.dashboard.build import build_site
 from sheets_sync.index import write_index
 from sheets_sync.models import Experiment, Metrics, Module, RubricResult, experiment_id, rate
 from sheets_sync.store import Store
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MODEL_NAMES = [
     "gpt-4o",
     "gpt-4o-mini",

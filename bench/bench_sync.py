@@ -42,21 +42,46 @@ def make_module(number: int) -> Module:
         version, model = f"v{1 + index // 3}", MODELS[index % 3]
         timestamp = datetime(2026, 1, 10) + timedelta(days=index, minutes=number)
         passed, matched = 20 + (index * 7 + number) % 25, 10 + (index * 5 + number) % 30
-        runs.append(Experiment(
-            id=experiment_id(module_id, version, model, timestamp), prompt_version=version, model=model,
-            timestamp=timestamp,
-            metrics=Metrics(pass_rate=rate(passed, 50), match_rate=rate(matched, 50), total=50, passed=passed,
-                            fail=50 - passed, error=0),
-            rubrics={name: RubricResult.from_counts(matched if name == "main" else 35, 50) for name in RUBRICS},
-            braintrust_url=f"https://www.braintrust.dev/app/acme/p/{module_id}/experiments/{index}",
-        ))
+        runs.append(
+            Experiment(
+                id=experiment_id(module_id, version, model, timestamp),
+                prompt_version=version,
+                model=model,
+                timestamp=timestamp,
+                metrics=Metrics(
+                    pass_rate=rate(passed, 50),
+                    match_rate=rate(matched, 50),
+                    total=50,
+                    passed=passed,
+                    fail=50 - passed,
+                    error=0,
+                ),
+                rubrics={
+                    name: RubricResult.from_counts(matched if name == "main" else 35, 50) for name in RUBRICS
+                },
+                braintrust_url=f"https://www.braintrust.dev/app/acme/p/{module_id}/experiments/{index}",
+            )
+        )
     suggestions = [
-        Suggestion(id=f"{module_id}-s{n}", version=f"v{n % 4 + 1}", rubric="main", issue=f"Issue {n} of {module_id}",
-                   suggestion=f"Suggestion {n}: add an example", priority="medium", status="proposed")
+        Suggestion(
+            id=f"{module_id}-s{n}",
+            version=f"v{n % 4 + 1}",
+            rubric="main",
+            issue=f"Issue {n} of {module_id}",
+            suggestion=f"Suggestion {n}: add an example",
+            priority="medium",
+            status="proposed",
+        )
         for n in range(1, 7)
     ]
-    return Module(module_id=module_id, module_name=f"Module {number}", description="Benchmark module",
-                  primary_rubric="main", experiments=runs, suggestions=suggestions)
+    return Module(
+        module_id=module_id,
+        module_name=f"Module {number}",
+        description="Benchmark module",
+        primary_rubric="main",
+        experiments=runs,
+        suggestions=suggestions,
+    )
 
 
 def measure(emu: Emulator, action: Callable[[], object]) -> tuple[float, int, int]:
@@ -137,7 +162,9 @@ def _as_rows(module: Module) -> list[list[object]]:
     header: list[object] = ["experiment id", "version", "model", "pass rate", "match rate", "total"]
     rows: list[list[object]] = [header]
     for e in module.experiments:
-        rows.append([e.id, e.prompt_version, e.model, e.metrics.pass_rate, e.metrics.match_rate, e.metrics.total])
+        rows.append(
+            [e.id, e.prompt_version, e.model, e.metrics.pass_rate, e.metrics.match_rate, e.metrics.total]
+        )
     for s in module.suggestions:
         rows.append([s.id, s.version, s.issue, s.suggestion, s.priority, s.status])
     return rows
@@ -159,5 +186,7 @@ def main(sizes: list[int]) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 300], help="module counts (default 10 100 300)")
+    parser.add_argument(
+        "sizes", nargs="*", type=int, default=[10, 100, 300], help="module counts (default 10 100 300)"
+    )
     main(parser.parse_args().sizes)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sheets_sync.models import Experiment, Module, timestamp_key
+from sheets_sync.models import Experiment, Module
 from sheets_sync.stats import wilson_interval
 from sheets_sync.store import Store, gc_paused
 from sheets_sync.versions import natural_key, sorted_versions
@@ -25,7 +25,7 @@ INDEX_SCHEMA_VERSION = 1
 def build_index(modules: Mapping[str, Module]) -> dict[str, Any]:
     """The whole index for ``modules`` (keyed by module id), deterministic for the same input."""
     experiments = [e for m in modules.values() for e in m.experiments]
-    newest = max(experiments, key=_recency, default=None)
+    newest = max(experiments, key=Experiment.recency_key, default=None)
     return {
         "schema_version": INDEX_SCHEMA_VERSION,
         "generated_at": newest.timestamp.isoformat() if newest else None,
@@ -60,7 +60,7 @@ def version_cell(experiments: Iterable[Experiment]) -> dict[str, Any]:
         if experiment.dataset_version != dataset_version:
             continue
         current = latest.get(experiment.model)
-        if current is None or _recency(experiment) > _recency(current):
+        if current is None or experiment.recency_key() > current.recency_key():
             latest[experiment.model] = experiment
     by_model = {model: model_entry(latest[model]) for model in sorted(latest)}
     return {"dataset_version": dataset_version, "best": best_by_pass_rate(by_model), "by_model": by_model}
@@ -104,11 +104,6 @@ def best_by_pass_rate(by_model: Mapping[str, Mapping[str, Any]]) -> dict[str, An
         "model": model,
         "experiment_id": entry["experiment_id"],
     }
-
-
-def _recency(experiment: Experiment) -> tuple[Any, ...]:
-    # Ties on the same instant go to the id so "most recent" never depends on file order.
-    return (timestamp_key(experiment.timestamp), experiment.id)
 
 
 def write_index(store: Store) -> bool:

@@ -346,6 +346,11 @@ class Experiment(StrictModel):
         """On-disk order: natural prompt version, then time (zones compared as instants), model, id."""
         return (natural_key(self.prompt_version), timestamp_key(self.timestamp), self.model, self.id)
 
+    def recency_key(self) -> tuple[Any, ...]:
+        """The "most recent" order: time (as an instant), then the id, so a tie on the same instant never depends
+        on file order (the index's latest run per model and the dashboards' choice of a run both use it)."""
+        return (timestamp_key(self.timestamp), self.id)
+
     def run_key(self) -> tuple[Any, ...]:
         """What makes a run the same run: re-importing it replaces the experiment instead of adding one."""
         return (self.prompt_version, self.model, self.dataset_version, timestamp_key(self.timestamp))

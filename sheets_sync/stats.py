@@ -29,6 +29,11 @@ def wilson_interval(passed: int, total: int, z: float = Z_95) -> Interval | None
     return Interval(round(low * 100, 1), round(high * 100, 1))
 
 
+def format_percent(value: float | None, missing: str = "-") -> str:
+    """A percentage (0..100) as every view prints it, ``62.5%``; ``missing`` for a rate without samples."""
+    return missing if value is None else f"{value:.1f}%"
+
+
 def normal_two_sided_p(z: float) -> float:
     """P(|Z| >= |z|) for a standard normal Z."""
     return math.erfc(abs(z) / math.sqrt(2))
@@ -46,7 +51,9 @@ class ProportionDiff:
     significant: bool
 
 
-def two_proportion_test(pass_a: int, total_a: int, pass_b: int, total_b: int, alpha: float = 0.05) -> ProportionDiff | None:
+def two_proportion_test(
+    pass_a: int, total_a: int, pass_b: int, total_b: int, alpha: float = 0.05
+) -> ProportionDiff | None:
     """Two-proportion z-test (pooled standard error) and a Newcombe (hybrid Wilson) 95% interval for the difference.
 
     None when either side has no samples. ``significant`` is ``p_value < alpha``.

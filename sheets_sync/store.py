@@ -196,17 +196,7 @@ class Store:
             return
         created = _first_missing(Path(os.path.abspath(self.data_dir)))  # abspath: no ".." to walk up through
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise LockedError(
-                    f"another sheets-sync is running on {self.data_dir} (lock {self.lock_path}); "
-                    "try again when it has finished"
-                ) from None
-            raise
+        fd = self._acquire_lock_file()
         self._lock_fd, self._lock_depth = fd, 1
         try:
             yield self
@@ -219,6 +209,21 @@ class Store:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
             self._lock_fd = None
+
+    def _acquire_lock_file(self) -> int:
+        """Open and lock the lock file without waiting; its descriptor (LockedError when another process has it)."""
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise LockedError(
+                    f"another sheets-sync is running on {self.data_dir} (lock {self.lock_path}); "
+                    "try again when it has finished"
+                ) from None
+            raise
+        return fd
 
     def _remove_created_dirs(self, top: Path) -> None:
         """Undo the folders a failed first write created, when nothing but the lock file is in them: a failed

@@ -73,7 +73,9 @@ def check_judge_files(store: Store) -> list[Problem]:
             continue
         data = _read(path, problems)
         if data is not None:
-            problems += [Problem(path, jp or None, message) for jp, message in judge_file_problems(data, path)]
+            problems += [
+                Problem(path, jp or None, message) for jp, message in judge_file_problems(data, path)
+            ]
     return problems
 
 

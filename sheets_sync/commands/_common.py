@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from sheets_sync.errors import DataError
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DATA_DIR = Path("data")
@@ -60,3 +62,14 @@ def resolve_data_dir(data_dir: Path | None) -> Path:
         ctx = ctx.parent
     env = os.environ.get("SHEETS_SYNC_DATA_DIR")
     return Path(env) if env else DEFAULT_DATA_DIR
+
+
+def existing_data_dir(data_dir: Path | None) -> Path:
+    """:func:`resolve_data_dir` for a command that needs the directory to exist already (only ``import`` starts
+    a new one): a mistyped path must fail, not sync or index an empty mirror (nor be created by taking the lock)."""
+    directory = resolve_data_dir(data_dir)
+    if not directory.is_dir():
+        raise DataError(
+            "no such data directory (give --data-dir DIR or set SHEETS_SYNC_DATA_DIR)", path=directory
+        )
+    return directory

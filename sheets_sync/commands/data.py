@@ -19,13 +19,14 @@ from rich.progress import Progress as ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from sheets_sync.commands._common import common_options, err, out, resolve_data_dir
+from sheets_sync.commands._common import common_options, err, existing_data_dir, out, resolve_data_dir
 from sheets_sync.edits import add_suggestion
 from sheets_sync.errors import DataError
 from sheets_sync.importers import ImportResult, ImportStatus, Progress, expand_paths, import_paths
 from sheets_sync.index import write_index
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.schema import write_schemas
+from sheets_sync.stats import format_percent
 from sheets_sync.store import Store
 from sheets_sync.validate import validate_data_dir
 
@@ -35,20 +36,11 @@ PROGRESS_THRESHOLD = 20
 
 def _existing_store(data_dir: Path | None) -> Store:
     """The store of a data directory that must exist already (only ``import`` starts a new one)."""
-    store = Store(resolve_data_dir(data_dir))
-    if not store.data_dir.is_dir():
-        raise DataError(
-            "no such data directory (give --data-dir DIR or set SHEETS_SYNC_DATA_DIR)", path=store.data_dir
-        )
-    return store
+    return Store(existing_data_dir(data_dir))
 
 
 def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
 
 
 EXIT_CODES = "Exit codes: 0 done, 1 error (one line on stderr: file: JSON path: message), 2 usage."
@@ -103,7 +95,9 @@ def _result_line(result: ImportResult) -> Text:
     line = Text()
     line.append(f"{result.status.value:<9}", style=_STATUS_STYLE[result.status])
     line.append(f" {result.module_id:<8} {result.experiment_id:<34}")
-    line.append(f" pass {_percent(result.pass_rate):>6}  match {_percent(result.match_rate):>6}  ")
+    line.append(
+        f" pass {format_percent(result.pass_rate):>6}  match {format_percent(result.match_rate):>6}  "
+    )
     line.append(str(result.path), style="dim")
     if result.module_created:
         line.append(f"  (created module {result.module_id})", style="bold")

@@ -17,15 +17,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from sheets_sync.commands._common import common_options, err, out, resolve_data_dir
-from sheets_sync.errors import DataError
+from sheets_sync.commands._common import common_options, err, existing_data_dir, out
 from sheets_sync.sync.config import load_settings
 from sheets_sync.sync.connect import open_engine
 from sheets_sync.sync.engine import SyncEngine, SyncOptions, SyncResult
 from sheets_sync.sync.merge import Direction, Prefer
 from sheets_sync.sync.plan import Plan
 from sheets_sync.sync.report import plan_lines, plan_summary
-from sheets_sync.versions import version_key
+from sheets_sync.versions import natural_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,16 +32,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 def connection_options(func: F) -> F:
     """Where the workbook is and how to reach it (each also settable by environment or config file)."""
     options = [
-        click.option("--spreadsheet", "spreadsheet", metavar="ID_OR_URL",
-                     help="Spreadsheet id or URL (else $SHEETS_SYNC_SPREADSHEET_ID, else the config file)."),
-        click.option("--endpoint", metavar="URL",
-                     help="Sheets API base URL, e.g. a local emulator (else $SHEETS_SYNC_ENDPOINT; default Google)."),
-        click.option("--credentials", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
-                     help="Service-account key or credentials file (default: Application Default Credentials)."),
-        click.option("--deadline", type=click.FloatRange(min=1), metavar="SECONDS",
-                     help="Give up retrying after this long (default 300)."),
-        click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
-                     help="Settings file (default: ./sheets-sync.toml when present)."),
+        click.option(
+            "--spreadsheet",
+            "spreadsheet",
+            metavar="ID_OR_URL",
+            help="Spreadsheet id or URL (else $SHEETS_SYNC_SPREADSHEET_ID, else the config file).",
+        ),
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            help="Sheets API base URL, e.g. a local emulator (else $SHEETS_SYNC_ENDPOINT; default Google).",
+        ),
+        click.option(
+            "--credentials",
+            type=click.Path(dir_okay=False, path_type=Path),
+            metavar="PATH",
+            help="Service-account key or credentials file (default: Application Default Credentials).",
+        ),
+        click.option(
+            "--deadline",
+            type=click.FloatRange(min=1),
+            metavar="SECONDS",
+            help="Give up retrying after this long (default 300).",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            metavar="PATH",
+            help="Settings file (default: ./sheets-sync.toml when present).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -58,7 +77,9 @@ def _prefer_option(func: F) -> F:
 
 
 def _dry_run_option(func: F) -> F:
-    return click.option("--dry-run", is_flag=True, help="Print the plan; write nothing to the sheet or to files.")(func)
+    return click.option(
+        "--dry-run", is_flag=True, help="Print the plan; write nothing to the sheet or to files."
+    )(func)
 
 
 # ------------------------------------------------------------------------------------------------ commands
@@ -67,60 +88,82 @@ def _dry_run_option(func: F) -> F:
 EXIT_CODES = "Exit codes: 0 done, 1 error (one line on stderr), 2 usage, 3 conflicts (listed; everything else applied)."
 
 
-@click.command("push", epilog=f"""\b
+@click.command(
+    "push",
+    epilog=f"""\b
 Examples:
   sheets-sync push --spreadsheet https://docs.google.com/spreadsheets/d/<id>/edit
   sheets-sync push --dry-run            # print the plan, write nothing
   sheets-sync push --prefer local       # resolve conflicts with the local values
   sheets-sync push --endpoint http://127.0.0.1:8765   # a local emulator, no credentials
 
-{EXIT_CODES} See docs/sync.md.""")
+{EXIT_CODES} See docs/sync.md.""",
+)
 @connection_options
 @_dry_run_option
 @_prefer_option
-@click.option("--delete-removed-tabs", is_flag=True, help="Delete the tabs of modules removed locally (default: keep).")
+@click.option(
+    "--delete-removed-tabs", is_flag=True, help="Delete the tabs of modules removed locally (default: keep)."
+)
 @common_options
-def push(data_dir: Path | None, dry_run: bool, prefer: str | None, delete_removed_tabs: bool, **connection: Any) -> None:
+def push(
+    data_dir: Path | None, dry_run: bool, prefer: str | None, delete_removed_tabs: bool, **connection: Any
+) -> None:
     """Write local results and suggestion edits to the workbook (creates tabs and layout as needed).
 
     Exit 3 when a field was changed both locally and in the sheet (everything else is written first).
     """
-    options = SyncOptions(Prefer(prefer) if prefer else None, delete_removed_tabs=delete_removed_tabs, dry_run=dry_run)
+    options = SyncOptions(
+        Prefer(prefer) if prefer else None, delete_removed_tabs=delete_removed_tabs, dry_run=dry_run
+    )
     result = _engine(data_dir, connection).push(options)
     _print_result(result)
     result.raise_for_conflicts()
 
 
-@click.command("pull", epilog=f"""\b
+@click.command(
+    "pull",
+    epilog=f"""\b
 Examples:
   sheets-sync pull --spreadsheet <id>   # before building dashboards
   sheets-sync pull --dry-run            # what would change, nothing written
   sheets-sync pull --accept-deletions   # rows deleted in the sheet are deleted locally too
 
-{EXIT_CODES} See docs/sync.md.""")
+{EXIT_CODES} See docs/sync.md.""",
+)
 @connection_options
 @_dry_run_option
 @_prefer_option
-@click.option("--accept-deletions", is_flag=True,
-              help="Delete locally the suggestions whose rows were deleted in the sheet (default: keep them).")
+@click.option(
+    "--accept-deletions",
+    is_flag=True,
+    help="Delete locally the suggestions whose rows were deleted in the sheet (default: keep them).",
+)
 @common_options
-def pull(data_dir: Path | None, dry_run: bool, prefer: str | None, accept_deletions: bool, **connection: Any) -> None:
+def pull(
+    data_dir: Path | None, dry_run: bool, prefer: str | None, accept_deletions: bool, **connection: Any
+) -> None:
     """Bring PM edits of suggestions into data/modules/ and give PMs' new suggestion rows their ids.
 
     Run it before building dashboards. Exit 3 on conflicts (everything else is saved first).
     """
-    options = SyncOptions(Prefer(prefer) if prefer else None, accept_deletions=accept_deletions, dry_run=dry_run)
+    options = SyncOptions(
+        Prefer(prefer) if prefer else None, accept_deletions=accept_deletions, dry_run=dry_run
+    )
     result = _engine(data_dir, connection).pull(options)
     _print_result(result)
     result.raise_for_conflicts()
 
 
-@click.command("status", epilog="""\b
+@click.command(
+    "status",
+    epilog="""\b
 Examples:
   sheets-sync status --spreadsheet <id>
   sheets-sync status --json | jq .push.sheet_edits_not_yet_pulled
 
-Exit codes: 0 done (also with pending conflicts, which are listed), 1 error, 2 usage. See docs/sync.md.""")
+Exit codes: 0 done (also with pending conflicts, which are listed), 1 error, 2 usage. See docs/sync.md.""",
+)
 @connection_options
 @click.option("--json", "as_json", is_flag=True, help="Print both plans as JSON.")
 @common_options
@@ -128,7 +171,9 @@ def status(data_dir: Path | None, as_json: bool, **connection: Any) -> None:
     """Show what push and pull would change, both ways, writing nothing (one read of the workbook)."""
     result = _engine(data_dir, connection).status()
     if as_json:
-        click.echo(json.dumps({"push": plan_summary(result.push), "pull": plan_summary(result.pull)}, indent=2))
+        click.echo(
+            json.dumps({"push": plan_summary(result.push), "pull": plan_summary(result.pull)}, indent=2)
+        )
         return
     _print_plan(result.push, applied=False)
     # Both plans see the same conflicts (one read, one base): list them once.
@@ -142,18 +187,20 @@ COMMANDS = [push, pull, status]
 
 
 def _engine(data_dir: Path | None, connection: dict[str, Any]) -> SyncEngine:
-    directory = resolve_data_dir(data_dir)
-    if not directory.is_dir():
-        # Never sync an empty workbook layout from a mistyped directory (and never create it by locking it).
-        raise DataError("no such data directory (give --data-dir DIR or set SHEETS_SYNC_DATA_DIR)", path=directory)
+    # Never sync an empty workbook layout from a mistyped directory (and never create it by locking it).
+    directory = existing_data_dir(data_dir)
     _show_retries()
     config_file = connection.pop("config_file", None)
     spreadsheet = connection.pop("spreadsheet", None)
     settings = load_settings(config_file, spreadsheet_id=spreadsheet, **connection)
     if settings.endpoint and not connection.get("endpoint"):
         # An endpoint left in the environment by an emulator session must not pass for Google unnoticed.
-        err.print(Text(f"note: using the Sheets API at {settings.endpoint} (from $SHEETS_SYNC_ENDPOINT or the "
-                       "config file), not Google's"))
+        err.print(
+            Text(
+                f"note: using the Sheets API at {settings.endpoint} (from $SHEETS_SYNC_ENDPOINT or the "
+                "config file), not Google's"
+            )
+        )
     return open_engine(directory, settings)
 
 
@@ -193,8 +240,13 @@ def _print_plan(plan: Plan, *, applied: bool, saved: list[str] | None = None, co
             table.add_column(column, justify="left" if column in ("tab", "note") else "right")
         for tab in changed:
             note = "new" if tab["new"] else "deleted" if tab["deleted"] else ""
-            table.add_row(Text(tab["title"]), str(tab["cells"]), str(tab["rows_added"]),
-                          str(tab["pm_edits_in_tool_cells"]), note)
+            table.add_row(
+                Text(tab["title"]),
+                str(tab["cells"]),
+                str(tab["rows_added"]),
+                str(tab["pm_edits_in_tool_cells"]),
+                note,
+            )
         out.print(table)
     if conflicts:
         _print_conflicts(plan)
@@ -212,7 +264,7 @@ def _plan_heading(plan: Plan, *, applied: bool, saved: list[str] | None = None) 
         sheet = "nothing to the sheet (no write requests)"
     if plan.direction is Direction.PUSH:
         return f"push {'wrote' if applied else 'would write'} {sheet}"
-    changed = saved if applied and saved is not None else sorted(plan.modules, key=version_key)
+    changed = saved if applied and saved is not None else sorted(plan.modules, key=natural_key)
     files = ", ".join(f"modules/{m}.json" for m in changed) or "no module file"
     if applied:
         return f"pull changed {files}; wrote {sheet}"
@@ -226,8 +278,9 @@ CONFLICT_TEXT_LIMIT = 60
 def _print_conflicts(plan: Plan) -> None:
     if not plan.conflicts:
         return
-    table = Table(title=f"{len(plan.conflicts)} conflict(s): changed on both sides since the last sync",
-                  box=box.SIMPLE)
+    table = Table(
+        title=f"{len(plan.conflicts)} conflict(s): changed on both sides since the last sync", box=box.SIMPLE
+    )
     for column in ("module", "row", "column", "base", "local", "sheet"):
         table.add_column(column)
     for c in plan.conflicts:

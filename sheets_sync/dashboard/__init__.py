@@ -6,4 +6,5 @@ runs that ``sheets-sync diff`` prints.
     chart.py    the module page's SVG history chart (pure geometry)
     compare.py  the comparison of two experiments, shared by the CLI and the pages (pure)
     serve.py    ``sheets-sync serve``: the site on localhost, rebuilt when the data changed
+    browser.py  where the browser tests and the benchmark find headless Chromium, and its flags
 """

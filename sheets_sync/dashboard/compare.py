@@ -24,9 +24,9 @@ from typing import Any
 
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.index import version_cell
-from sheets_sync.models import Experiment, Module, Suggestion, rate, suggestion_number, timestamp_key
-from sheets_sync.stats import ProportionDiff, two_proportion_test
-from sheets_sync.versions import sorted_versions, version_key
+from sheets_sync.models import Experiment, Module, Suggestion, rate, suggestion_number
+from sheets_sync.stats import ProportionDiff, format_percent, two_proportion_test
+from sheets_sync.versions import natural_key, sorted_versions, version_key
 
 ALPHA = 0.05
 TEST_NAME = "two-proportion z-test (pooled standard error), alpha 0.05"
@@ -270,9 +270,9 @@ def pick_run(runs: Sequence[Experiment], prefer_dataset: str | None = None) -> E
     """The latest run on ``prefer_dataset`` when there is one, else the heatmap's rule (newest dataset version)."""
     comparable = [e for e in runs if e.dataset_version == prefer_dataset]
     if comparable:
-        return max(comparable, key=_recency)
-    newest = max((e.dataset_version for e in runs), key=version_key)
-    return max((e for e in runs if e.dataset_version == newest), key=_recency)
+        return max(comparable, key=Experiment.recency_key)
+    newest = max((e.dataset_version for e in runs), key=natural_key)
+    return max((e for e in runs if e.dataset_version == newest), key=Experiment.recency_key)
 
 
 def models_by_rank(runs: Iterable[Experiment]) -> list[str]:
@@ -323,11 +323,6 @@ def _runs_of(module: Module, version: str, model: str) -> list[Experiment]:
     return [e for e in _of_version(module, version) if e.model == model]
 
 
-def _recency(experiment: Experiment) -> tuple[Any, ...]:
-    # The index's rule: newest timestamp, ties to the id, so the choice never depends on file order.
-    return (timestamp_key(experiment.timestamp), experiment.id)
-
-
 # --------------------------------------------------------------------------------------------------- text
 # Mirrored by assets/common.js (fmtCount, fmtDelta, fmtInterval, fmtP): change both together.
 
@@ -336,8 +331,7 @@ def fmt_count(count: Count | None) -> str:
     """``60.0% (30/50)``; ``n/a (0/0)`` with no samples; an em dash when the run lacks it."""
     if count is None:
         return "\u2014"
-    value = count.rate
-    return f"{'n/a' if value is None else f'{value:.1f}%'} ({count.passed}/{count.total})"
+    return f"{format_percent(count.rate, missing='n/a')} ({count.passed}/{count.total})"
 
 
 def fmt_signed(value: float) -> str:

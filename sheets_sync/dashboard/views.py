@@ -24,7 +24,7 @@ from sheets_sync.dashboard.compare import (
     rubric_order,
 )
 from sheets_sync.models import Experiment, Module, Suggestion, suggestion_number
-from sheets_sync.stats import Interval, wilson_interval
+from sheets_sync.stats import Interval, format_percent, wilson_interval
 from sheets_sync.versions import sorted_versions, version_key
 
 BINS = 10  # colour classes q0..q9 in style.css: 10-point bands of the viridis scale
@@ -60,7 +60,7 @@ def rate_bin(value: float) -> int:
 
 
 def fmt_percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}%"
+    return format_percent(value, missing="n/a")
 
 
 def fmt_interval(interval: Interval | None) -> str:

@@ -170,13 +170,7 @@ def _parse_ref(title: str | None, ref: str, original: str) -> A1Range:
 
 def _single(title: str | None, col: int | None, row: int | None) -> A1Range:
     """``B7`` is one cell, ``B`` a whole column, ``7`` a whole row."""
-    return A1Range(
-        title=title,
-        start_row=row,
-        end_row=None if row is None else row + 1,
-        start_col=col,
-        end_col=None if col is None else col + 1,
-    )
+    return _ordered(title, row, row, col, col)
 
 
 def _ordered(title: str | None, r1: int | None, r2: int | None, c1: int | None, c2: int | None) -> A1Range:

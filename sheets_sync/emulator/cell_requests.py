@@ -16,7 +16,7 @@ from sheets_sync.emulator.a1 import Box
 from sheets_sync.emulator.api import Context, required_mask
 from sheets_sync.emulator.errors import RequestProblem
 from sheets_sync.emulator.formatting import text_length
-from sheets_sync.emulator.lookup import grid_box
+from sheets_sync.emulator.lookup import box_to_grid_range, grid_box
 from sheets_sync.emulator.model import CELL_TEXT_LIMIT, Cell, Json, Sheet
 from sheets_sync.emulator.styles import normalized_format, without_defaults
 from sheets_sync.emulator.values import exceeds_grid
@@ -169,23 +169,13 @@ def merge_cells(ctx: Context, body: Json) -> None:
     for part in boxes:
         if _overlaps_merge(sheet, part):
             raise RequestProblem("You can't merge cells that overlap an existing merge.")
-        sheet.merges.append(_grid_range(sheet, part))
+        sheet.merges.append(box_to_grid_range(sheet, part))
 
 
 def unmerge_cells(ctx: Context, body: Json) -> None:
     """unmergeCells: merges intersecting the range go."""
     sheet, box = grid_box(ctx.spreadsheet, body.get("range") or {})
     sheet.merges = [m for m in sheet.merges if not _merge_box(m).intersects(box)]
-
-
-def _grid_range(sheet: Sheet, box: Box) -> Json:
-    return {
-        "sheetId": sheet.sheet_id,
-        "startRowIndex": box.start_row,
-        "endRowIndex": box.end_row,
-        "startColumnIndex": box.start_col,
-        "endColumnIndex": box.end_col,
-    }
 
 
 def _merge_box(merge: Json) -> Box:

@@ -175,9 +175,7 @@ def readable_box(sheet: Sheet, box: Box) -> Box:
     """A read range clipped to the grid; a range starting past the grid is a 400, as at Google."""
     if box.start_row >= sheet.row_count or box.start_col >= sheet.col_count:
         raise exceeds_grid(sheet, box)
-    return Box(
-        box.start_row, min(box.end_row, sheet.row_count), box.start_col, min(box.end_col, sheet.col_count)
-    )
+    return a1.clip(box, sheet.row_count, sheet.col_count)
 
 
 def exceeds_grid(sheet: Sheet, box: Box) -> ApiError:

@@ -126,7 +126,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
-                raise ImportFileError(f"file is {size:,} bytes, more than the {max_bytes:,} allowed", path=path)
+                raise ImportFileError(
+                    f"file is {size:,} bytes, more than the {max_bytes:,} allowed", path=path
+                )
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise ImportFileError(f"cannot read: {exc.strerror}", path=path) from None

@@ -76,7 +76,9 @@ def tab_from_api(sheet: Mapping[str, Any]) -> TabSnapshot:
     for block in sheet.get("data", []):
         cells.update(_cells_from_grid(block))
         first = int(block.get("startColumn", 0))
-        widths.update({first + i: int(m.get("pixelSize", 100)) for i, m in enumerate(block.get("columnMetadata", []))})
+        widths.update(
+            {first + i: int(m.get("pixelSize", 100)) for i, m in enumerate(block.get("columnMetadata", []))}
+        )
     return TabSnapshot(
         sheet_id=sheet_id,
         title=str(properties.get("title", "")),
@@ -215,7 +217,11 @@ def _request(op: Op) -> Json:
 
 
 def grid_range_json(grid: GridRange) -> Json:
-    out: Json = {"sheetId": grid.sheet_id, "startRowIndex": grid.start_row, "startColumnIndex": grid.start_column}
+    out: Json = {
+        "sheetId": grid.sheet_id,
+        "startRowIndex": grid.start_row,
+        "startColumnIndex": grid.start_column,
+    }
     if grid.end_row is not None:
         out["endRowIndex"] = grid.end_row
     if grid.end_column is not None:
@@ -245,15 +251,29 @@ def _delete_tab(op: DeleteTab) -> Json:
 
 
 def _update_tab(op: UpdateTab) -> Json:
-    names = {"rows": "rowCount", "columns": "columnCount", "frozen_rows": "frozenRowCount",
-             "frozen_columns": "frozenColumnCount"}
+    names = {
+        "rows": "rowCount",
+        "columns": "columnCount",
+        "frozen_rows": "frozenRowCount",
+        "frozen_columns": "frozenColumnCount",
+    }
     grid = {api: getattr(op, attr) for attr, api in names.items() if getattr(op, attr) is not None}
     fields = ",".join(f"gridProperties.{name}" for name in grid)
-    return {"updateSheetProperties": {"properties": {"sheetId": op.sheet_id, "gridProperties": grid}, "fields": fields}}
+    return {
+        "updateSheetProperties": {
+            "properties": {"sheetId": op.sheet_id, "gridProperties": grid},
+            "fields": fields,
+        }
+    }
 
 
 def _insert_columns(op: InsertColumns) -> Json:
-    dimension = {"sheetId": op.sheet_id, "dimension": "COLUMNS", "startIndex": op.at, "endIndex": op.at + op.count}
+    dimension = {
+        "sheetId": op.sheet_id,
+        "dimension": "COLUMNS",
+        "startIndex": op.at,
+        "endIndex": op.at + op.count,
+    }
     return {"insertDimension": {"range": dimension, "inheritFromBefore": op.at > 0}}
 
 
@@ -295,8 +315,13 @@ def _format_json(spec: CellSpec) -> Json:
 
 def _widths(op: SetColumnWidths) -> Json:
     dimension = {"sheetId": op.sheet_id, "dimension": "COLUMNS", "startIndex": op.start, "endIndex": op.end}
-    return {"updateDimensionProperties": {"range": dimension, "properties": {"pixelSize": op.pixels},
-                                          "fields": "pixelSize"}}
+    return {
+        "updateDimensionProperties": {
+            "range": dimension,
+            "properties": {"pixelSize": op.pixels},
+            "fields": "pixelSize",
+        }
+    }
 
 
 def _add_protection(op: AddProtection) -> Json:

@@ -150,9 +150,11 @@ def _read_key_file(path: Path, source: str = "") -> dict[str, object]:
     except (OSError, UnicodeDecodeError) as exc:
         raise CredentialsError(f"{where}: cannot read the credentials file ({type(exc).__name__})") from None
     except json.JSONDecodeError as exc:
-        raise CredentialsError(f"{where}: not JSON (line {exc.lineno}): not a Google credentials file") from None
+        raise CredentialsError(
+            f"{where}: not JSON (line {exc.lineno}): not a Google credentials file"
+        ) from None
     if not isinstance(raw, dict) or "type" not in raw:
-        raise CredentialsError(f"{where}: no \"type\" field: not a Google credentials file")
+        raise CredentialsError(f'{where}: no "type" field: not a Google credentials file')
     if raw["type"] == "service_account":
         missing = [name for name in SERVICE_ACCOUNT_FIELDS if not raw.get(name)]
         if missing:
@@ -165,5 +167,7 @@ def _safe(error: Exception) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if "BEGIN" in text or "PRIVATE" in text.upper() or len(text) > 200:
         # google-auth's long messages quote the file's content or the key parser's details: say only what failed.
-        return "the private key could not be read" if "key" in text.lower() else "google-auth could not load it"
+        return (
+            "the private key could not be read" if "key" in text.lower() else "google-auth could not load it"
+        )
     return text

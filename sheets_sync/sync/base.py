@@ -24,7 +24,7 @@ from sheets_sync.errors import DataError
 from sheets_sync.models import describe_validation_error, suggestion_number
 from sheets_sync.store import Store
 from sheets_sync.sync.layout import PM_FIELDS
-from sheets_sync.versions import version_key
+from sheets_sync.versions import natural_key
 
 BASE_SCHEMA_VERSION = 1
 
@@ -47,20 +47,17 @@ class Base(BaseModel):
     def suggestion(self, module_id: str, suggestion_id: str) -> FieldTexts | None:
         return self.suggestions.get(module_id, {}).get(suggestion_id)
 
-    def suggestion_ids(self, module_id: str) -> set[str]:
-        return set(self.suggestions.get(module_id, {}))
-
     def to_json_dict(self) -> dict[str, Any]:
         """Deterministic form: natural module order, suggestions by number, fields in PM_FIELDS order."""
         return {
             "schema_version": self.schema_version,
             "spreadsheet_id": self.spreadsheet_id,
             "heatmap_sheet_id": self.heatmap_sheet_id,
-            "module_tabs": {m: self.module_tabs[m] for m in sorted(self.module_tabs, key=version_key)},
-            "digests": {k: self.digests[k] for k in sorted(self.digests, key=version_key)},
+            "module_tabs": {m: self.module_tabs[m] for m in sorted(self.module_tabs, key=natural_key)},
+            "digests": {k: self.digests[k] for k in sorted(self.digests, key=natural_key)},
             "suggestions": {
                 module_id: _sorted_suggestions(self.suggestions[module_id])
-                for module_id in sorted(self.suggestions, key=version_key)
+                for module_id in sorted(self.suggestions, key=natural_key)
                 if self.suggestions[module_id]
             },
         }

@@ -46,7 +46,9 @@ def _row_runs(cells: Mapping[Position, CellSpec]) -> list[tuple[int, int, list[C
     return runs
 
 
-def _extends(block: tuple[int, int, list[list[CellSpec]]], row: int, column: int, specs: list[CellSpec]) -> bool:
+def _extends(
+    block: tuple[int, int, list[list[CellSpec]]], row: int, column: int, specs: list[CellSpec]
+) -> bool:
     top, left, rows = block
     return (
         left == column

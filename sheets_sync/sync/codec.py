@@ -27,7 +27,9 @@ class CellTextTooLongError(ValueError):
 
     def __init__(self, length: int) -> None:
         self.length = length
-        super().__init__(f"{length:,} characters, more than the {MAX_CELL_CHARS:,} a Google Sheets cell holds")
+        super().__init__(
+            f"{length:,} characters, more than the {MAX_CELL_CHARS:,} a Google Sheets cell holds"
+        )
 
 
 def text_value(text: str | None) -> CellValue:

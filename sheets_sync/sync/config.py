@@ -116,12 +116,16 @@ class SyncSettings(BaseSettings):
 
 def load_settings(config_file: Path | None = None, **flags: Any) -> SyncSettings:
     """Settings from flags (None means "not given"), the environment and the config file."""
-    path = config_file or (Path(os.environ["SHEETS_SYNC_CONFIG"]) if os.environ.get("SHEETS_SYNC_CONFIG") else None)
+    path = config_file or (
+        Path(os.environ["SHEETS_SYNC_CONFIG"]) if os.environ.get("SHEETS_SYNC_CONFIG") else None
+    )
     if path is not None and not path.is_file():
         raise ConfigError(f"{path}: no such config file")
     path = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
     settings_class = type(
-        "FileSyncSettings", (SyncSettings,), {"model_config": {**SyncSettings.model_config, "toml_file": path}}
+        "FileSyncSettings",
+        (SyncSettings,),
+        {"model_config": {**SyncSettings.model_config, "toml_file": path}},
     )
     try:
         return settings_class(**{name: value for name, value in flags.items() if value is not None})

@@ -32,5 +32,7 @@ def open_engine(
         credentials, account = load_credentials(settings.credentials, settings.endpoint)
         session = authorized_session(credentials)
     retrier = Retrier(policy or RetryPolicy(deadline=settings.deadline))
-    workbook = GspreadWorkbook(spreadsheet_id, session, endpoint=settings.endpoint, retrier=retrier, account=account)
+    workbook = GspreadWorkbook(
+        spreadsheet_id, session, endpoint=settings.endpoint, retrier=retrier, account=account
+    )
     return SyncEngine(Store(data_dir), workbook, retrier)

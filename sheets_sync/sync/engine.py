@@ -108,7 +108,9 @@ class SyncEngine:
         log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
         snapshot = self.workbook.read()
         plan_options = options.plan_options()
-        return StatusResult(plan_push(local, snapshot, base, plan_options), plan_pull(local, snapshot, base, plan_options))
+        return StatusResult(
+            plan_push(local, snapshot, base, plan_options), plan_pull(local, snapshot, base, plan_options)
+        )
 
     # ------------------------------------------------------------------------------------------ internals
 
@@ -123,7 +125,9 @@ class SyncEngine:
             return SyncResult(plan, applied=False)
         return self._converge(make_plan, snapshot, plan)
 
-    def _converge(self, make_plan: Callable[[SheetSnapshot], Plan], snapshot: SheetSnapshot, plan: Plan) -> SyncResult:
+    def _converge(
+        self, make_plan: Callable[[SheetSnapshot], Plan], snapshot: SheetSnapshot, plan: Plan
+    ) -> SyncResult:
         """Apply, read back, verify; re-plan from what the workbook holds until the writes landed as meant."""
         recovered: list[str] = []
         recoveries = unknown = 0
@@ -143,7 +147,9 @@ class SyncEngine:
                     f"({'; '.join(check.problems[:3])}); nothing is lost: run the command again"
                 )
             if outcome_known:
-                log.warning("rows moved while writing (%s); putting them right", "; ".join(check.problems[:3]))
+                log.warning(
+                    "rows moved while writing (%s); putting them right", "; ".join(check.problems[:3])
+                )
                 recovered += check.problems
             snapshot, plan = check.snapshot, make_plan(check.snapshot)
         return SyncResult(plan, applied=True, recovered=recovered)

@@ -92,7 +92,9 @@ class FakeWorkbook:
 
     def read(self) -> SheetSnapshot:
         self.reads += 1
-        return SheetSnapshot(self._id, tuple(self._snapshot(index, tab) for index, tab in enumerate(self.tabs)))
+        return SheetSnapshot(
+            self._id, tuple(self._snapshot(index, tab) for index, tab in enumerate(self.tabs))
+        )
 
     def apply(self, ops: Sequence[Op]) -> None:
         self.write_calls += 1
@@ -150,7 +152,9 @@ class FakeWorkbook:
         tab = self.tab(title)
         tab.put(row, column, replace(tab.cells.get((row, column), EMPTY_CELL), value=value))
 
-    def pm_add_tab(self, title: str, sheet_id: int = 777, values: dict[tuple[int, int], CellValue] | None = None) -> None:
+    def pm_add_tab(
+        self, title: str, sheet_id: int = 777, values: dict[tuple[int, int], CellValue] | None = None
+    ) -> None:
         tab = FakeTab(sheet_id, title)
         for (row, column), value in (values or {}).items():
             tab.put(row, column, Cell(value))
@@ -316,4 +320,6 @@ def _shift_protection(protection: Protection, at: int, count: int) -> Protection
         end = grid.end_row + count if grid.end_row is not None and grid.end_row > at else grid.end_row
         return replace(grid, start_row=max(start, 0), end_row=end)
 
-    return replace(protection, range=shift(protection.range), unprotected=tuple(map(shift, protection.unprotected)))
+    return replace(
+        protection, range=shift(protection.range), unprotected=tuple(map(shift, protection.unprotected))
+    )

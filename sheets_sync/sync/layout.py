@@ -34,6 +34,7 @@ from typing import Any
 
 from sheets_sync.index import build_index
 from sheets_sync.models import Experiment, Module, Priority, Status
+from sheets_sync.stats import format_percent
 from sheets_sync.sync.codec import CellValue, fraction_value, number_value, text_value
 from sheets_sync.sync.ops import CellField, CellSpec
 from sheets_sync.sync.snapshot import ColourPoint, ColourScale, Dropdown, GridRange, Protection
@@ -149,10 +150,6 @@ class TabGeometry:
     def last_column(self) -> int:
         return max(self.columns.values())
 
-    @property
-    def rubric_labels(self) -> list[str]:
-        return [lab for lab in self.experiment_labels if lab.startswith(RUBRIC_PREFIX)]
-
 
 def canonical_geometry(rubrics: Sequence[str]) -> TabGeometry:
     """The layout of a new module tab."""
@@ -210,12 +207,20 @@ def best_so_far(experiments: Iterable[Experiment]) -> str:
     rated = [e for e in experiments if e.metrics.pass_rate is not None]
     if not rated:
         return "no results yet"
-    best = min(rated, key=lambda e: (-(e.metrics.pass_rate or 0), -(e.metrics.match_rate or -1), e.model))
-    match = "-" if best.metrics.match_rate is None else f"{best.metrics.match_rate:.1f}%"
+    # The index's rule (index.best_by_pass_rate): a 0.0 match rate beats a missing one.
+    best = min(
+        rated, key=lambda e: (-(e.metrics.pass_rate or 0), -_or_below_zero(e.metrics.match_rate), e.model)
+    )
+    metrics = best.metrics
     return (
-        f"{best.metrics.pass_rate:.1f}% pass, {match} match ({best.model}, prompt {best.prompt_version}, "
+        f"{format_percent(metrics.pass_rate)} pass, {format_percent(metrics.match_rate)} match "
+        f"({best.model}, prompt {best.prompt_version}, "
         f"dataset {best.dataset_version}, {best.timestamp:%Y-%m-%d})"
     )
+
+
+def _or_below_zero(rate: float | None) -> float:
+    return rate if rate is not None else -1.0
 
 
 def experiment_specs(experiment: Experiment, labels: Iterable[str]) -> dict[str, CellSpec]:
@@ -228,8 +233,12 @@ def experiment_specs(experiment: Experiment, labels: Iterable[str]) -> dict[str,
             result = experiment.rubrics.get(label.removeprefix(RUBRIC_PREFIX))
             value, number_format = (fraction_value(result.rate), RATE_FORMAT) if result else (None, None)
         link = experiment.braintrust_url if label == BRAINTRUST else None
-        specs[label] = CellSpec(value, number_format=number_format if value is not None else None, link=link,
-                                fields=EXPERIMENT_FIELDS)
+        specs[label] = CellSpec(
+            value,
+            number_format=number_format if value is not None else None,
+            link=link,
+            fields=EXPERIMENT_FIELDS,
+        )
     return specs
 
 
@@ -263,7 +272,8 @@ def module_protection(sheet_id: int, geometry: TabGeometry) -> Protection:
     header row and every column right of the suggestions table."""
     pm_columns = sorted(geometry.column(FIELD_LABEL[name]) for name in PM_FIELDS)
     unprotected = [
-        GridRange(sheet_id, geometry.header_row + 1, None, start, end) for start, end in column_runs(pm_columns)
+        GridRange(sheet_id, geometry.header_row + 1, None, start, end)
+        for start, end in column_runs(pm_columns)
     ]
     unprotected.append(GridRange(sheet_id, 0, None, geometry.last_column + 1, None))
     return Protection(GridRange(sheet_id), PROTECTION_NOTE, True, tuple(unprotected))
@@ -284,7 +294,10 @@ def dropdown_ranges(sheet_id: int, geometry: TabGeometry, row_count: int) -> lis
     """Priority and status dropdowns from below the header row to the end of the grid."""
     first = geometry.header_row + 1
     return [
-        (GridRange(sheet_id, first, row_count, geometry.column(name), geometry.column(name) + 1), Dropdown(values))
+        (
+            GridRange(sheet_id, first, row_count, geometry.column(name), geometry.column(name) + 1),
+            Dropdown(values),
+        )
         for name, values in DROPDOWNS.items()
     ]
 
@@ -357,12 +370,17 @@ def _heatmap_block(
     return end
 
 
-def heatmap_cell(module_id: str, version: str, cell: Mapping[str, Any], kind: str, model: str | None) -> CellSpec:
+def heatmap_cell(
+    module_id: str, version: str, cell: Mapping[str, Any], kind: str, model: str | None
+) -> CellSpec:
     """One rate cell: the best pass rate (with its note), the best model's match rate, or one model's pass rate."""
     best = cell["best"] or {}
     if kind == "best":
-        return heatmap_spec(fraction_value(best.get("pass_rate")), number_format=RATE_FORMAT,
-                    note=heatmap_note(module_id, version, cell))
+        return heatmap_spec(
+            fraction_value(best.get("pass_rate")),
+            number_format=RATE_FORMAT,
+            note=heatmap_note(module_id, version, cell),
+        )
     if kind == "match":
         return heatmap_spec(fraction_value(best.get("match_rate")), number_format=RATE_FORMAT)
     entry = cell["by_model"].get(model) or {}
@@ -376,14 +394,10 @@ def heatmap_note(module_id: str, version: str, cell: Mapping[str, Any]) -> str:
         lines.append(f"best: {cell['best']['model']}")
     for model, entry in cell["by_model"].items():
         lines.append(
-            f"{model}: pass {_percent(entry['pass_rate'])}, match {_percent(entry['match_rate'])}, "
+            f"{model}: pass {format_percent(entry['pass_rate'])}, match {format_percent(entry['match_rate'])}, "
             f"n={entry['total']}, {entry['timestamp'][:10]}"
         )
     return "\n".join(lines)
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
 
 
 def heatmap_protection(sheet_id: int) -> Protection:

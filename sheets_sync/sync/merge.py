@@ -172,7 +172,9 @@ def _recognise_edited_id(
     row: SheetSuggestion, known: Mapping[str, list[FieldTexts]], matched: Mapping[str, SheetSuggestion]
 ) -> str | None:
     texts = canonical_texts(row.truth)
-    missing = sorted((sid for sid in known if sid not in matched), key=lambda s: (suggestion_number(s) or 0, s))
+    missing = sorted(
+        (sid for sid in known if sid not in matched), key=lambda s: (suggestion_number(s) or 0, s)
+    )
     return next((sid for sid in missing if texts in known[sid]), None)
 
 
@@ -269,7 +271,9 @@ class _Merger:
             return self._local_wins(local, sheet, base, resolved=change is Change.CONFLICT)
         return self._sheet_wins(sid, name, local, sheet, base, resolved=change is Change.CONFLICT)
 
-    def _local_wins(self, local: str, sheet: str, base: str | None, *, resolved: bool) -> tuple[str, str | None]:
+    def _local_wins(
+        self, local: str, sheet: str, base: str | None, *, resolved: bool
+    ) -> tuple[str, str | None]:
         """Push writes the local text; pull leaves it for the next push (a resolved conflict moves the base so
         that push sees a local-only change)."""
         if self.push:
@@ -392,7 +396,9 @@ class _Merger:
         next push writes into the row (the base keeps the row as the sheet shows it)."""
         texts = canonical_texts(row.truth)
         try:
-            suggestion = Suggestion.model_validate({"id": sid, **{k: v for k, v in texts.items() if v.strip()}})
+            suggestion = Suggestion.model_validate(
+                {"id": sid, **{k: v for k, v in texts.items() if v.strip()}}
+            )
         except ValidationError as exc:
             where = f"row {row.row + 1}" if row.row is not None else sid
             self.result.invalid.append(f"new suggestion in {where}: {describe_validation_error(exc)[0][1]}")

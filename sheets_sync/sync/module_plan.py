@@ -122,12 +122,26 @@ class _ModulePlanner:
         tool_edits = len(changed_cells(self.tab, tool_cells)) if unchanged_locally else 0
         if self.push:
             self.wanted.update(tool_cells)
-        merge = merge_module(self.given.module, self.view.suggestions, self.given.base_suggestions, self.options)
+        merge = merge_module(
+            self.given.module, self.view.suggestions, self.given.base_suggestions, self.options
+        )
         rows_added = self._suggestion_cells(merge) + self._new_experiment_rows()
         changed = changed_cells(self.tab, self.wanted)
         rows, columns = self._grid_size()
-        plan = ModuleTabPlan([], group_cells(self.sheet_id, changed), [], self.row_writes, merge, tab_digest,
-                             len(changed), rows_added, tool_edits, rows, columns, self.geometry.header_row + 1)
+        plan = ModuleTabPlan(
+            [],
+            group_cells(self.sheet_id, changed),
+            [],
+            self.row_writes,
+            merge,
+            tab_digest,
+            len(changed),
+            rows_added,
+            tool_edits,
+            rows,
+            columns,
+            self.geometry.header_row + 1,
+        )
         if self.push:
             plan.ops = self.structure + self._grid_ops(rows, columns)
             plan.rule_ops = self._width_ops() + self._protection_ops() + self._dropdown_ops(rows)
@@ -168,7 +182,9 @@ class _ModulePlanner:
                 placed[row.id_text] = row.row
             else:
                 free.append(row.row)
-        result: list[tuple[int, Experiment | None]] = [(placed[e.id], e) for e in experiments if e.id in placed]
+        result: list[tuple[int, Experiment | None]] = [
+            (placed[e.id], e) for e in experiments if e.id in placed
+        ]
         next_row = self.view.experiments_end if self.view.geometry else self.geometry.header_row + 1
         for experiment in (e for e in experiments if e.id not in placed):
             if free:
@@ -205,8 +221,10 @@ class _ModulePlanner:
             row = next_row if placed is None else placed
             next_row += placed is None
             appended += placed is None
-            cells = tuple((FIELD_LABEL[name], self._text(update.suggestion_id, name, text))
-                          for name, text in update.cells.items())
+            cells = tuple(
+                (FIELD_LABEL[name], self._text(update.suggestion_id, name, text))
+                for name, text in update.cells.items()
+            )
             for label, value in cells:
                 self.wanted[(row, self.geometry.column(label))] = CellSpec(value)
             self.row_writes.append(
@@ -255,7 +273,12 @@ class _ModulePlanner:
 
     def _width_ops(self) -> list[Op]:
         """Widths for a new tab and for inserted columns only: a PM's resized columns stay as they are."""
-        inserted = {c for op in self.structure if isinstance(op, InsertColumns) for c in range(op.at, op.at + op.count)}
+        inserted = {
+            c
+            for op in self.structure
+            if isinstance(op, InsertColumns)
+            for c in range(op.at, op.at + op.count)
+        }
         wanted = {c: w for c, w in column_widths(self.geometry).items() if self.tab is None or c in inserted}
         return width_ops(self.sheet_id, wanted)
 
@@ -267,7 +290,9 @@ class _ModulePlanner:
         for grid_range, dropdown in dropdown_ranges(self.sheet_id, self.geometry, rows):
             column = grid_range.start_column
             end = grid_range.end_row or rows
-            cells = (self.tab.cell(row, column) for row in range(grid_range.start_row, end)) if self.tab else None
+            cells = (
+                (self.tab.cell(row, column) for row in range(grid_range.start_row, end)) if self.tab else None
+            )
             if cells is None or any(cell.dropdown != dropdown for cell in cells):
                 ops.append(SetDropdown(grid_range, dropdown))
         return ops
@@ -279,7 +304,9 @@ def protection_ops(tab: TabSnapshot | None, wanted: Protection) -> list[Op]:
     if len(ours) == 1 and ours[0].same_as(wanted):
         return []
     deletes: list[Op] = [
-        DeleteProtection(wanted.range.sheet_id, p.protected_range_id) for p in ours if p.protected_range_id is not None
+        DeleteProtection(wanted.range.sheet_id, p.protected_range_id)
+        for p in ours
+        if p.protected_range_id is not None
     ]
     return deletes + [AddProtection(wanted)]
 

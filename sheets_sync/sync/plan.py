@@ -48,7 +48,7 @@ from sheets_sync.sync.ops import (
 )
 from sheets_sync.sync.snapshot import ColourScale, SheetSnapshot, TabSnapshot
 from sheets_sync.sync.tabs import HEATMAP_KEY, TabMap, map_tabs, new_sheet_id
-from sheets_sync.versions import version_key
+from sheets_sync.versions import natural_key
 
 DEFAULT_TAB = "Sheet1"
 # A new spreadsheet's first tab has sheetId 0, a 1000 x 26 grid and a localised title: "Sheet1", "Feuille 1",
@@ -144,7 +144,7 @@ class _PushPlanner:
         new_base = Base(spreadsheet_id=self.base.spreadsheet_id)
         plan = Plan(Direction.PUSH, [], [], [], [], new_base, {}, Notes())
         adds, body = self._heatmap(tabs, taken, plan)
-        for module_id in sorted(self.local, key=version_key):
+        for module_id in sorted(self.local, key=natural_key):
             add, ops = self._module(module_id, tabs, taken, plan)
             adds += add
             body += ops
@@ -154,11 +154,13 @@ class _PushPlanner:
         return plan
 
     def _keys(self) -> list[str]:
-        return sorted(set(self.local) | set(self.base.module_tabs), key=version_key)
+        return sorted(set(self.local) | set(self.base.module_tabs), key=natural_key)
 
     # ------------------------------------------------------------------------------------ tabs
 
-    def _sheet_id_for(self, key: str, title: str, existing: TabSnapshot | None, tabs: TabMap, taken: set[int]) -> int:
+    def _sheet_id_for(
+        self, key: str, title: str, existing: TabSnapshot | None, tabs: TabMap, taken: set[int]
+    ) -> int:
         """The tab's sheetId: its existing one, or a new one once its title is known to be free."""
         if existing is not None:
             return existing.sheet_id
@@ -185,7 +187,9 @@ class _PushPlanner:
         plan.base.digests[module_id] = tab_plan.digest
         add: list[Op] = []
         if tab is None:
-            add.append(AddTab(sheet_id, module_id, tab_plan.rows, tab_plan.columns, None, tab_plan.frozen_rows))
+            add.append(
+                AddTab(sheet_id, module_id, tab_plan.rows, tab_plan.columns, None, tab_plan.frozen_rows)
+            )
         return add, tab_plan.ops + tab_plan.cell_ops + tab_plan.rule_ops
 
     def _heatmap(self, tabs: TabMap, taken: set[int], plan: Plan) -> tuple[list[Op], list[Op]]:
@@ -196,7 +200,9 @@ class _PushPlanner:
         changed = changed_cells(tab, wanted)
         tab_digest = digest({f"{r},{c}": [s.value, s.note] for (r, c), s in sorted(layout.cells.items())})
         edits = len(changed) if tab is not None and tab_digest == self.base.digests.get(HEATMAP_KEY) else 0
-        plan.tabs.append(TabSummary(tab.title if tab else HEATMAP_TITLE, len(changed), 0, tab is None, False, edits))
+        plan.tabs.append(
+            TabSummary(tab.title if tab else HEATMAP_TITLE, len(changed), 0, tab is None, False, edits)
+        )
         plan.base.heatmap_sheet_id = sheet_id
         plan.base.digests[HEATMAP_KEY] = tab_digest
         rows, columns = _grown(tab, layout.rows, layout.columns)
@@ -281,7 +287,9 @@ def _check_title_free(sheet: SheetSnapshot, title: str, key: str, tabs: TabMap) 
 
 def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleTabPlan) -> None:
     merge = tab_plan.merge
-    plan.tabs.append(TabSummary(title, tab_plan.cells_written, tab_plan.rows_added, new, False, tab_plan.tool_edits))
+    plan.tabs.append(
+        TabSummary(title, tab_plan.cells_written, tab_plan.rows_added, new, False, tab_plan.tool_edits)
+    )
     plan.row_writes += tab_plan.row_writes
     plan.conflicts += merge.conflicts
     plan.base.suggestions[module_id] = merge.base
@@ -326,7 +334,8 @@ def _stale_heatmap_cells(tab: TabSnapshot | None, layout: HeatmapLayout) -> dict
     return {
         pos: clear
         for pos, cell in tab.cells.items()
-        if pos not in layout.cells and (cell.value is not None or cell.note or cell.number_format or cell.bold)
+        if pos not in layout.cells
+        and (cell.value is not None or cell.note or cell.number_format or cell.bold)
     }
 
 
@@ -392,11 +401,11 @@ def plan_pull(
     local: Mapping[str, Module], sheet: SheetSnapshot, base: Base, options: PlanOptions = PlanOptions()
 ) -> Plan:
     """Everything a pull changes: PM edits into the modules, ids into PMs' new rows (the only cells it writes)."""
-    keys = sorted(set(local) | set(base.module_tabs), key=version_key)
+    keys = sorted(set(local) | set(base.module_tabs), key=natural_key)
     tabs = map_tabs(sheet, base.module_tabs, base.heatmap_sheet_id, keys)
     new_base = base.model_copy(deep=True)
     plan = Plan(Direction.PULL, [], [], [], [], new_base, {}, Notes())
-    for module_id in sorted(local, key=version_key):
+    for module_id in sorted(local, key=natural_key):
         tab = tabs.modules.get(module_id)
         if tab is None:
             plan.notes.modules_without_tab.append(module_id)
@@ -411,7 +420,12 @@ def _pull_module(
 ) -> None:
     module_id = module.module_id
     given = ModuleTabInput(
-        module, tab, tab.sheet_id, base.suggestions.get(module_id, {}), base.digests.get(module_id), sheet.recovery
+        module,
+        tab,
+        tab.sheet_id,
+        base.suggestions.get(module_id, {}),
+        base.digests.get(module_id),
+        sheet.recovery,
     )
     tab_plan = plan_module_tab(given, _merge_options(Direction.PULL, options))
     _record(plan, module_id, tab.title, False, tab_plan)

@@ -110,7 +110,9 @@ class _TabCheck:
                     continue
                 # What is there now is no row we read: a blank row (a sort moved the intended row away and empty
                 # rows down) or one typed meanwhile. The cells we wrote held nothing we know of: clear them again.
-                problems.append(f"row {write.row + 1} was written for {write.target_id} but holds no row read")
+                problems.append(
+                    f"row {write.row + 1} was written for {write.target_id} but holds no row read"
+                )
                 self._restore_blank(write)
                 continue
             problems.append(f"row {write.row + 1} was written for {write.target_id} but holds another row")
@@ -160,7 +162,8 @@ class _TabCheck:
         candidates = [
             s
             for s in self.before.suggestions
-            if (id_written or s.truth_id == now.id_cell) and all(canonical_texts(s.truth)[n] == shown[n] for n in names)
+            if (id_written or s.truth_id == now.id_cell)
+            and all(canonical_texts(s.truth)[n] == shown[n] for n in names)
         ]
         intended = self._intended(write)
         return intended if intended in candidates else (candidates[0] if candidates else None)
@@ -168,7 +171,9 @@ class _TabCheck:
     def _restore(self, write: RowWrite, landed: SheetSuggestion) -> set[str]:
         """Remember what ``landed`` held in each cell we overwrote; returns the id it now stands for."""
         assert self.after.geometry is not None
-        values = {FIELD_LABEL[name]: text for name, text in landed.truth.items()} | {SUGGESTION_ID: landed.truth_id}
+        values = {FIELD_LABEL[name]: text for name, text in landed.truth.items()} | {
+            SUGGESTION_ID: landed.truth_id
+        }
         for label, _ in write.cells:
             column = self.after.geometry.column(label)
             self.truth[(self.sheet_id, write.row, column)] = text_or_none(values[label])
@@ -191,7 +196,9 @@ class _TabCheck:
         for row in self.before.suggestions:
             if not row.truth_id and not row.blank and canonical_texts(row.truth) not in shown:
                 self.lost.append(_row_values(row))
-                problems.append(f"a row without id (issue {row.truth.get('issue', '')[:40]!r}) was overwritten")
+                problems.append(
+                    f"a row without id (issue {row.truth.get('issue', '')[:40]!r}) was overwritten"
+                )
         return problems
 
 
@@ -203,5 +210,7 @@ def _clears_id(write: RowWrite) -> bool:
 
 def _row_values(row: SheetSuggestion) -> dict[str, CellValue]:
     values: dict[str, CellValue] = {SUGGESTION_ID: row.truth_id}
-    values.update({FIELD_LABEL[name]: text_or_none(text) for name, text in row.truth.items() if name in FIELD_LABEL})
+    values.update(
+        {FIELD_LABEL[name]: text_or_none(text) for name, text in row.truth.items() if name in FIELD_LABEL}
+    )
     return values

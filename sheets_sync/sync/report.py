@@ -28,8 +28,14 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
             if tab.cells or tab.rows_added or tab.new or tab.deleted or tab.tool_edits
         ],
         "conflicts": [
-            {"module": c.module_id, "row": c.row_id, "column": c.column, "base": c.base, "local": c.local,
-             "sheet": c.sheet}
+            {
+                "module": c.module_id,
+                "row": c.row_id,
+                "column": c.column,
+                "base": c.base,
+                "local": c.local,
+                "sheet": c.sheet,
+            }
             for c in plan.conflicts
         ],
         "conflicts_resolved_by_prefer": notes.resolved,
@@ -56,16 +62,24 @@ def plan_lines(plan: Plan) -> list[str]:
     push = plan.direction is Direction.PUSH
     lines = []
     if notes.pulled_fields or notes.imported:
-        lines.append(f"{notes.pulled_fields} field(s) and {len(notes.imported)} new suggestion(s) from the sheet"
-                     + (f": {', '.join(notes.imported)}" if notes.imported else ""))
+        lines.append(
+            f"{notes.pulled_fields} field(s) and {len(notes.imported)} new suggestion(s) from the sheet"
+            + (f": {', '.join(notes.imported)}" if notes.imported else "")
+        )
     if notes.resolved:
         other = "pull" if push else "push"
-        lines.append(f"{len(notes.resolved)} conflict(s) resolved by --prefer: {', '.join(notes.resolved)} (a value "
-                     f"this {plan.direction} does not write comes across with the next {other})")
+        lines.append(
+            f"{len(notes.resolved)} conflict(s) resolved by --prefer: {', '.join(notes.resolved)} (a value "
+            f"this {plan.direction} does not write comes across with the next {other})"
+        )
     if notes.sheet_edits_pending:
-        lines.append(f"{notes.sheet_edits_pending} edit(s) in the sheet not yet pulled (run sheets-sync pull)")
+        lines.append(
+            f"{notes.sheet_edits_pending} edit(s) in the sheet not yet pulled (run sheets-sync pull)"
+        )
     if notes.new_rows_pending:
-        lines.append(f"{notes.new_rows_pending} new row(s) in the sheet not yet pulled (run sheets-sync pull)")
+        lines.append(
+            f"{notes.new_rows_pending} new row(s) in the sheet not yet pulled (run sheets-sync pull)"
+        )
     if notes.local_edits_pending:
         lines.append(f"{notes.local_edits_pending} local change(s) not yet pushed (run sheets-sync push)")
     if notes.deleted_in_sheet:
@@ -82,9 +96,13 @@ def plan_lines(plan: Plan) -> list[str]:
     lines += [f"invalid value left out: {text}" for text in notes.invalid]
     kept = [m for m in notes.removed_modules if m not in notes.removed_tabs_deleted]
     if kept:
-        lines.append(f"module(s) removed locally, tab kept (push --delete-removed-tabs deletes it): {', '.join(kept)}")
+        lines.append(
+            f"module(s) removed locally, tab kept (push --delete-removed-tabs deletes it): {', '.join(kept)}"
+        )
     if notes.removed_tabs_deleted:
-        lines.append(f"module(s) removed locally, tab deleted by this push: {', '.join(notes.removed_tabs_deleted)}")
+        lines.append(
+            f"module(s) removed locally, tab deleted by this push: {', '.join(notes.removed_tabs_deleted)}"
+        )
     if notes.modules_without_tab and not push:
         lines.append(f"module(s) with no tab yet (push first): {', '.join(notes.modules_without_tab)}")
     return lines

@@ -128,7 +128,9 @@ class Retrier:
         except TransientError as exc:
             raise self.gave_up(what, exc) from None
 
-    def wait_before_retry(self, what: str, attempt: int, error: Exception, retry_after: float | None = None) -> None:
+    def wait_before_retry(
+        self, what: str, attempt: int, error: Exception, retry_after: float | None = None
+    ) -> None:
         """Back off before trying again after a failure the caller handles itself (a write of unknown outcome)."""
         pause = retry_after if retry_after is not None else self.policy.backoff(attempt)
         if pause >= self.remaining():
@@ -166,5 +168,10 @@ class Retrier:
     def _log_retry(self, what: str, state: tenacity.RetryCallState) -> None:
         self.retries += 1
         error = state.outcome.exception() if state.outcome else None
-        log.warning("%s: %s; retrying in %.1fs (attempt %d)", what, error, state.upcoming_sleep,
-                    state.attempt_number + 1)
+        log.warning(
+            "%s: %s; retrying in %.1fs (attempt %d)",
+            what,
+            error,
+            state.upcoming_sleep,
+            state.attempt_number + 1,
+        )

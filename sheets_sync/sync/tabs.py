@@ -83,7 +83,9 @@ def map_tabs(
     return TabMap(heatmap, modules)
 
 
-def _find_tab(sheet: SheetSnapshot, key: str, remembered: int | None, claimed: set[int]) -> TabSnapshot | None:
+def _find_tab(
+    sheet: SheetSnapshot, key: str, remembered: int | None, claimed: set[int]
+) -> TabSnapshot | None:
     options = ([remembered] if remembered is not None else []) + candidate_sheet_ids(key)
     for sheet_id in options:
         tab = sheet.tab(sheet_id)
@@ -190,13 +192,17 @@ def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery
     for row in _used_rows(tab, geometry.header_row, list(columns.values())):
         actual = {name: cell_text(tab.value(row, column)) for name, column in columns.items()}
         truth = {
-            name: cell_text(recovery.truth[key]) if (key := (tab.sheet_id, row, column)) in recovery.truth else text
+            name: cell_text(recovery.truth[key])
+            if (key := (tab.sheet_id, row, column)) in recovery.truth
+            else text
             for (name, column), text in zip(columns.items(), actual.values(), strict=True)
         }
         id_cell = actual.pop("id").strip()
         rows.append(SheetSuggestion(row, id_cell, truth.pop("id").strip(), actual, truth))
     for lost in recovery.lost_rows.get(tab.sheet_id, ()):
-        texts = {LABEL_FIELD[label]: cell_text(value) for label, value in lost.items() if label in LABEL_FIELD}
+        texts = {
+            LABEL_FIELD[label]: cell_text(value) for label, value in lost.items() if label in LABEL_FIELD
+        }
         truth_id = texts.pop("id", "").strip()
         empty = {name: "" for name in texts}
         rows.append(SheetSuggestion(None, "", truth_id, empty, texts))

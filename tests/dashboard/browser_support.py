@@ -11,17 +11,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from sheets_sync.dashboard.browser import CHROMIUM
 
 
 def browser_unavailable(chromium: Path = CHROMIUM) -> str | None:

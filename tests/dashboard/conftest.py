@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, browser_unavailable, require_browser
+from browser_support import browser_unavailable, require_browser
 from dashboard_factory import sample_modules, write_modules
 
 from sheets_sync import jsonio
+from sheets_sync.dashboard.browser import CHROMIUM, CHROMIUM_ARGS
 from sheets_sync.dashboard.build import build_site
 from sheets_sync.store import Store
 

@@ -195,7 +195,9 @@ def test_an_unknown_module_without_a_name_is_refused(cli: CLI, populated: Path, 
     assert snapshot(populated) == before
 
 
-def test_a_failed_import_into_a_new_data_dir_leaves_no_directory(cli: CLI, tmp_path: Path, inbox: Path) -> None:
+def test_a_failed_import_into_a_new_data_dir_leaves_no_directory(
+    cli: CLI, tmp_path: Path, inbox: Path
+) -> None:
     """An empty mirror left behind would pass `validate`; the folders the import created are removed again."""
     path = write_judge(inbox, judge_doc(results=[]), name=NAME)
     target = tmp_path / "new" / "mirror"

@@ -40,7 +40,10 @@ def test_the_flag_beats_the_environment_and_after_beats_before(cli: CLI, tmp_pat
     path = write_judge(inbox, judge_doc())
     env = {"SHEETS_SYNC_DATA_DIR": str(tmp_path / "from_env")}
     assert cli("--data-dir", tmp_path / "before", "import", path, env=env).exit_code == 0
-    assert cli("--data-dir", tmp_path / "ignored", "import", path, "--data-dir", tmp_path / "after").exit_code == 0
+    assert (
+        cli("--data-dir", tmp_path / "ignored", "import", path, "--data-dir", tmp_path / "after").exit_code
+        == 0
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["after", "before", "inbox"]
 
 
@@ -149,7 +152,11 @@ def test_a_module_argument_that_is_a_path_is_refused(cli: CLI, tmp_path: Path, c
     data = copy_sample_data(tmp_path / "data")
     before = snapshot(data)
     target = "../judge_results/m01_v1_gpt-4o_20260120"  # a real JSON file, outside modules/
-    extra = ["--version", "v1", "--rubric", "R", "--issue", "i", "--suggestion", "s"] if command == "suggest" else []
+    extra = (
+        ["--version", "v1", "--rubric", "R", "--issue", "i", "--suggestion", "s"]
+        if command == "suggest"
+        else []
+    )
     result = cli(command, target, *extra, "--data-dir", data)
     assert result.exit_code == 1
     assert result.stderr == (
@@ -170,7 +177,9 @@ def test_suggest_refuses_blank_text(cli: CLI, tmp_path: Path, option: str) -> No
     assert f"Invalid value for '{option}': must not be blank" in result.stderr
 
 
-def test_progress_bar_on_a_terminal(cli: CLI, data_dir: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_bar_on_a_terminal(
+    cli: CLI, data_dir: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(data_commands, "err", Console(stderr=True, force_terminal=True, width=100))
     for n in range(1, 22):  # one more than the threshold
         write_judge(inbox, judge_doc(prompt_version=f"v{n}"))

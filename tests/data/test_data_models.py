@@ -178,7 +178,9 @@ def test_null_means_the_default_for_optional_values() -> None:
     doc = module_doc(dataset_version=None, judge_model=None, braintrust_url=None)
     doc["experiments"][0]["metrics"]["error"] = None
     doc.update(schema_version=None, description=None)
-    doc["suggestions"] = [{"id": "m01-s1", "issue": None, "suggestion": None, "priority": None, "version": None}]
+    doc["suggestions"] = [
+        {"id": "m01-s1", "issue": None, "suggestion": None, "priority": None, "version": None}
+    ]
     absent = {**module_doc(), "suggestions": [{"id": "m01-s1"}]}
     assert Module.model_validate(doc).to_json_dict() == Module.model_validate(absent).to_json_dict()
     written = Module.model_validate(doc).to_json_dict()
@@ -191,7 +193,9 @@ def test_null_means_the_default_for_optional_values() -> None:
     }  # fmt: skip
     empty = {"module_id": "m01", "module_name": "N", "experiments": None, "suggestions": None}
     assert Module.model_validate(empty).to_json_dict()["experiments"] == []
-    doc["suggestions"][0]["status"] = None  # the exception: a status cleared by mistake is reported, not reset
+    doc["suggestions"][0]["status"] = (
+        None  # the exception: a status cleared by mistake is reported, not reset
+    )
     assert [path for path, _ in problems_of(doc)] == ["suggestions[0].status"]
 
 
@@ -302,7 +306,9 @@ def test_a_write_that_fails_leaves_the_old_file_and_no_temporary(
     def disk_full(src: object, dst: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", disk_full)  # the crash point: after the data is written, before the rename
+    monkeypatch.setattr(
+        os, "replace", disk_full
+    )  # the crash point: after the data is written, before the rename
     with pytest.raises(OSError, match="No space left"):
         jsonio.write_json(path, {"new": True})
     assert path.read_text() == '{\n  "old": true\n}\n'
@@ -339,7 +345,9 @@ def modules(draw: st.DrawFn) -> Module:
     for n in range(draw(st.integers(0, 6))):
         passed, total = draw(counts)
         error = draw(st.integers(0, total - passed))
-        rubric_counts = draw(st.dictionaries(st.sampled_from(["R_a", "R_b", "R_c"]), counts_up_to(total), max_size=3))
+        rubric_counts = draw(
+            st.dictionaries(st.sampled_from(["R_a", "R_b", "R_c"]), counts_up_to(total), max_size=3)
+        )
         version = f"v{draw(st.integers(1, 12))}"
         experiments.append({
             "id": f"e{n}", "prompt_version": version, "model": draw(st.sampled_from(["gpt-4o", "gpt-5"])),

@@ -93,7 +93,9 @@ def load_schema(name: str) -> dict:
     return json.loads((REPO / "schema" / name).read_text())
 
 
-@pytest.mark.parametrize(("name", "folder"), [("module.schema.json", "modules"), ("judge.schema.json", "judge_results")])
+@pytest.mark.parametrize(
+    ("name", "folder"), [("module.schema.json", "modules"), ("judge.schema.json", "judge_results")]
+)
 def test_every_sample_file_conforms_to_its_schema(name: str, folder: str) -> None:
     schema = load_schema(name)
     paths = sorted((SAMPLE_DATA / folder).glob("*.json"))

@@ -122,4 +122,6 @@ def test_a_module_file_whose_name_is_no_module_id_is_named(cli: CLI, tmp_path: P
     assert result.stderr == (
         f"error: {data / 'modules' / 'm 01.json'}: 'm 01' is not a module id (letters, digits, '_' and '-')\n"
     )
-    assert [(p.path.name, p.json_path) for p in validate_data_dir(Store(data))] == [("m 01.json", "module_id")]
+    assert [(p.path.name, p.json_path) for p in validate_data_dir(Store(data))] == [
+        ("m 01.json", "module_id")
+    ]

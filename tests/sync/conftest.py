@@ -21,8 +21,14 @@ SPREADSHEET = "sheet-1"
 
 @pytest.fixture(autouse=True)
 def _no_ambient_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SHEETS_SYNC_SPREADSHEET_ID", "SHEETS_SYNC_ENDPOINT", "SHEETS_SYNC_CONFIG", "SHEETS_SYNC_DATA_DIR",
-                 "SHEETS_SYNC_CREDENTIALS", "SHEETS_SYNC_DEADLINE"):
+    for name in (
+        "SHEETS_SYNC_SPREADSHEET_ID",
+        "SHEETS_SYNC_ENDPOINT",
+        "SHEETS_SYNC_CONFIG",
+        "SHEETS_SYNC_DATA_DIR",
+        "SHEETS_SYNC_CREDENTIALS",
+        "SHEETS_SYNC_DEADLINE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -65,7 +71,9 @@ def emu(clock: FakeClock) -> Iterator[Emulator]:
 
 @pytest.fixture
 def emu_workbook(emu: Emulator, retrier: Retrier) -> GspreadWorkbook:
-    return GspreadWorkbook(SPREADSHEET, emu.session(), retrier=retrier, account="sync@proj.iam.gserviceaccount.com")
+    return GspreadWorkbook(
+        SPREADSHEET, emu.session(), retrier=retrier, account="sync@proj.iam.gserviceaccount.com"
+    )
 
 
 @pytest.fixture

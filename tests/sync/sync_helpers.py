@@ -36,7 +36,10 @@ def experiment(
             fail=total - passed,
             error=0,
         ),
-        rubrics={"main": RubricResult.from_counts(matched, total), "style": RubricResult.from_counts(40, total)},
+        rubrics={
+            "main": RubricResult.from_counts(matched, total),
+            "style": RubricResult.from_counts(40, total),
+        },
         braintrust_url=f"https://www.braintrust.dev/app/acme/p/{module_id}/experiments/{version}-{model}",
     )
 

@@ -54,7 +54,11 @@ def test_flags_over_environment_over_file(monkeypatch: pytest.MonkeyPatch, tmp_p
     config = tmp_path / "sheets-sync.toml"
     config.write_text('spreadsheet_id = "from-file"\nendpoint = "http://127.0.0.1:1"\ndeadline = 42\n')
     from_file = load_settings(config)
-    assert (from_file.spreadsheet_id, from_file.endpoint, from_file.deadline) == ("from-file", "http://127.0.0.1:1", 42)
+    assert (from_file.spreadsheet_id, from_file.endpoint, from_file.deadline) == (
+        "from-file",
+        "http://127.0.0.1:1",
+        42,
+    )
     monkeypatch.setenv("SHEETS_SYNC_SPREADSHEET_ID", "https://docs.google.com/spreadsheets/d/from-env/edit")
     assert load_settings(config).spreadsheet_id == "from-env"
     assert load_settings(config, spreadsheet_id="from-flag", endpoint=None).spreadsheet_id == "from-flag"
@@ -71,8 +75,11 @@ def test_the_default_config_file_is_read_from_the_working_directory(
 
 @pytest.mark.parametrize(
     "settings, message",
-    [({"endpoint": "ftp://x"}, "is not an http"), ({"deadline": -1}, "positive"),
-     ({"spreadsheet_id": "a b"}, "neither a spreadsheet id")],
+    [
+        ({"endpoint": "ftp://x"}, "is not an http"),
+        ({"deadline": -1}, "positive"),
+        ({"spreadsheet_id": "a b"}, "neither a spreadsheet id"),
+    ],
 )
 def test_bad_settings_are_one_line_errors(settings: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
@@ -86,7 +93,9 @@ def test_a_missing_config_file_is_an_error(tmp_path: Path) -> None:
 
 def test_a_local_endpoint_gets_anonymous_credentials() -> None:
     assert is_local_endpoint("http://127.0.0.1:8765") and is_local_endpoint("http://localhost:1")
-    assert is_local_endpoint("http://emulator.invalid") and not is_local_endpoint("https://sheets.googleapis.com")
+    assert is_local_endpoint("http://emulator.invalid") and not is_local_endpoint(
+        "https://sheets.googleapis.com"
+    )
     credentials, account = load_credentials(None, "http://127.0.0.1:8765")
     assert type(credentials).__name__ == "AnonymousCredentials" and account is None
 
@@ -130,7 +139,9 @@ def test_a_malformed_key_file_is_one_line_without_key_material(tmp_path: Path) -
     assert "NOT-A-REAL-KEY" not in result.output and "BEGIN PRIVATE" not in result.output
 
 
-def test_a_malformed_key_named_by_the_environment(no_google_credentials: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_malformed_key_named_by_the_environment(
+    no_google_credentials: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(EXAMPLE_KEY))
     with pytest.raises(CredentialsError) as caught:
         load_credentials(None)
@@ -154,7 +165,7 @@ def test_an_unsupported_credentials_type_named_by_the_environment(
 
 @pytest.mark.parametrize(
     "content, message",
-    [("{not json", "not JSON"), ("[]", "no \"type\""), (json.dumps({"type": "service_account"}), "without")],
+    [("{not json", "not JSON"), ("[]", 'no "type"'), (json.dumps({"type": "service_account"}), "without")],
 )
 def test_broken_credential_files(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "key.json"
@@ -170,8 +181,9 @@ def test_a_service_account_names_its_email_for_sharing(tmp_path: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     data = json.loads(EXAMPLE_KEY.read_text()) | {"private_key": pem}
     path = tmp_path / "key.json"
     path.write_text(json.dumps(data))

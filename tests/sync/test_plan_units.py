@@ -25,8 +25,19 @@ from sheets_sync.sync.plan import plan_pull, plan_push
 from sheets_sync.sync.snapshot import SheetSnapshot, TabSnapshot
 from sheets_sync.sync.tabs import SheetSuggestion, candidate_sheet_ids
 
-PURE = ["plan.py", "layout.py", "codec.py", "merge.py", "module_plan.py", "cells.py", "tabs.py", "recover.py",
-        "ops.py", "snapshot.py", "api_json.py"]
+PURE = [
+    "plan.py",
+    "layout.py",
+    "codec.py",
+    "merge.py",
+    "module_plan.py",
+    "cells.py",
+    "tabs.py",
+    "recover.py",
+    "ops.py",
+    "snapshot.py",
+    "api_json.py",
+]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +57,9 @@ def test_three_way_classification(base: str | None, local: str, sheet: str, expe
 
 
 def row(row: int | None, id_cell: str, **fields: str) -> SheetSuggestion:
-    texts = {name: "" for name in ("version", "rubric", "issue", "suggestion", "priority", "status", "applied_in")}
+    texts = {
+        name: "" for name in ("version", "rubric", "issue", "suggestion", "priority", "status", "applied_in")
+    }
     texts.update(fields)
     return SheetSuggestion(row, id_cell, id_cell, texts, texts)
 
@@ -75,8 +88,11 @@ def test_cells_are_grouped_into_rectangles() -> None:
     spec = CellSpec("x")
     cells = {(r, c): spec for r in range(3) for c in range(2, 5)} | {(7, 0): spec, (7, 2): spec}
     ops = group_cells(1, cells)
-    assert [(op.row, op.column, len(op.rows), len(op.rows[0])) for op in ops] == [(0, 2, 3, 3), (7, 0, 1, 1),
-                                                                                   (7, 2, 1, 1)]
+    assert [(op.row, op.column, len(op.rows), len(op.rows[0])) for op in ops] == [
+        (0, 2, 3, 3),
+        (7, 0, 1, 1),
+        (7, 2, 1, 1),
+    ]
 
 
 def test_requests_are_split_near_two_megabytes() -> None:
@@ -93,32 +109,69 @@ def test_cell_json_writes_text_raw_and_rates_with_a_percent_format() -> None:
     text = cell_json(CellSpec("=SUM(A1)"))
     rate = cell_json(CellSpec(0.6, number_format=RATE_FORMAT, fields=EXPERIMENT_FIELDS))
     assert text == {"userEnteredValue": {"stringValue": "=SUM(A1)"}}
-    assert rate == {"userEnteredValue": {"numberValue": 0.6},
-                    "userEnteredFormat": {"numberFormat": {"type": "PERCENT", "pattern": "0.0%"}}}
-    [request] = batch_requests([WriteCells(3, 1, 2, ((CellSpec(0.6, number_format=RATE_FORMAT,
-                                                                fields=EXPERIMENT_FIELDS),),))])
+    assert rate == {
+        "userEnteredValue": {"numberValue": 0.6},
+        "userEnteredFormat": {"numberFormat": {"type": "PERCENT", "pattern": "0.0%"}},
+    }
+    [request] = batch_requests(
+        [WriteCells(3, 1, 2, ((CellSpec(0.6, number_format=RATE_FORMAT, fields=EXPERIMENT_FIELDS),),))]
+    )
     assert request["updateCells"]["fields"] == (
-        "userEnteredFormat.numberFormat,userEnteredFormat.textFormat.link,userEnteredValue")
+        "userEnteredFormat.numberFormat,userEnteredFormat.textFormat.link,userEnteredValue"
+    )
 
 
 def test_snapshot_parsing_reads_values_notes_formats_and_rules() -> None:
     answer = {
         "spreadsheetId": "s",
-        "sheets": [{
-            "properties": {"sheetId": 7, "title": "m01", "index": 0,
-                           "gridProperties": {"rowCount": 20, "columnCount": 5, "frozenRowCount": 6}},
-            "protectedRanges": [{"protectedRangeId": 3, "range": {"sheetId": 7}, "description": "sheets-sync: x",
-                                 "warningOnly": True}],
-            "data": [{"rowData": [{}, {"values": [{}, {"userEnteredValue": {"stringValue": "0012"},
-                                                       "note": "hi",
-                                                       "userEnteredFormat": {"textFormat": {"bold": True}}}]}],
-                      "columnMetadata": [{"pixelSize": 120}]}],
-        }],
+        "sheets": [
+            {
+                "properties": {
+                    "sheetId": 7,
+                    "title": "m01",
+                    "index": 0,
+                    "gridProperties": {"rowCount": 20, "columnCount": 5, "frozenRowCount": 6},
+                },
+                "protectedRanges": [
+                    {
+                        "protectedRangeId": 3,
+                        "range": {"sheetId": 7},
+                        "description": "sheets-sync: x",
+                        "warningOnly": True,
+                    }
+                ],
+                "data": [
+                    {
+                        "rowData": [
+                            {},
+                            {
+                                "values": [
+                                    {},
+                                    {
+                                        "userEnteredValue": {"stringValue": "0012"},
+                                        "note": "hi",
+                                        "userEnteredFormat": {"textFormat": {"bold": True}},
+                                    },
+                                ]
+                            },
+                        ],
+                        "columnMetadata": [{"pixelSize": 120}],
+                    }
+                ],
+            }
+        ],
     }
     snapshot = snapshot_from_api(answer)
     tab = snapshot.tabs[0]
-    assert (tab.frozen_rows, tab.value(1, 1), tab.cell(1, 1).note, tab.cell(1, 1).bold) == (6, "0012", "hi", True)
-    assert tab.column_width(0) == 120 and tab.protections[0].ours and tab.protections[0].protected_range_id == 3
+    assert (tab.frozen_rows, tab.value(1, 1), tab.cell(1, 1).note, tab.cell(1, 1).bold) == (
+        6,
+        "0012",
+        "hi",
+        True,
+    )
+    assert (
+        tab.column_width(0) == 120 and tab.protections[0].ours and tab.protections[0].protected_range_id == 3
+    )
     assert "userEnteredValue" in READ_FIELDS and "effectiveValue" not in READ_FIELDS
 
 
@@ -153,5 +206,35 @@ def test_the_planner_imports_no_io(name: str) -> None:
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names
     }
-    assert not imported & {"gspread", "requests", "google", "os", "pathlib", "shutil", "tempfile", "socket",
-                           "urllib", "http"}
+    assert not imported & {
+        "gspread",
+        "requests",
+        "google",
+        "os",
+        "pathlib",
+        "shutil",
+        "tempfile",
+        "socket",
+        "urllib",
+        "http",
+    }
+
+
+def test_best_so_far_ranks_like_the_heatmap_index() -> None:
+    # Same pass rate: a measured 0.0% match rate beats a missing one, as in index.best_by_pass_rate, so the
+    # module tab's "Best so far" and the Heatmap never name different runs.
+    from sync_helpers import experiment
+
+    from sheets_sync.index import best_by_pass_rate
+    from sheets_sync.sync.layout import best_so_far
+
+    zero = experiment("m01", "v1", "zzz-model", 10, passed=20, matched=0)
+    missing = experiment("m01", "v1", "aaa-model", 11, passed=20, matched=0)
+    missing = missing.model_copy(update={"metrics": missing.metrics.model_copy(update={"match_rate": None})})
+    assert zero.metrics.match_rate == 0.0
+    by_model = {
+        e.model: {"pass_rate": e.metrics.pass_rate, "match_rate": e.metrics.match_rate, "experiment_id": e.id}
+        for e in (zero, missing)
+    }
+    assert best_by_pass_rate(by_model)["model"] == "zzz-model"
+    assert "(zzz-model," in best_so_far([missing, zero])

@@ -60,7 +60,10 @@ def test_a_sort_between_read_and_write_of_a_pull_keeps_ids_right(
     rows = suggestion_rows(fake.read(), "m01")
     assert rows["m01-s4"]["issue"] == "zzz a new issue typed by a PM"
     assert {sid: r["issue"] for sid, r in rows.items() if sid != "m01-s4"} == {
-        "m01-s1": "issue 1", "m01-s2": "issue 2", "m01-s3": "issue 3"}
+        "m01-s1": "issue 1",
+        "m01-s2": "issue 2",
+        "m01-s3": "issue 3",
+    }
     assert [s.issue for s in store.load_module("m01").suggestions][-1] == "zzz a new issue typed by a PM"
 
 
@@ -187,6 +190,9 @@ def test_rows_inserted_between_read_and_write_do_not_lose_a_row_without_id(
     assert fake_engine.push().recovered
     rows = suggestion_rows(fake.read(), "m02")
     assert {k: r["issue"] for k, r in rows.items() if not k.startswith("<")} == {
-        "m02-s1": "issue 1", "m02-s2": "issue 2", "m02-s3": "appended"}
+        "m02-s1": "issue 1",
+        "m02-s2": "issue 2",
+        "m02-s3": "appended",
+    }
     assert [r["issue"] for k, r in rows.items() if k.startswith("<")] == ["a PM's new row"]
     assert fake_engine.pull().plan.notes.imported == ["m02-s4"]

@@ -42,7 +42,11 @@ def test_each_retry_is_logged(clock: FakeClock, caplog: pytest.LogCaptureFixture
     with caplog.at_level(logging.WARNING, logger="sheets_sync.sync"):
         retrier(clock).call("reading the spreadsheet", request)  # type: ignore[arg-type]
     messages = [r.getMessage() for r in caplog.records]
-    assert len(messages) == 2 and "reading the spreadsheet: HTTP 429" in messages[0] and "retrying in" in messages[0]
+    assert (
+        len(messages) == 2
+        and "reading the spreadsheet: HTTP 429" in messages[0]
+        and "retrying in" in messages[0]
+    )
 
 
 def test_retry_after_is_honoured(clock: FakeClock) -> None:
@@ -52,7 +56,9 @@ def test_retry_after_is_honoured(clock: FakeClock) -> None:
 
 
 def test_it_gives_up_by_the_deadline_with_a_clear_message(clock: FakeClock) -> None:
-    calls, request = failing(10_000, TransientError("HTTP 503: The service is currently unavailable.", status=503))
+    calls, request = failing(
+        10_000, TransientError("HTTP 503: The service is currently unavailable.", status=503)
+    )
     with pytest.raises(SheetsUnavailableError) as caught:
         retrier(clock, deadline=60).call("reading the spreadsheet", request)  # type: ignore[arg-type]
     assert clock.now - 1000 <= 60

@@ -85,7 +85,9 @@ def test_a_proxy_setting_does_not_capture_the_loopback_emulator(
         monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
     for name in ("NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
-    pushed = run("push", "--spreadsheet", SHEET, "--data-dir", str(cli_store.data_dir), "--endpoint", server.url)
+    pushed = run(
+        "push", "--spreadsheet", SHEET, "--data-dir", str(cli_store.data_dir), "--endpoint", server.url
+    )
     assert pushed.exit_code == 0, pushed.output
     assert server.emulator.count(write=True) == 1
 
@@ -121,7 +123,17 @@ def test_conflicts_exit_3_after_the_rest_is_applied(server: EmulatorServer, cli_
     result = run("push", *base)
     assert result.exit_code == 3
     [row] = [line.split() for line in result.stdout.splitlines() if "m01-s1" in line]
-    assert row == ["m01", "m01-s1", "issue", "issue", "1", "local", "side", "sheet", "side"]  # module .. sheet
+    assert row == [
+        "m01",
+        "m01-s1",
+        "issue",
+        "issue",
+        "1",
+        "local",
+        "side",
+        "sheet",
+        "side",
+    ]  # module .. sheet
     assert result.stderr.startswith("error: 1 conflict(s)") and "--prefer" in result.stderr
     values = pm.get_values("m01")
     assert values[header + 1][issue] == "sheet side" and values[header + 2][issue] == "only local"
@@ -132,8 +144,17 @@ def test_conflicts_exit_3_after_the_rest_is_applied(server: EmulatorServer, cli_
 def test_a_server_that_keeps_failing_ends_in_a_clear_error(server: EmulatorServer, cli_store: Store) -> None:
     files = {p: p.read_bytes() for p in cli_store.data_dir.rglob("*") if p.is_file()}
     server.emulator.inject(Fault(status=503, times=None))
-    result = run("push", "--spreadsheet", SHEET, "--endpoint", server.url, "--deadline", "1",
-                 "--data-dir", str(cli_store.data_dir))
+    result = run(
+        "push",
+        "--spreadsheet",
+        SHEET,
+        "--endpoint",
+        server.url,
+        "--deadline",
+        "1",
+        "--data-dir",
+        str(cli_store.data_dir),
+    )
     assert result.exit_code == 1
     assert "error: reading the spreadsheet: gave up after" in result.output and "HTTP 503" in result.output
     assert {p: p.read_bytes() for p in cli_store.data_dir.rglob("*") if p.is_file()} == files
@@ -143,8 +164,17 @@ def test_network_down_is_a_clear_error_within_the_deadline(cli_store: Store) -> 
     endpoint = f"http://127.0.0.1:{free_port()}"  # nothing listens: connection refused
     files = file_bytes(cli_store)
     started = time.monotonic()
-    result = run("push", "--spreadsheet", SHEET, "--endpoint", endpoint, "--deadline", "1",
-                 "--data-dir", str(cli_store.data_dir))
+    result = run(
+        "push",
+        "--spreadsheet",
+        SHEET,
+        "--endpoint",
+        endpoint,
+        "--deadline",
+        "1",
+        "--data-dir",
+        str(cli_store.data_dir),
+    )
     assert time.monotonic() - started < 5
     assert result.exit_code == 1 and "Traceback" not in result.output
     [error] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
@@ -156,8 +186,15 @@ def test_network_down_is_a_clear_error_within_the_deadline(cli_store: Store) -> 
 
 
 def test_a_missing_spreadsheet_is_a_one_line_error(server: EmulatorServer, cli_store: Store) -> None:
-    result = run("pull", "--spreadsheet", "https://docs.google.com/spreadsheets/d/nope/edit", "--endpoint",
-                 server.url, "--data-dir", str(cli_store.data_dir))
+    result = run(
+        "pull",
+        "--spreadsheet",
+        "https://docs.google.com/spreadsheets/d/nope/edit",
+        "--endpoint",
+        server.url,
+        "--data-dir",
+        str(cli_store.data_dir),
+    )
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("error: spreadsheet 'nope' not found (HTTP 404)")
     assert result.stderr.count("\n") == 1
@@ -205,9 +242,13 @@ def test_a_text_too_long_for_a_cell_is_refused_naming_module_and_row(
     edited.suggestions[1].suggestion = "x" * 50_001
     with cli_store.lock():
         cli_store.save_module(edited)
-    result = run("push", "--spreadsheet", SHEET, "--endpoint", server.url, "--data-dir", str(cli_store.data_dir))
+    result = run(
+        "push", "--spreadsheet", SHEET, "--endpoint", server.url, "--data-dir", str(cli_store.data_dir)
+    )
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
-    assert result.stderr.startswith("error: modules/m02.json: suggestions[id=m02-s2].suggestion: 50,001 characters")
+    assert result.stderr.startswith(
+        "error: modules/m02.json: suggestions[id=m02-s2].suggestion: 50,001 characters"
+    )
     assert server.emulator.count(write=True) == 0
 
 
@@ -240,5 +281,12 @@ def test_every_sync_command_has_help_and_is_documented() -> None:
         assert f"sheets-sync {command} --spreadsheet" in result.output  # an example to copy
         assert "Exit codes: 0 done" in result.output
         assert f"sheets-sync {command}" in docs
-    for flag in ("--dry-run", "--prefer", "--accept-deletions", "--delete-removed-tabs", "--endpoint", "--deadline"):
+    for flag in (
+        "--dry-run",
+        "--prefer",
+        "--accept-deletions",
+        "--delete-removed-tabs",
+        "--endpoint",
+        "--deadline",
+    ):
         assert flag in docs

@@ -38,8 +38,11 @@ def a1(emu: Emulator, title: str, label: str, row_id: str) -> str:
     tab = GspreadWorkbook(SHEET, emu.session()).read().by_title(title)
     assert tab is not None
     geometry = find_geometry(tab)
-    id_column = geometry.column("suggestion id" if label in ("issue", "priority", "status", "suggestion id",
-                                                             "suggestion", "version") else "experiment id")
+    id_column = geometry.column(
+        "suggestion id"
+        if label in ("issue", "priority", "status", "suggestion id", "suggestion", "version")
+        else "experiment id"
+    )
     row = next(r for (r, c), cell in tab.cells.items() if c == id_column and cell.value == row_id)
     return _name(row, geometry.column(label))
 
@@ -67,7 +70,10 @@ def table_range(emu: Emulator, title: str) -> str:
 def test_first_push_builds_the_workbook_in_three_requests(emu_engine: SyncEngine, emu: Emulator) -> None:
     emu_engine.push()
     assert [(e["kind"], e["status"]) for e in emu.requests] == [
-        ("spreadsheets.get", 200), ("spreadsheets.batchUpdate", 200), ("spreadsheets.get", 200)]
+        ("spreadsheets.get", 200),
+        ("spreadsheets.batchUpdate", 200),
+        ("spreadsheets.get", 200),
+    ]
     book = emu.spreadsheet(SHEET)
     assert [s.title for s in book.sheets] == ["Heatmap", "m01", "m02"]
     pm = emu.pm(SHEET)
@@ -84,14 +90,28 @@ def test_first_push_builds_the_workbook_in_three_requests(emu_engine: SyncEngine
 def test_braintrust_link_is_a_cell_link_not_a_formula(emu_engine: SyncEngine, emu: Emulator) -> None:
     emu_engine.push()
     sheet = emu.spreadsheet(SHEET).sheets[1]
-    cell = next(c for row in sheet.cells.values() for c in row.values()
-                if c.value == {"stringValue": "open in Braintrust"})
+    cell = next(
+        c
+        for row in sheet.cells.values()
+        for c in row.values()
+        if c.value == {"stringValue": "open in Braintrust"}
+    )
     assert cell.format["textFormat"]["link"]["uri"].startswith("https://www.braintrust.dev/")
 
 
-def test_awkward_text_round_trips_through_gspread(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
-    awkward = ['=IMPORTXML("http://x","//a")', "+1 555 0100", "0012", "6.10", "1e5", "TRUE", "2026-01-20",
-               "line\nbreak 🌵"]
+def test_awkward_text_round_trips_through_gspread(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
+    awkward = [
+        '=IMPORTXML("http://x","//a")',
+        "+1 555 0100",
+        "0012",
+        "6.10",
+        "1e5",
+        "TRUE",
+        "2026-01-20",
+        "line\nbreak 🌵",
+    ]
     edited = store.load_module("m01")
     for index, text in enumerate(awkward[:3]):
         edited.suggestions[index].issue = text
@@ -109,8 +129,19 @@ def test_awkward_text_round_trips_through_gspread(emu_engine: SyncEngine, emu: E
     assert not emu_engine.push().plan.has_writes
 
 
-AWKWARD = ['=IMPORTXML("http://x","//a")', "+1 555 0100", "0012", "6.10", "1e5", "TRUE", "2026-01-20",
-           "ünïcödé 中文 🌵", "two\nlines", "30%", "'quoted"]
+AWKWARD = [
+    '=IMPORTXML("http://x","//a")',
+    "+1 555 0100",
+    "0012",
+    "6.10",
+    "1e5",
+    "TRUE",
+    "2026-01-20",
+    "ünïcödé 中文 🌵",
+    "two\nlines",
+    "30%",
+    "'quoted",
+]
 
 
 def test_each_awkward_text_is_a_whole_cell_of_text_after_a_push(
@@ -122,7 +153,9 @@ def test_each_awkward_text_is_a_whole_cell_of_text_after_a_push(
     from sync_helpers import suggestion
 
     awkward = make_module("m01", experiments=1, suggestions=0)
-    awkward.suggestions = [suggestion("m01", n, issue=text, suggestion=text) for n, text in enumerate(AWKWARD, 1)]
+    awkward.suggestions = [
+        suggestion("m01", n, issue=text, suggestion=text) for n, text in enumerate(AWKWARD, 1)
+    ]
     store = write_modules(data_dir, awkward)
     engine = SyncEngine(store, emu_workbook, retrier)
     engine.push()
@@ -146,7 +179,9 @@ def test_the_heatmap_shows_fractions_blocks_notes_and_a_colour_blind_safe_scale(
     values = pm.get_values("Heatmap")
     titles = {row[0]: index for index, row in enumerate(values) if row}
     models = ("gpt-4o", "gpt-4o-mini", "gpt-5")
-    assert {"Best pass rate", "Match rate of the best model", *(f"Pass rate: {m}" for m in models)} <= set(titles)
+    assert {"Best pass rate", "Match rate of the best model", *(f"Pass rate: {m}" for m in models)} <= set(
+        titles
+    )
     m01 = store.load_module("m01")
     v1 = {e.model: e for e in m01.experiments if e.prompt_version == "v1"}
     best = max(v1.values(), key=lambda e: e.metrics.pass_rate or 0)
@@ -155,14 +190,18 @@ def test_the_heatmap_shows_fractions_blocks_notes_and_a_colour_blind_safe_scale(
         return f"C{titles[block] + 3}"  # the block title, its header row, then m01; column C is v1
 
     assert pm.value("Heatmap", rate_cell("Best pass rate")) == best.metrics.pass_rate / 100
-    assert pm.formatted("Heatmap", rate_cell("Best pass rate")) == f"{best.metrics.pass_rate:.1f}%"  # not 4400%
+    assert (
+        pm.formatted("Heatmap", rate_cell("Best pass rate")) == f"{best.metrics.pass_rate:.1f}%"
+    )  # not 4400%
     assert pm.value("Heatmap", rate_cell("Match rate of the best model")) == best.metrics.match_rate / 100
     for model, run in v1.items():
         assert pm.value("Heatmap", rate_cell(f"Pass rate: {model}")) == run.metrics.pass_rate / 100
     note = pm.note("Heatmap", rate_cell("Best pass rate")) or ""
     for model, run in v1.items():
-        assert (f"{model}: pass {run.metrics.pass_rate:.1f}%, match {run.metrics.match_rate:.1f}%, "
-                f"n={run.metrics.total}, {run.timestamp:%Y-%m-%d}") in note
+        assert (
+            f"{model}: pass {run.metrics.pass_rate:.1f}%, match {run.metrics.match_rate:.1f}%, "
+            f"n={run.metrics.total}, {run.timestamp:%Y-%m-%d}"
+        ) in note
     [scale] = emu.spreadsheet(SHEET).sheet_by_title("Heatmap").conditional_formats  # type: ignore[union-attr]
     colours = [_hex(scale["gradientRule"][point]["color"]) for point in ("minpoint", "midpoint", "maxpoint")]
     assert colours == ["#f1a340", "#f7f7f7", "#998ec3"]  # ColorBrewer PuOr: no red-green contrast
@@ -173,7 +212,9 @@ def _hex(colour: dict[str, float]) -> str:
     return "#" + "".join(f"{round(colour.get(c, 0) * 255):02x}" for c in ("red", "green", "blue"))
 
 
-def test_pm_edit_pulled_local_edit_pushed_and_conflict(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
+def test_pm_edit_pulled_local_edit_pushed_and_conflict(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
     emu_engine.push()
     pm = emu.pm(SHEET)
     pm.set_cell("m01", a1(emu, "m01", "priority", "m01-s1"), "high")
@@ -197,11 +238,17 @@ def test_pm_edit_pulled_local_edit_pushed_and_conflict(emu_engine: SyncEngine, e
     assert store.load_module("m01").suggestions[2].issue == "edited locally again"
 
 
-def test_pm_sorts_inserts_a_row_and_adds_a_suggestion(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
+def test_pm_sorts_inserts_a_row_and_adds_a_suggestion(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
     emu_engine.push()
     pm = emu.pm(SHEET)
-    pm.sort_range("m01", table_range(emu, "m01"), column=a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789"),
-                  descending=True)
+    pm.sort_range(
+        "m01",
+        table_range(emu, "m01"),
+        column=a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789"),
+        descending=True,
+    )
     pm.set_cell("m01", a1(emu, "m01", "priority", "m01-s1"), "low")
     pm.insert_rows("m01", 6)  # a blank row above the tables
     pm.set_cell("m01", a1(emu, "m01", "issue", "m01-s2"), "edited after the sort")
@@ -230,8 +277,9 @@ def test_a_sort_between_read_and_write(emu_engine: SyncEngine, emu: Emulator, st
         store.save_module(edited)
     pm = emu.pm(SHEET)
     issue_column = a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789")
-    emu.before_next_write(lambda: pm.sort_range("m01", table_range(emu, "m01"), column=issue_column,
-                                                descending=True))
+    emu.before_next_write(
+        lambda: pm.sort_range("m01", table_range(emu, "m01"), column=issue_column, descending=True)
+    )
     result = emu_engine.push()
     assert result.recovered
     assert rows_by_id(emu, "m01") == {s.id: local_texts(s) for s in edited.suggestions}
@@ -252,7 +300,9 @@ def test_a_sort_with_blank_lines_between_read_and_write_of_a_pull(
     emu.before_next_write(lambda: pm.sort_range("m01", whole, column=issue_column, descending=True))
     assert emu_engine.pull().recovered
     rows = rows_by_id(emu, "m01")
-    assert set(rows) == {"m01-s1", "m01-s2", "m01-s3", "m01-s4"} and rows["m01-s4"]["issue"] == "zzz a new issue"
+    assert (
+        set(rows) == {"m01-s1", "m01-s2", "m01-s3", "m01-s4"} and rows["m01-s4"]["issue"] == "zzz a new issue"
+    )
     assert [s.issue for s in store.load_module("m01").suggestions][-1] == "zzz a new issue"
     assert not emu_engine.pull().plan.modules and not emu_engine.push().plan.notes.new_rows_pending
 
@@ -287,7 +337,9 @@ def test_a_pm_edit_of_a_tool_owned_cell_is_reported_and_reverted(
     assert emu.pm(SHEET).value("m01", pass_rate) == before == run.metrics.pass_rate / 100
 
 
-def test_a_deletion_accepted_by_pull_is_not_restored(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
+def test_a_deletion_accepted_by_pull_is_not_restored(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
     emu_engine.push()
     row = int(a1(emu, "m01", "issue", "m01-s2").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     emu.pm(SHEET).delete_rows("m01", row)
@@ -307,7 +359,9 @@ def test_a_push_interrupted_after_its_write_is_repaired_by_the_next(
     emu_engine.push()
     edited = store.load_module("m02")
     edited.suggestions[0].issue = "edited locally"
-    edited.suggestions.append(edited.suggestions[0].model_copy(update={"id": "m02-s3", "issue": "new locally"}))
+    edited.suggestions.append(
+        edited.suggestions[0].model_copy(update={"id": "m02-s3", "issue": "new locally"})
+    )
     with store.lock():
         store.save_module(edited)
     before = {p: p.read_bytes() for p in store.data_dir.rglob("*") if p.is_file()}
@@ -358,7 +412,11 @@ def test_request_counts_do_not_grow_with_the_workbook(
         store.save_module(edited)
     emu.clear_log()
     assert engine.push().plan.cells_written == 1
-    assert [e["kind"] for e in emu.requests] == ["spreadsheets.get", "spreadsheets.batchUpdate", "spreadsheets.get"]
+    assert [e["kind"] for e in emu.requests] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+        "spreadsheets.get",
+    ]
 
 
 def test_three_429s_then_success(emu_engine: SyncEngine, emu: Emulator, clock: FakeClock) -> None:
@@ -371,7 +429,9 @@ def test_three_429s_then_success(emu_engine: SyncEngine, emu: Emulator, clock: F
     assert all(len(s.protected_ranges) == 1 for s in book.sheets)
 
 
-def test_retry_after_sent_by_the_server_is_honoured(emu_engine: SyncEngine, emu: Emulator, clock: FakeClock) -> None:
+def test_retry_after_sent_by_the_server_is_honoured(
+    emu_engine: SyncEngine, emu: Emulator, clock: FakeClock
+) -> None:
     emu.inject(Fault(status=429, retry_after=7))
     emu.inject(Fault(status=503, retry_after=11, only="write"))
     emu_engine.push()
@@ -471,7 +531,9 @@ def test_missing_spreadsheet_and_no_access(store: Store, emu: Emulator, retrier:
     with pytest.raises(SheetsNotFoundError, match="not found"):
         missing.push()
     emu.inject(Fault(status=403, times=1))
-    workbook = GspreadWorkbook(SHEET, emu.session(), retrier=retrier, account="sync@p.iam.gserviceaccount.com")
+    workbook = GspreadWorkbook(
+        SHEET, emu.session(), retrier=retrier, account="sync@p.iam.gserviceaccount.com"
+    )
     with pytest.raises(SheetsPermissionError, match="sync@p.iam.gserviceaccount.com"):
         SyncEngine(store, workbook, retrier).push()
     assert len([e for e in emu.requests if e["status"] == 403]) == 1  # not retried

@@ -33,7 +33,9 @@ def test_first_push_creates_heatmap_and_module_tabs(fake_engine: SyncEngine, fak
     assert fake.write_calls == 1 and not result.conflicts
 
 
-def test_heatmap_cells_are_fractions_with_a_percent_format_and_a_note(fake_engine: SyncEngine, fake: FakeWorkbook) -> None:
+def test_heatmap_cells_are_fractions_with_a_percent_format_and_a_note(
+    fake_engine: SyncEngine, fake: FakeWorkbook
+) -> None:
     fake_engine.push()
     heatmap = tab(fake.read(), "Heatmap")
     row = fake.find("Heatmap", "m01")[0]  # the first block is the best pass rate
@@ -46,10 +48,17 @@ def test_heatmap_cells_are_fractions_with_a_percent_format_and_a_note(fake_engin
     assert len(fake.colour_scales("Heatmap")) == 1
 
 
-def test_blocks_for_match_rate_and_each_model_are_on_the_heatmap(fake_engine: SyncEngine, fake: FakeWorkbook) -> None:
+def test_blocks_for_match_rate_and_each_model_are_on_the_heatmap(
+    fake_engine: SyncEngine, fake: FakeWorkbook
+) -> None:
     fake_engine.push()
     texts = {row[0] for row in fake.values("Heatmap") if row}
-    assert {"Best pass rate", "Match rate of the best model", "Pass rate: gpt-5", "Pass rate: gpt-4o"} <= texts
+    assert {
+        "Best pass rate",
+        "Match rate of the best model",
+        "Pass rate: gpt-5",
+        "Pass rate: gpt-4o",
+    } <= texts
 
 
 def test_no_op_push_writes_nothing(fake_engine: SyncEngine, fake: FakeWorkbook) -> None:
@@ -61,7 +70,9 @@ def test_no_op_push_writes_nothing(fake_engine: SyncEngine, fake: FakeWorkbook) 
     assert not result.plan.has_writes
 
 
-def test_a_pm_edit_is_pulled_into_the_module_file(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_a_pm_edit_is_pulled_into_the_module_file(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     fake_engine.push()
     fake.pm_set("m01", *label_cell(fake.read(), "m01", "priority", "m01-s2"), "High")
     pushed = fake_engine.push()
@@ -75,7 +86,9 @@ def test_a_pm_edit_is_pulled_into_the_module_file(fake_engine: SyncEngine, fake:
     assert not status.push.has_writes and not status.pull.modules
 
 
-def test_a_local_edit_is_pushed_as_one_cell(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_a_local_edit_is_pushed_as_one_cell(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     fake_engine.push()
     edited = store.load_module("m02")
     edited.suggestions[0].status = Status.APPLIED
@@ -86,7 +99,9 @@ def test_a_local_edit_is_pushed_as_one_cell(fake_engine: SyncEngine, fake: FakeW
     assert suggestion_rows(fake.read(), "m02")["m02-s1"]["status"] == "applied"
 
 
-def test_both_sides_edited_is_a_conflict_left_alone(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_both_sides_edited_is_a_conflict_left_alone(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     fake_engine.push()
     fake.pm_set("m01", *label_cell(fake.read(), "m01", "issue", "m01-s1"), "sheet text")
     edited = store.load_module("m01")
@@ -97,7 +112,12 @@ def test_both_sides_edited_is_a_conflict_left_alone(fake_engine: SyncEngine, fak
         result = run()
         [conflict] = result.conflicts
         assert (conflict.row_id, conflict.column, conflict.base, conflict.local, conflict.sheet) == (
-            "m01-s1", "issue", "issue 1", "local text", "sheet text")
+            "m01-s1",
+            "issue",
+            "issue 1",
+            "local text",
+            "sheet text",
+        )
         with pytest.raises(ConflictError) as caught:
             result.raise_for_conflicts()
         assert caught.value.exit_code == 3
@@ -149,7 +169,9 @@ def test_pm_sorts_inserts_and_adds_a_row(fake_engine: SyncEngine, fake: FakeWork
     assert [s.id for s in store.load_module("m01").suggestions] == ["m01-s1", "m01-s2", "m01-s3", "m01-s4"]
 
 
-def test_a_cleared_id_cell_is_written_back_by_push(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_a_cleared_id_cell_is_written_back_by_push(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     fake_engine.push()
     fake.pm_set("m01", *label_cell(fake.read(), "m01", "suggestion id", "m01-s2"), None)
     assert fake_engine.status().pull.notes.imported == []  # recognised by its fields: never imported twice
@@ -159,7 +181,9 @@ def test_a_cleared_id_cell_is_written_back_by_push(fake_engine: SyncEngine, fake
     assert not fake_engine.pull().plan.modules
 
 
-def test_a_deleted_row_is_kept_locally_and_restored(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_a_deleted_row_is_kept_locally_and_restored(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     fake_engine.push()
     fake.pm_delete_rows("m01", label_cell(fake.read(), "m01", "issue", "m01-s2")[0])
     pulled = fake_engine.pull()
@@ -170,7 +194,9 @@ def test_a_deleted_row_is_kept_locally_and_restored(fake_engine: SyncEngine, fak
     assert suggestion_rows(fake.read(), "m01")["m01-s2"]["issue"] == "issue 2"
 
 
-def test_accepting_a_deletion_removes_it_locally(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_accepting_a_deletion_removes_it_locally(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     fake_engine.push()
     fake.pm_delete_rows("m02", label_cell(fake.read(), "m02", "issue", "m02-s1")[0])
     fake_engine.pull(SyncOptions(accept_deletions=True))
@@ -190,7 +216,9 @@ def test_a_suggestion_deleted_locally_is_cleared_in_the_sheet(
     assert set(suggestion_rows(fake.read(), "m01")) == {"m01-s1", "m01-s2"}
 
 
-def test_pm_edit_of_a_tool_owned_cell_is_reported_and_reverted(fake_engine: SyncEngine, fake: FakeWorkbook) -> None:
+def test_pm_edit_of_a_tool_owned_cell_is_reported_and_reverted(
+    fake_engine: SyncEngine, fake: FakeWorkbook
+) -> None:
     fake_engine.push()
     experiment_id = tab(fake.read(), "m01").value(6, 0)
     position = label_cell(fake.read(), "m01", "pass rate", str(experiment_id))
@@ -217,7 +245,10 @@ def test_ten_pushes_leave_one_protection_dropdown_and_colour_scale(
     assert len(fake.colour_scales("Heatmap")) == 1
     assert all(not isinstance(rule, ColourScale) for rule in fake.tab("m01").rules)
     m01 = tab(fake.read(), "m01")
-    for label, values in (("priority", ("high", "medium", "low")), ("status", tuple(s.value for s in Status))):
+    for label, values in (
+        ("priority", ("high", "medium", "low")),
+        ("status", tuple(s.value for s in Status)),
+    ):
         column = label_cell(fake.read(), "m01", label, "m01-s19")[1]
         assert {m01.cell(row, column).dropdown for row in range(6, m01.row_count)} == {Dropdown(values)}
 
@@ -234,7 +265,9 @@ def test_a_renamed_tab_is_still_found(fake_engine: SyncEngine, fake: FakeWorkboo
     assert suggestion_rows(fake.read(), "Brand extraction")["m01-s1"]["priority"] == "low"
 
 
-def test_the_tab_is_found_without_a_base_snapshot(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_the_tab_is_found_without_a_base_snapshot(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     fake_engine.push()
     fake.pm_rename("m02", "renamed")
     base_path(store, fake.spreadsheet_id).unlink()
@@ -277,7 +310,9 @@ def test_a_sheet1_with_data_is_kept(fake_engine: SyncEngine, fake: FakeWorkbook)
     assert "Sheet1" in [t.title for t in fake.tabs]
 
 
-def test_a_grid_over_ten_million_cells_fails_before_writing(fake_engine: SyncEngine, fake: FakeWorkbook) -> None:
+def test_a_grid_over_ten_million_cells_fails_before_writing(
+    fake_engine: SyncEngine, fake: FakeWorkbook
+) -> None:
     fake.pm_add_tab("Big")
     fake.tab("Big").rows, fake.tab("Big").columns = GRID_CELL_LIMIT - 1000, 1
     with pytest.raises(WorkbookLayoutError, match="10,000,000"):
@@ -285,7 +320,9 @@ def test_a_grid_over_ten_million_cells_fails_before_writing(fake_engine: SyncEng
     assert fake.write_calls == 0
 
 
-def test_text_too_long_for_a_cell_names_module_and_row(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_text_too_long_for_a_cell_names_module_and_row(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     edited = store.load_module("m02")
     edited.suggestions[1].suggestion = "x" * 50_001
     with store.lock():
@@ -346,7 +383,9 @@ def test_an_invalid_value_typed_by_a_pm_is_reported_not_imported(
     assert store.load_module("m01").suggestions[0].priority is Priority.MEDIUM
 
 
-def test_a_well_formed_unknown_id_is_adopted(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_a_well_formed_unknown_id_is_adopted(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     """A pull that wrote ids and died before saving: the next pull keeps those ids."""
     fake_engine.push()
     rows, columns = suggestion_range(fake.read(), "m02")
@@ -363,12 +402,16 @@ def test_one_sync_at_a_time(fake_engine: SyncEngine, store: Store) -> None:
             other.push()
 
 
-def test_removed_module_keeps_its_tab_unless_asked(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+def test_removed_module_keeps_its_tab_unless_asked(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
     fake_engine.push()
     store.module_path("m02").unlink()
     kept = fake_engine.push().plan
     assert kept.notes.removed_modules == ["m02"]
-    assert "module(s) removed locally, tab kept (push --delete-removed-tabs deletes it): m02" in plan_lines(kept)
+    assert "module(s) removed locally, tab kept (push --delete-removed-tabs deletes it): m02" in plan_lines(
+        kept
+    )
     assert "m02" in [t.title for t in fake.tabs]
     assert fake_engine.status().pull.notes.removed_modules == ["m02"]
     deleted = fake_engine.push(SyncOptions(delete_removed_tabs=True)).plan

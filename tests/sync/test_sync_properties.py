@@ -22,7 +22,16 @@ from sheets_sync.sync.retry import Retrier, RetryPolicy
 from sheets_sync.sync.tabs import find_geometry, read_module_tab
 
 TITLES = ("m01", "m02")
-PM_ACTIONS = ("sort", "insert", "delete", "edit", "add", "clear id", "sort while writing", "insert while writing")
+PM_ACTIONS = (
+    "sort",
+    "insert",
+    "delete",
+    "edit",
+    "add",
+    "clear id",
+    "sort while writing",
+    "insert while writing",
+)
 LOCAL_ACTIONS = ("edit locally", "add locally", "push", "pull")
 Step = tuple[str, str, int]
 

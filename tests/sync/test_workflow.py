@@ -21,8 +21,9 @@ SYNC_STEP = "Pull PM edits, then push results"
 COMMIT_STEP = "Commit changed data and base snapshot"
 FAIL_STEP = "Fail on errors and conflicts (everything else was synced and committed)"
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None or shutil.which("bash") is None,
-                                reason="needs git and bash")
+pytestmark = pytest.mark.skipif(
+    shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash"
+)
 
 
 def step_script(name: str) -> str:
@@ -96,15 +97,25 @@ def run_job(work: Path, pull_exit: int, push_exit: int) -> tuple[int, list[str]]
     outputs.touch()
     calls.touch()
     env = os.environ | {
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(outputs),
-        "FAKE_CALLS": str(calls), "FAKE_PULL_EXIT": str(pull_exit), "FAKE_PUSH_EXIT": str(push_exit),
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(outputs),
+        "FAKE_CALLS": str(calls),
+        "FAKE_PULL_EXIT": str(pull_exit),
+        "FAKE_PUSH_EXIT": str(push_exit),
         "GIT_CONFIG_GLOBAL": os.devnull,
     }
     for name in (SYNC_STEP, COMMIT_STEP):
-        subprocess.run(["bash", "-e", "-c", step_script(name)], cwd=work, env=env, check=True, capture_output=True)
+        subprocess.run(
+            ["bash", "-e", "-c", step_script(name)], cwd=work, env=env, check=True, capture_output=True
+        )
     values = dict(line.split("=", 1) for line in outputs.read_text().split())
-    final = subprocess.run(["bash", "-e", "-c", step_script(FAIL_STEP)], cwd=work, capture_output=True, check=False,
-                           env=env | {"PULLED": values["pulled"], "PUSHED": values["pushed"]})
+    final = subprocess.run(
+        ["bash", "-e", "-c", step_script(FAIL_STEP)],
+        cwd=work,
+        capture_output=True,
+        check=False,
+        env=env | {"PULLED": values["pulled"], "PUSHED": values["pushed"]},
+    )
     return final.returncode, calls.read_text().split()
 
 
