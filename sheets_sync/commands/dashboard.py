@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sheets_sync import jsonio
-from sheets_sync.commands._common import common_options, err, out, resolve_data_dir
+from sheets_sync.commands._common import common_options, err, existing_data_dir, out
 from sheets_sync.dashboard.compare import (
     INTERVAL_NAME,
     TEST_NAME,
@@ -55,7 +55,7 @@ def dashboard_command(out: Path, data_dir: Path | None) -> None:
     """
     from sheets_sync.dashboard.build import build_site  # jinja2 is only imported by the commands that render
 
-    index_html = build_site(Store(resolve_data_dir(data_dir)), out)
+    index_html = build_site(Store(existing_data_dir(data_dir)), out)
     click.echo(str(index_html))
 
 
@@ -77,7 +77,7 @@ def serve_command(port: int, out: Path, data_dir: Path | None) -> None:
     """
     from sheets_sync.dashboard.serve import SiteServer
 
-    store = Store(resolve_data_dir(data_dir))
+    store = Store(existing_data_dir(data_dir))
     try:
         server = SiteServer(store, out, port)
     except OSError as exc:
@@ -127,7 +127,7 @@ def diff_command(
     Exit codes: 0 done; 1 unknown module, version, experiment id or model, or invalid data; 2 usage error;
     4 with --fail-on-regression when the pass rate or a rubric dropped significantly.
     """
-    module = _load(Store(resolve_data_dir(data_dir)), module_id)
+    module = _load(Store(existing_data_dir(data_dir)), module_id)
     comparison = compare(module, *find_pair(module, ref_a, ref_b, model))
     if as_json:
         click.echo(jsonio.dumps(comparison_to_json(comparison)), nl=False)

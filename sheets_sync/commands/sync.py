@@ -23,7 +23,7 @@ from sheets_sync.sync.connect import open_engine
 from sheets_sync.sync.engine import SyncEngine, SyncOptions, SyncResult
 from sheets_sync.sync.merge import Direction, Prefer
 from sheets_sync.sync.plan import Plan
-from sheets_sync.sync.report import plan_lines, plan_summary
+from sheets_sync.sync.report import plan_lines, plan_summary, tabs_deleted, tabs_written
 from sheets_sync.versions import natural_key
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -257,11 +257,13 @@ def _print_plan(plan: Plan, *, applied: bool, saved: list[str] | None = None, co
 def _plan_heading(plan: Plan, *, applied: bool, saved: list[str] | None = None) -> str:
     """One summary line: what was (or would be) written to the sheet, and for pull, to which module files
     (``saved``: the files a pull actually rewrote)."""
-    tabs = sum(1 for tab in plan_summary(plan)["tabs"] if tab["cells"] or tab["new"] or tab["deleted"])
     if plan.has_writes:
-        sheet = f"{plan.cells_written} cell(s) in {tabs} tab(s)"
+        sheet = f"{plan.cells_written} cell(s) in {len(tabs_written(plan))} tab(s)"
     else:
         sheet = "nothing to the sheet (no write requests)"
+    deleted = tabs_deleted(plan)
+    if deleted:  # named apart, as the demo does: a deleted tab is not a tab written
+        sheet += f"; {'deleted' if applied else 'would delete'} tab(s): {', '.join(deleted)}"
     if plan.direction is Direction.PUSH:
         return f"push {'wrote' if applied else 'would write'} {sheet}"
     changed = saved if applied and saved is not None else sorted(plan.modules, key=natural_key)

@@ -5,6 +5,10 @@ sorted by path), then every changed module and the heatmap index are written und
 created by an earlier file of the batch is known to later ones. When any file is bad, nothing is written and the
 error names the file and the JSON path of the field.
 
+A pipe (``import <(jq ... run.json)``, ``/dev/stdin``) is read like a file, but its name (``63`` of ``/dev/fd/63``)
+means nothing: the run's ``source.file`` is recorded as ``<pipe>``, and a pipe carrying the very bytes (same
+sha256) of a run already imported leaves it "unchanged", keeping the file name it was imported under.
+
 Formats live in sibling modules (:mod:`.judge` today); see :mod:`.base` to add one.
 """
 

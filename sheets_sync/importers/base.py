@@ -21,6 +21,19 @@ from sheets_sync.models import Experiment, Module
 ModuleLookup = Callable[[str], Module | None]
 """The module with this id as the batch sees it so far (created by an earlier file counts), or None."""
 
+PIPE_NAME = "<pipe>"
+"""``source.file`` of a run read from a pipe (``import <(jq ... run.json)``, ``/dev/stdin``): the name of such a path
+(``63`` of ``/dev/fd/63``) says nothing about where the data came from."""
+
+
+def source_name(path: Path) -> str:
+    """The file name an experiment's ``source.file`` records: a regular file's own name, else :data:`PIPE_NAME`."""
+    try:
+        regular = path.is_file()
+    except OSError:
+        regular = False
+    return path.name if regular else PIPE_NAME
+
 
 @dataclass(frozen=True)
 class ParsedRun:

@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from sheets_sync.errors import ImportFileError
-from sheets_sync.importers.base import ModuleLookup, ParsedRun
+from sheets_sync.importers.base import ModuleLookup, ParsedRun, source_name
 from sheets_sync.models import (
     MODULE_ID_PATTERN,
     VERSION_PATTERN,
@@ -286,7 +286,7 @@ class JudgeImporter:
         module = lookup(module_id)
         primary = judge.primary_rubric or (module.primary_rubric if module else None)
         source = Source(
-            file=path.name,
+            file=source_name(path),
             sha256=hashlib.sha256(data).hexdigest(),
             format=FORMAT if judge.results is not None else AGGREGATE_FORMAT,
         )

@@ -5,6 +5,9 @@ experiment and keeps its id ("once written, an id never changes"); identical con
 nothing. A new run gets ``<module>_<version>_<model slug>_<YYYYMMDD>``; when another experiment already holds that
 id, ``_<HHMMSS>`` of the timestamp is appended, then, if still taken, ``_`` and the first 6 hex digits of the
 source file's sha256.
+
+A pipe has no file name (its ``source.file`` is ``<pipe>``): a run read from one with the same bytes (sha256) as the
+file it was imported from keeps that file's ``source`` and is "unchanged".
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sheets_sync.errors import ImportFileError
-from sheets_sync.importers.base import ParsedRun
-from sheets_sync.models import Experiment, Module
+from sheets_sync.importers.base import PIPE_NAME, ParsedRun
+from sheets_sync.models import Experiment, Module, Source
 
 
 class ImportStatus(StrEnum):
@@ -38,7 +41,7 @@ def merge_run(module: Module, run: ParsedRun) -> Merged:
     incoming = run.experiment
     existing = next((e for e in module.experiments if e.run_key() == incoming.run_key()), None)
     if existing is not None:
-        replacement = incoming.model_copy(update={"id": existing.id})
+        replacement = incoming.model_copy(update={"id": existing.id, "source": _source(existing, incoming)})
         if replacement == existing:
             return Merged(module, existing, ImportStatus.UNCHANGED)
         experiments = [replacement if e is existing else e for e in module.experiments]
@@ -61,6 +64,14 @@ def free_experiment_id(experiment: Experiment, taken: Collection[str], run: Pars
         f"{run.module_id}; rename one of the existing experiments",
         path=run.path,
     )
+
+
+def _source(existing: Experiment, incoming: Experiment) -> Source | None:
+    """The incoming run's source, except that the same bytes read from a pipe keep the name already recorded."""
+    old, new = existing.source, incoming.source
+    if old is not None and new is not None and new.file == PIPE_NAME and new.sha256 == old.sha256:
+        return old
+    return new
 
 
 def _with_experiments(module: Module, experiments: list[Experiment]) -> Module:

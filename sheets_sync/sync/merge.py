@@ -79,12 +79,16 @@ class MergeResult:
     updates: list[RowUpdate] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     resolved: list[str] = field(default_factory=list)
+    resolved_not_written: list[str] = field(default_factory=list)
+    """Resolutions whose chosen value this command does not write (the next command the other way carries it)."""
     sheet_edits_pending: int = 0
     local_edits_pending: int = 0
     new_rows_pending: int = 0
     pulled_fields: int = 0
     deleted_in_sheet: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    deletions_accepted: list[str] = field(default_factory=list)
+    """Suggestions whose rows were deleted in the sheet, deleted locally too (``pull --accept-deletions``)."""
     deleted_locally: list[str] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)
     id_repairs: list[str] = field(default_factory=list)
@@ -230,6 +234,13 @@ class _Merger:
     def push(self) -> bool:
         return self.options.direction is Direction.PUSH
 
+    def _resolved(self, what: str) -> None:
+        """A conflict settled by ``--prefer``: push writes the sheet, pull the local files, so the value the user
+        chose is written now only when it goes that way."""
+        self.result.resolved.append(what)
+        if (self.options.prefer is Prefer.LOCAL) is not self.push:
+            self.result.resolved_not_written.append(what)
+
     def merge_id(self, sid: str, row: SheetSuggestion | None) -> None:
         in_local, in_base = sid in self.local, sid in self.base
         if in_local and row is not None:
@@ -264,7 +275,7 @@ class _Merger:
             self.result.conflicts.append(Conflict(self.module.module_id, sid, name, base, local, sheet))
             return sheet, base
         if change is Change.CONFLICT:
-            self.result.resolved.append(f"{sid} {name}")
+            self._resolved(f"{sid} {name}")
         if change is Change.SAME:
             return local, local
         if change is Change.LOCAL or (change is Change.CONFLICT and self.options.prefer is Prefer.LOCAL):
@@ -333,6 +344,7 @@ class _Merger:
             self.result.base[sid] = texts
         elif in_base and self.options.accept_deletions:
             self.result.suggestions = [s for s in self.result.suggestions if s.id != sid]
+            self.result.deletions_accepted.append(sid)
         elif in_base:
             self.result.base[sid] = dict(self.base[sid])
         else:
@@ -347,7 +359,7 @@ class _Merger:
                 Conflict(self.module.module_id, sid, "(row)", "(present)", "(deleted)", "(edited)")
             )
         elif edited:
-            self.result.resolved.append(f"{sid} (row)")
+            self._resolved(f"{sid} (row)")
         if keep_sheet:
             self.result.base[sid] = dict(self.base[sid])
             if self.options.prefer is Prefer.SHEET and not self.push:

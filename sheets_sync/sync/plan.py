@@ -85,9 +85,11 @@ class Notes:
     local_edits_pending: int = 0
     new_rows_pending: int = 0
     resolved: list[str] = field(default_factory=list)
+    resolved_not_written: list[str] = field(default_factory=list)
     pulled_fields: int = 0
     deleted_in_sheet: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    deletions_accepted: list[str] = field(default_factory=list)
     deleted_locally: list[str] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)
     id_repairs: list[str] = field(default_factory=list)
@@ -295,12 +297,14 @@ def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleT
     plan.base.suggestions[module_id] = merge.base
     notes = plan.notes
     notes.resolved += merge.resolved
+    notes.resolved_not_written += merge.resolved_not_written
     notes.sheet_edits_pending += merge.sheet_edits_pending
     notes.local_edits_pending += merge.local_edits_pending
     notes.new_rows_pending += merge.new_rows_pending
     notes.pulled_fields += merge.pulled_fields
     notes.deleted_in_sheet += merge.deleted_in_sheet
     notes.restored += merge.restored
+    notes.deletions_accepted += merge.deletions_accepted
     notes.deleted_locally += merge.deleted_locally
     notes.imported += merge.imported
     notes.id_repairs += merge.id_repairs

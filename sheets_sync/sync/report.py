@@ -39,6 +39,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
             for c in plan.conflicts
         ],
         "conflicts_resolved_by_prefer": notes.resolved,
+        "conflicts_resolved_not_written": notes.resolved_not_written,
         "modules_changed": sorted(plan.modules),
         "sheet_edits_not_yet_pulled": notes.sheet_edits_pending,
         "local_edits_not_yet_pushed": notes.local_edits_pending,
@@ -47,6 +48,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "suggestions_imported": notes.imported,
         "rows_deleted_in_sheet": notes.deleted_in_sheet,
         "rows_restored": notes.restored,
+        "deletions_accepted": notes.deletions_accepted,
         "rows_deleted_locally": notes.deleted_locally,
         "ids_repaired": notes.id_repairs,
         "invalid_values": notes.invalid,
@@ -54,6 +56,15 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "tabs_of_removed_modules_deleted": notes.removed_tabs_deleted,
         "modules_without_tab": notes.modules_without_tab,
     }
+
+
+def tabs_written(plan: Plan) -> list[str]:
+    """Titles of the tabs a plan adds or writes cells in (a deleted tab is not one of them)."""
+    return [tab.title for tab in plan.tabs if (tab.cells or tab.new) and not tab.deleted]
+
+
+def tabs_deleted(plan: Plan) -> list[str]:
+    return [tab.title for tab in plan.tabs if tab.deleted]
 
 
 def plan_lines(plan: Plan) -> list[str]:
@@ -67,11 +78,7 @@ def plan_lines(plan: Plan) -> list[str]:
             + (f": {', '.join(notes.imported)}" if notes.imported else "")
         )
     if notes.resolved:
-        other = "pull" if push else "push"
-        lines.append(
-            f"{len(notes.resolved)} conflict(s) resolved by --prefer: {', '.join(notes.resolved)} (a value "
-            f"this {plan.direction} does not write comes across with the next {other})"
-        )
+        lines.append(_resolved_line(plan))
     if notes.sheet_edits_pending:
         lines.append(
             f"{notes.sheet_edits_pending} edit(s) in the sheet not yet pulled (run sheets-sync pull)"
@@ -82,9 +89,7 @@ def plan_lines(plan: Plan) -> list[str]:
         )
     if notes.local_edits_pending:
         lines.append(f"{notes.local_edits_pending} local change(s) not yet pushed (run sheets-sync push)")
-    if notes.deleted_in_sheet:
-        action = "restored by this push" if push else "kept locally; the next push restores them"
-        lines.append(f"suggestion row(s) deleted in the sheet, {action}: {', '.join(notes.deleted_in_sheet)}")
+    lines += _deleted_in_sheet_lines(plan)
     if notes.deleted_locally:
         lines.append(f"row(s) of suggestions deleted locally, cleared: {', '.join(notes.deleted_locally)}")
     if notes.id_repairs:
@@ -106,3 +111,30 @@ def plan_lines(plan: Plan) -> list[str]:
     if notes.modules_without_tab and not push:
         lines.append(f"module(s) with no tab yet (push first): {', '.join(notes.modules_without_tab)}")
     return lines
+
+
+def _resolved_line(plan: Plan) -> str:
+    """The conflicts ``--prefer`` settled; only a value this command does not write is said to come later."""
+    notes = plan.notes
+    line = f"{len(notes.resolved)} conflict(s) resolved by --prefer: {', '.join(notes.resolved)}"
+    if notes.resolved_not_written:
+        other = "pull" if plan.direction is Direction.PUSH else "push"
+        line += f" (a value this {plan.direction} does not write comes across with the next {other})"
+    return line
+
+
+def _deleted_in_sheet_lines(plan: Plan) -> list[str]:
+    """Suggestion rows deleted in the sheet: restored by push, deleted locally by ``pull --accept-deletions``,
+    else kept locally."""
+    notes = plan.notes
+    if plan.direction is Direction.PUSH:
+        groups = [("restored by this push", notes.deleted_in_sheet)]
+    else:
+        kept = [sid for sid in notes.deleted_in_sheet if sid not in notes.deletions_accepted]
+        groups = [
+            ("deleted locally too (--accept-deletions)", notes.deletions_accepted),
+            ("kept locally; the next push restores them", kept),
+        ]
+    return [
+        f"suggestion row(s) deleted in the sheet, {action}: {', '.join(ids)}" for action, ids in groups if ids
+    ]

@@ -136,14 +136,15 @@ class Retrier:
         if pause >= self.remaining():
             raise self.gave_up(what, error)
         self.retries += 1
-        log.warning("%s: %s; retrying in %.1fs (attempt %d)", what, error, pause, attempt + 1)
+        log.warning("%s: %s; retrying in %.1fs (attempt %d)", what, _clause(error), pause, attempt + 1)
         self.policy.clock.sleep(pause)
 
     def gave_up(self, what: str, error: Exception) -> SheetsUnavailableError:
         elapsed = self.policy.clock.monotonic() - self.started
         retries = f"{self.retries} {'retry' if self.retries == 1 else 'retries'}"
+        deadline = f"deadline {self.policy.deadline:.0f}s"
         return SheetsUnavailableError(
-            f"{what}: gave up after {elapsed:.0f}s (deadline {self.policy.deadline:.0f}s, {retries}): {error}. "
+            f"{what}: gave up after {elapsed:.0f}s ({deadline}, {retries}): {_clause(error)}. "
             "Local files were not changed; run again later (the next run repairs anything left half done in the "
             "sheet)",
             status=getattr(error, "status", None),
@@ -171,7 +172,14 @@ class Retrier:
         log.warning(
             "%s: %s; retrying in %.1fs (attempt %d)",
             what,
-            error,
+            _clause(error),
             state.upcoming_sleep,
             state.attempt_number + 1,
         )
+
+
+def _clause(error: BaseException | None) -> str:
+    """An error's text to go inside our sentence: Google ends its messages with a period ("The service is
+    currently unavailable."), which must not double the one or the semicolon that follows."""
+    text = str(error).rstrip()
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text

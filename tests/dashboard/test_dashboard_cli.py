@@ -6,6 +6,7 @@ import json
 import socket
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from sheets_sync.cli import main
@@ -136,3 +137,18 @@ def test_serve_on_a_busy_port_is_a_one_line_error(sample_store: Store, tmp_path:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "command", [("dashboard",), ("serve", "--port", "0"), ("diff", "m01", "v2", "v3")], ids=lambda c: c[0]
+)
+def test_a_missing_data_dir_is_refused_like_every_other_command(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    typo = tmp_path / "typo"
+    result = CliRunner().invoke(main, [*command, "--data-dir", str(typo)])
+    assert result.exit_code == 1
+    assert f"error: {typo}: no such data directory (give --data-dir DIR or set SHEETS_SYNC_DATA_DIR)" in (
+        result.output
+    )
+    assert not typo.exists()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,6 +62,41 @@ def test_importing_twice_changes_no_byte(cli: CLI, data_dir: Path, inbox: Path) 
     assert [line.split()[0] for line in lines[:2]] == ["unchanged", "unchanged"]
     assert "0 new, 0 updated, 2 unchanged" in lines[2]
     assert snapshot(data_dir) == before
+
+
+@contextmanager
+def pipe_carrying(content: bytes) -> Iterator[Path]:
+    """``/dev/fd/N`` of a pipe fed by a thread: what ``sheets-sync import <(cat run.json)`` is given."""
+    read_end, write_end = os.pipe()
+
+    def feed() -> None:
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(content)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        yield Path(f"/dev/fd/{read_end}")
+    finally:
+        writer.join(5)
+        os.close(read_end)
+
+
+def test_a_pipe_is_recorded_as_a_pipe_and_the_same_bytes_are_unchanged(
+    cli: CLI, data_dir: Path, inbox: Path
+) -> None:
+    path = write_judge(inbox, judge_doc())
+    import_paths(Store(data_dir), [path])
+    before = snapshot(data_dir)
+    with pipe_carrying(path.read_bytes()) as pipe:
+        again = cli("import", "--data-dir", data_dir, pipe)
+    assert again.exit_code == 0, again.stderr
+    assert "0 new, 0 updated, 1 unchanged" in again.stdout
+    assert snapshot(data_dir) == before  # the file name recorded at first stays
+    with pipe_carrying(json.dumps(judge_doc(judge_model="gpt-5")).encode()) as pipe:
+        [changed] = import_paths(Store(data_dir), [pipe])
+    assert changed.status is ImportStatus.UPDATED
+    assert module_file(data_dir)["experiments"][0]["source"]["file"] == "<pipe>"  # not "63" of /dev/fd/63
 
 
 def test_changed_content_is_an_update_keeping_the_id(data_dir: Path, inbox: Path) -> None:

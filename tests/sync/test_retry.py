@@ -68,6 +68,30 @@ def test_it_gives_up_by_the_deadline_with_a_clear_message(clock: FakeClock) -> N
     assert len(calls) > 3
 
 
+GOOGLE_MESSAGES = [
+    "HTTP 503: The service is currently unavailable.",
+    (
+        "HTTP 429 (quota): Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute "
+        "per user' of service 'sheets.googleapis.com' for consumer 'project_number:603366585132'."
+    ),
+]
+
+
+@pytest.mark.parametrize("google_message", GOOGLE_MESSAGES)
+def test_google_s_final_period_is_not_doubled_when_retrying_or_giving_up(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture, google_message: str
+) -> None:
+    _, request = failing(10_000, TransientError(google_message, status=503))
+    with (
+        caplog.at_level(logging.WARNING, logger="sheets_sync.sync"),
+        pytest.raises(SheetsUnavailableError) as caught,
+    ):
+        retrier(clock, deadline=60).call("reading the spreadsheet", request)  # type: ignore[arg-type]
+    sentence = google_message.removesuffix(".")
+    assert f"{sentence}; retrying in " in caplog.records[0].getMessage()
+    assert f"{sentence}. Local files were not changed" in str(caught.value)
+
+
 def test_errors_that_retrying_cannot_fix_fail_at_once(clock: FakeClock) -> None:
     calls, request = failing(5, SheetsNotFoundError("spreadsheet 'x' not found", status=404))
     with pytest.raises(SheetsNotFoundError):

@@ -100,11 +100,14 @@ def test_dry_run_prints_the_plan_and_writes_nothing(server: EmulatorServer, cli_
     assert server.emulator.count(write=True) == 0
     assert file_bytes(cli_store) == files and not cli_store.sync_dir.exists()
     heading, *plan = result.stdout.splitlines()
-    assert heading.startswith("push would write ") and heading.endswith(" cell(s) in 4 tab(s)")
+    # Heatmap, m01 and m02 are written; the empty default tab is deleted, named apart (as the demo does)
+    assert heading.startswith("push would write ")
+    assert heading.endswith(" cell(s) in 3 tab(s); would delete tab(s): Sheet1")
     m02 = next(line.split() for line in plan if line.split()[:1] == ["m02"])
     assert m02[2:] == ["4", "0", "new"]  # rows added (2 experiments, 2 suggestions), PM edits, note
     pushed = run("push", *args)  # the plan printed is the plan applied
-    assert pushed.stdout.splitlines() == [heading.replace("would write", "wrote"), *plan]
+    applied = heading.replace("would write", "wrote").replace("would delete", "deleted")
+    assert pushed.stdout.splitlines() == [applied, *plan]
 
 
 def test_conflicts_exit_3_after_the_rest_is_applied(server: EmulatorServer, cli_store: Store) -> None:
@@ -157,6 +160,7 @@ def test_a_server_that_keeps_failing_ends_in_a_clear_error(server: EmulatorServe
     )
     assert result.exit_code == 1
     assert "error: reading the spreadsheet: gave up after" in result.output and "HTTP 503" in result.output
+    assert "currently unavailable. Local files were not changed" in result.output  # Google's "." not doubled
     assert {p: p.read_bytes() for p in cli_store.data_dir.rglob("*") if p.is_file()} == files
 
 

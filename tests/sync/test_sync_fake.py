@@ -142,6 +142,35 @@ def test_prefer_resolves_a_conflict_on_both_sides(
     assert store.load_module("m01").suggestions[0].issue == expected
 
 
+@pytest.mark.parametrize(
+    "command, prefer, carried_later",
+    [
+        ("push", Prefer.LOCAL, False),
+        ("push", Prefer.SHEET, True),
+        ("pull", Prefer.SHEET, False),
+        ("pull", Prefer.LOCAL, True),
+    ],
+)
+def test_a_resolution_is_said_to_come_later_only_when_this_command_does_not_write_it(
+    fake_engine: SyncEngine,
+    fake: FakeWorkbook,
+    store: Store,
+    command: str,
+    prefer: Prefer,
+    carried_later: bool,
+) -> None:
+    fake_engine.push()
+    fake.pm_set("m01", *label_cell(fake.read(), "m01", "issue", "m01-s1"), "sheet text")
+    edited = store.load_module("m01")
+    edited.suggestions[0].issue = "local text"
+    with store.lock():
+        store.save_module(edited)
+    sync = fake_engine.push if command == "push" else fake_engine.pull
+    [line] = [line for line in plan_lines(sync(SyncOptions(prefer=prefer)).plan) if "--prefer" in line]
+    assert line.startswith("1 conflict(s) resolved by --prefer: m01-s1 issue")
+    assert ("comes across with the next" in line) is carried_later
+
+
 def test_pm_sorts_inserts_and_adds_a_row(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
     fake_engine.push()
     snapshot = fake.read()
@@ -202,6 +231,22 @@ def test_accepting_a_deletion_removes_it_locally(
     fake_engine.pull(SyncOptions(accept_deletions=True))
     assert [s.id for s in store.load_module("m02").suggestions] == ["m02-s2"]
     assert not fake_engine.push().plan.notes.restored
+
+
+def test_pull_says_whether_it_deleted_or_kept_a_row_deleted_in_the_sheet(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
+    fake_engine.push()
+    fake.pm_delete_rows("m01", label_cell(fake.read(), "m01", "issue", "m01-s2")[0])
+    kept = fake_engine.status().pull
+    assert "suggestion row(s) deleted in the sheet, kept locally; the next push restores them: m01-s2" in (
+        plan_lines(kept)
+    )
+    accepted = fake_engine.pull(SyncOptions(accept_deletions=True)).plan
+    assert [s.id for s in store.load_module("m01").suggestions] == ["m01-s1", "m01-s3"]
+    lines = plan_lines(accepted)
+    assert "suggestion row(s) deleted in the sheet, deleted locally too (--accept-deletions): m01-s2" in lines
+    assert not any("restores" in line for line in lines)
 
 
 def test_a_suggestion_deleted_locally_is_cleared_in_the_sheet(
