@@ -12,7 +12,9 @@ both, differently      conflict: listed, left as is on both     same; ``--prefer
 =====================  =======================================  ============================================
 
 A resolution in favour of the side that the command does not write moves the base instead, so the next command in
-the other direction carries the value across without a conflict.
+the other direction carries the value across without a conflict. The same holds for a row deleted locally that a PM
+edited: ``push --prefer sheet`` forgets the row in the base (the next pull imports it as the PM's row), ``pull
+--prefer local`` records the row as the sheet shows it (the next push clears it).
 """
 
 from __future__ import annotations
@@ -351,26 +353,41 @@ class _Merger:
             self.result.local_edits_pending += 1
 
     def _deleted_locally(self, sid: str, row: SheetSuggestion) -> None:
-        """A suggestion removed from the module JSON: push clears its row unless a PM edited it since."""
-        edited = canonical_texts(row.truth) != canonical_texts(self.base.get(sid, {}))
-        keep_sheet = edited and self.options.prefer is not Prefer.LOCAL
-        if keep_sheet and self.options.prefer is not Prefer.SHEET:
+        """A suggestion removed from the module JSON: push clears its row unless a PM edited it since (a conflict).
+
+        ``--prefer`` settles it like a field: the chosen side wins where this command writes, and otherwise the
+        base moves to the losing side's state, so that the next command the other way sees a one-sided change."""
+        sheet = canonical_texts(row.truth)
+        edited = sheet != canonical_texts(self.base[sid])
+        if edited and self.options.prefer is None:
             self.result.conflicts.append(
                 Conflict(self.module.module_id, sid, "(row)", "(present)", "(deleted)", "(edited)")
             )
-        elif edited:
-            self._resolved(f"{sid} (row)")
-        if keep_sheet:
             self.result.base[sid] = dict(self.base[sid])
-            if self.options.prefer is Prefer.SHEET and not self.push:
-                self._import(sid, row)
             return
-        if self.push and row.row is not None:
+        if edited:
+            self._resolved(f"{sid} (row)")
+        if edited and self.options.prefer is Prefer.SHEET:
+            self._row_kept(sid, row)
+        else:
+            self._row_deleted(sid, row, sheet if edited else dict(self.base[sid]))
+
+    def _row_kept(self, sid: str, row: SheetSuggestion) -> None:
+        """The PM's row wins: pull imports it now; push leaves the base without it (as the local side has it), so
+        the next pull finds a row only the sheet has, a PM's new row with its id, and imports it."""
+        if not self.push:
+            self.result.base[sid] = dict(self.base[sid])  # kept should the row not import (an invalid value)
+            self._import(sid, row)
+
+    def _row_deleted(self, sid: str, row: SheetSuggestion, agreed: FieldTexts) -> None:
+        """The local deletion wins: push clears the row and forgets it; pull records ``agreed`` (the row as the
+        sheet shows it, when resolving) so that the next push sees a local-only change and clears it."""
+        if not self.push:
+            self.result.base[sid] = agreed
+        elif row.row is not None:
             self.result.deleted_locally.append(sid)
             cells = {"id": "", **{name: "" for name in PM_FIELDS}}
             self.result.updates.append(RowUpdate(row, sid, cells))
-        elif not self.push:
-            self.result.base[sid] = dict(self.base[sid])
 
     def clear_stray_cells(self, rows: Iterable[SheetSuggestion]) -> None:
         """Cells that one of our writes put on a row that was blank (a PM sorted the row meant for them away, and

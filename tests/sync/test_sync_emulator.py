@@ -18,7 +18,8 @@ from sheets_sync.store import Store
 from sheets_sync.sync.codec import cell_text
 from sheets_sync.sync.engine import SyncEngine, SyncOptions
 from sheets_sync.sync.gspread_adapter import GspreadWorkbook
-from sheets_sync.sync.merge import local_texts
+from sheets_sync.sync.merge import Prefer, local_texts
+from sheets_sync.sync.report import plan_lines
 from sheets_sync.sync.retry import Retrier, RetryPolicy
 from sheets_sync.sync.tabs import find_geometry, read_module_tab
 
@@ -315,6 +316,27 @@ def test_a_deleted_row_is_reported_and_restored(emu_engine: SyncEngine, emu: Emu
     assert [s.id for s in store.load_module("m02").suggestions] == ["m02-s1", "m02-s2"]
     emu_engine.push()
     assert set(rows_by_id(emu, "m02")) == {"m02-s1", "m02-s2"}
+
+
+def test_a_local_deletion_resolved_for_the_sheet_comes_back_with_the_next_pull(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
+    """push --prefer sheet leaves the PM's row and says the next pull brings it: that pull does, with no conflict."""
+    emu_engine.push()
+    emu.pm(SHEET).set_cell("m02", a1(emu, "m02", "issue", "m02-s2"), "a PM still cares")
+    edited = store.load_module("m02")
+    edited.suggestions = edited.suggestions[:1]
+    with store.lock():
+        store.save_module(edited)
+    assert [c.row_id for c in emu_engine.push().conflicts] == ["m02-s2"]
+    pushed = emu_engine.push(SyncOptions(prefer=Prefer.SHEET))
+    assert not pushed.conflicts and rows_by_id(emu, "m02")["m02-s2"]["issue"] == "a PM still cares"
+    assert any("comes across with the next pull" in line for line in plan_lines(pushed.plan))
+    pulled = emu_engine.pull()
+    assert not pulled.conflicts and pulled.saved_modules == ["m02"]
+    local = {s.id: s for s in store.load_module("m02").suggestions}
+    assert local["m02-s2"].issue == "a PM still cares" and local["m02-s2"].suggestion == "suggestion 2"
+    assert not emu_engine.push().plan.has_writes and not emu_engine.pull().plan.modules
 
 
 def test_a_pm_edit_of_a_tool_owned_cell_is_reported_and_reverted(

@@ -505,3 +505,47 @@ def test_progress_is_logged_for_people_watching(
     assert messages[0] == "reading spreadsheet sheet-1"
     assert messages[1].startswith("writing ") and "cell(s)" in messages[1]
     assert messages[2] == "reading the spreadsheet again to check what was written"
+
+
+@pytest.mark.parametrize(
+    "command, prefer, restored, carried_later",
+    [
+        ("push", Prefer.SHEET, True, True),
+        ("pull", Prefer.SHEET, True, False),
+        ("push", Prefer.LOCAL, False, False),
+        ("pull", Prefer.LOCAL, False, True),
+    ],
+)
+def test_a_resolved_local_deletion_settles_on_both_sides_without_a_new_conflict(
+    fake_engine: SyncEngine,
+    fake: FakeWorkbook,
+    store: Store,
+    command: str,
+    prefer: Prefer,
+    restored: bool,
+    carried_later: bool,
+) -> None:
+    """--prefer sheet brings the PM's row back into the module file, --prefer local clears it; whichever command
+    resolved it, the other one carries the choice across (as the report says) and nobody is asked again."""
+    fake_engine.push()
+    fake.pm_set("m02", *label_cell(fake.read(), "m02", "issue", "m02-s2"), "a PM still cares")
+    edited = store.load_module("m02")
+    edited.suggestions = edited.suggestions[:1]
+    with store.lock():
+        store.save_module(edited)
+    sync = fake_engine.push if command == "push" else fake_engine.pull
+    resolved = sync(SyncOptions(prefer=prefer))
+    assert not resolved.conflicts and resolved.plan.notes.resolved == ["m02-s2 (row)"]
+    [line] = [line for line in plan_lines(resolved.plan) if "--prefer" in line]
+    assert ("comes across with the next" in line) is carried_later
+    for follow_up in (fake_engine.pull, fake_engine.push, fake_engine.pull):
+        assert not follow_up().conflicts
+    local = {s.id: s for s in store.load_module("m02").suggestions}
+    sheet = suggestion_rows(fake.read(), "m02")
+    assert ("m02-s2" in local, "m02-s2" in sheet) == (restored, restored)
+    if restored:
+        assert local["m02-s2"].issue == sheet["m02-s2"]["issue"] == "a PM still cares"
+        assert local["m02-s2"].suggestion == "suggestion 2"  # the PM's whole row, not only the edited cell
+    status = fake_engine.status()
+    assert not status.push.has_writes and not status.pull.modules
+    assert not status.push.conflicts and not status.pull.conflicts

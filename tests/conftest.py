@@ -1,0 +1,16 @@
+"""Settings for the whole suite.
+
+Property tests explore random examples on developers' machines; on CI (``CI=true``) they replay a fixed sequence
+(``derandomize``), so a landing never depends on the luck of a seed. Hunting with more seeds:
+``pytest tests/sync/test_sync_properties.py --hypothesis-seed=N``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
