@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sheets_sync import jsonio
 from sheets_sync.errors import DataError
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.store import Store
@@ -29,7 +30,7 @@ def add_suggestion(
         module = store.load_module(module_id)
         _check_known(module, version, rubric, store)
         added = Suggestion(
-            id=module.next_suggestion_id(),
+            id=module.next_suggestion_id(taken=synced_suggestion_ids(store, module_id)),
             version=version,
             rubric=rubric,
             issue=issue,
@@ -41,6 +42,21 @@ def add_suggestion(
         updated = Module.model_validate({**dict(module), "suggestions": [*module.suggestions, added]})
         store.save_module(updated)
     return added
+
+
+def synced_suggestion_ids(store: Store, module_id: str) -> set[str]:
+    """Ids of the module's suggestions recorded in any base snapshot (``data/.sync/*.json``).
+
+    A suggestion deleted locally keeps its row in the sheet until the next push; giving its id to a new suggestion
+    would make the sync match the new one to the old row. So ids a workbook still knows are never handed out again.
+    """
+    taken: set[str] = set()
+    for path in sorted(store.sync_dir.glob("*.json")):
+        base = jsonio.read_json(path)
+        suggestions = base.get("suggestions", {}) if isinstance(base, dict) else {}
+        entries = suggestions.get(module_id, {}) if isinstance(suggestions, dict) else {}
+        taken.update(entries if isinstance(entries, dict) else ())
+    return taken
 
 
 def _check_known(module: Module, version: str, rubric: str, store: Store) -> None:

@@ -569,3 +569,25 @@ def test_values_read_unformatted(emu_engine: SyncEngine, emu: Emulator) -> None:
     assert cell_text(pm.value("m01", cell)) == "7"
     emu_engine.pull()
     assert rows_by_id(emu, "m01")["m01-s1"]["version"] == "7"
+
+
+def test_an_id_the_workbook_still_holds_is_not_handed_out_again(
+    emu_engine: SyncEngine, emu: Emulator, store: Store
+) -> None:
+    # m01-s3 is deleted locally after a push; its row stays in the sheet until the next push. A suggestion added
+    # before that push must not take m01-s3, or the sync would match the new suggestion to the old row.
+    from sheets_sync.edits import add_suggestion
+
+    emu_engine.push()
+    module = store.load_module("m01")
+    with store.lock():
+        store.save_module(module.model_copy(update={"suggestions": module.suggestions[:2]}))
+    experiment = module.experiments[0]
+    added = add_suggestion(
+        store, "m01", version=experiment.prompt_version, rubric="main", issue="new", suggestion="new text"
+    )
+    assert added.id == "m01-s4"
+    emu_engine.push()
+    rows = rows_by_id(emu, "m01")
+    assert "m01-s3" not in rows
+    assert rows["m01-s4"]["issue"] == "new"
