@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -176,12 +177,26 @@ def test_a_broken_module_file_stops_the_import_before_any_write(
     assert snapshot(populated) == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads unreadable files")
-def test_unreadable_file_is_named(cli: CLI, populated: Path, inbox: Path) -> None:
+def test_unreadable_file_is_named(
+    cli: CLI, populated: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file we may not read is one line naming it. CI runs as root, which reads past ``chmod 0``, so the
+    refusal is made where the file is opened: the error the OS gives, for this one path only."""
     path = write_judge(inbox, judge_doc(), name=NAME)
-    path.chmod(0)
+    real_open = Path.open
+
+    def open_refusing_the_judge_file(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == path:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_open(self, *args, **kwargs)
+
+    before = snapshot(populated)
+    monkeypatch.setattr(Path, "open", open_refusing_the_judge_file)
     result = cli("import", "--data-dir", populated, path)
-    assert result.exit_code == 1 and f"{path}: cannot read" in result.stderr
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {path}: cannot read: Permission denied\n"
+    assert snapshot(populated) == before
 
 
 def test_an_unknown_module_without_a_name_is_refused(cli: CLI, populated: Path, inbox: Path) -> None:

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner, Result
 from sync_helpers import module, write_modules
 
 from sheets_sync.cli import main
 from sheets_sync.emulator import Emulator, Fault
 from sheets_sync.emulator.http import EmulatorServer, serve_http
+from sheets_sync.models import Priority
 from sheets_sync.store import Store
 
 pytestmark = pytest.mark.http
@@ -140,6 +142,8 @@ def test_conflicts_exit_3_after_the_rest_is_applied(server: EmulatorServer, cli_
     assert result.stderr.startswith("error: 1 conflict(s)") and "--prefer" in result.stderr
     values = pm.get_values("m01")
     assert values[header + 1][issue] == "sheet side" and values[header + 2][issue] == "only local"
+    kept = cli_store.load_module("m01").suggestions
+    assert (kept[0].issue, kept[1].issue) == ("local side", "only local")  # the local side is left as it was
     assert run("push", "--prefer", "local", *base).exit_code == 0
     assert pm.get_values("m01")[header + 1][issue] == "local side"
 
@@ -294,3 +298,67 @@ def test_every_sync_command_has_help_and_is_documented() -> None:
         "--deadline",
     ):
         assert flag in docs
+
+
+def logged_requests(server: EmulatorServer) -> list[dict[str, object]]:
+    """The emulator's request log, read the way another process would: over its control API."""
+    answer = requests.get(f"{server.url}/_emulator/requests", timeout=5)
+    answer.raise_for_status()
+    return list(answer.json())
+
+
+def test_a_sort_between_read_and_write_over_http(server: EmulatorServer, cli_store: Store) -> None:
+    base = ["--spreadsheet", SHEET, "--endpoint", server.url, "--data-dir", str(cli_store.data_dir)]
+    assert run("push", *base).exit_code == 0
+    edited = cli_store.load_module("m01")
+    edited.suggestions[0].priority = Priority.HIGH
+    edited.suggestions[1].issue = "zz edited locally"
+    with cli_store.lock():
+        cli_store.save_module(edited)
+    pm = server.emulator.pm(SHEET)
+    first, issue = (
+        cell_of(server, "m01", "suggestion id", "m01-s1"),
+        cell_of(server, "m01", "issue", "m01-s1"),
+    )
+    last = cell_of(server, "m01", "applied in", "m01-s3")
+    server.emulator.clear_log()
+    server.emulator.before_next_write(
+        lambda: pm.sort_range("m01", f"{first}:{last}", column=issue.rstrip("0123456789"), descending=True)
+    )
+    result = run("push", *base)
+    assert result.exit_code == 0, result.output
+    assert [(e["kind"], e["status"]) for e in logged_requests(server)] == [
+        ("spreadsheets.get", 200),
+        ("spreadsheets.batchUpdate", 200),  # lands on rows the sort moved
+        ("spreadsheets.get", 200),  # the check finds them moved
+        ("spreadsheets.batchUpdate", 200),  # puts them right
+        ("spreadsheets.get", 200),
+    ]
+    assert issue != cell_of(server, "m01", "issue", "m01-s1")  # the sort did move the rows
+    for suggestion in edited.suggestions:
+        for label, value in (("issue", suggestion.issue), ("priority", suggestion.priority)):
+            assert pm.value("m01", cell_of(server, "m01", label, suggestion.id)) == value
+
+
+def test_three_429s_then_success_over_http(server: EmulatorServer, cli_store: Store) -> None:
+    # Retry-After keeps the test fast; the backoff without one is tested on a fake clock (test_retry.py)
+    fault = {"status": 429, "times": 3, "retryAfter": 0.01}
+    requests.post(f"{server.url}/_emulator/faults", json=fault, timeout=5).raise_for_status()
+    base = ["--spreadsheet", SHEET, "--endpoint", server.url, "--data-dir", str(cli_store.data_dir)]
+    result = run("push", *base)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("HTTP 429") == 3  # each retry is logged
+    log = logged_requests(server)
+    assert [e["status"] for e in log] == [429, 429, 429, 200, 200, 200]
+    assert [e["kind"] for e in log if e["status"] == 200] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+        "spreadsheets.get",
+    ]
+    book = server.emulator.spreadsheet(SHEET)
+    assert [s.title for s in book.sheets] == ["Heatmap", "m01", "m02"]
+    assert all(len(s.protected_ranges) == 1 for s in book.sheets)
+    values = server.emulator.pm(SHEET).get_values("m02")
+    header = next(i for i, row in enumerate(values) if row and row[0] == "experiment id")
+    ids = [row[0] for row in values[header + 1 :] if row and row[0]]
+    assert sorted(ids) == sorted(e.id for e in cli_store.load_module("m02").experiments)  # no duplicated rows

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import random
+
 import gspread
 import pytest
-from sync_helpers import FakeClock, modules, write_modules
+from sync_helpers import FakeClock, experiment, modules, write_modules
 
 from sheets_sync.emulator import Emulator, Fault
 from sheets_sync.errors import (
@@ -425,9 +428,19 @@ def test_request_counts_do_not_grow_with_the_workbook(
     store = write_modules(data_dir, *modules(count))
     engine = SyncEngine(store, GspreadWorkbook(SHEET, emu.session(), retrier=retrier), retrier)
     engine.push()
+    # a first push: read, write, read to check (only the writes grow, with the payload)
+    assert emu.count(write=False) <= 2
     emu.clear_log()
     engine.push()
     assert (emu.count(), emu.count(write=True)) == (1, 0)  # a no-op push: one read, zero writes
+    emu.clear_log()
+    assert not engine.pull().plan.modules
+    assert (emu.count(), emu.count(write=True)) == (1, 0)  # a no-op pull: one read, zero writes
+    emu.pm(SHEET).set_cell("m001", a1(emu, "m001", "priority", "m001-s2"), "high")
+    emu.clear_log()
+    assert engine.pull().saved_modules == ["m001"]
+    assert store.load_module("m001").suggestions[1].priority is Priority.HIGH
+    assert (emu.count(), emu.count(write=True)) == (1, 0)  # a pull of one PM edit: one read, nothing written
     edited = store.load_module("m001")
     edited.suggestions[0].issue = "one cell"
     with store.lock():
@@ -591,3 +604,102 @@ def test_an_id_the_workbook_still_holds_is_not_handed_out_again(
     rows = rows_by_id(emu, "m01")
     assert "m01-s3" not in rows
     assert rows["m01-s4"]["issue"] == "new"
+
+
+PM_LABELS = ("version", "rubric", "issue", "suggestion", "priority", "status", "applied in")
+
+
+def _covers(grid_range: dict[str, int], row: int, column: int) -> bool:
+    """Whether an API GridRange (bounds left out are unbounded) holds the cell at (row, column)."""
+    rows = grid_range.get("startRowIndex", 0), grid_range.get("endRowIndex", row + 1)
+    columns = grid_range.get("startColumnIndex", 0), grid_range.get("endColumnIndex", column + 1)
+    return rows[0] <= row < rows[1] and columns[0] <= column < columns[1]
+
+
+def test_module_tabs_protect_tool_owned_columns_warning_only(emu_engine: SyncEngine, emu: Emulator) -> None:
+    """PMs can type in the suggestion fields and get a warning (not a lock) anywhere else."""
+    emu_engine.push()
+    snapshot = GspreadWorkbook(SHEET, emu.session()).read()
+    for title in ("m01", "m02"):
+        sheet = emu.spreadsheet(SHEET).sheet_by_title(title)
+        tab = snapshot.by_title(title)
+        assert sheet is not None and tab is not None
+        [protection] = sheet.protected_ranges
+        assert protection["warningOnly"] is True
+        assert protection["range"] == {"sheetId": sheet.properties["sheetId"]}  # the whole tab
+        geometry = find_geometry(tab)
+        open_ranges = protection.get("unprotectedRanges", [])
+
+        def unprotected(row: int, column: int, ranges: list[dict[str, int]] = open_ranges) -> bool:
+            return any(_covers(r, row, column) for r in ranges)
+
+        rows = range(sheet.properties["gridProperties"]["rowCount"])
+        below_header = range(geometry.header_row + 1, rows.stop)
+        for label in PM_LABELS:
+            column = geometry.column(label)
+            assert all(unprotected(row, column) for row in below_header), (title, label)
+            assert not unprotected(geometry.header_row, column), (title, label)  # the header is the tool's
+        tool_labels = ["suggestion id", *geometry.experiment_labels]
+        assert "experiment id" in tool_labels and "rubric: main" in tool_labels
+        for label in tool_labels:
+            column = geometry.column(label)
+            assert not any(unprotected(row, column) for row in rows), (title, label)
+
+
+def test_heatmap_columns_and_experiment_rows_follow_natural_version_order(
+    data_dir, emu: Emulator, emu_workbook: GspreadWorkbook, retrier: Retrier
+) -> None:
+    """v2, v9, v10, never the text order v10, v2, v9."""
+    from sync_helpers import module as make_module
+
+    runs = make_module("m01", experiments=0, suggestions=1)
+    runs.experiments = [
+        experiment("m01", version, "gpt-5", day) for version, day in (("v10", 3), ("v2", 1), ("v9", 2))
+    ]
+    store = write_modules(data_dir, runs)
+    SyncEngine(store, emu_workbook, retrier).push()
+    pm = emu.pm(SHEET)
+    heatmap = pm.get_values("Heatmap")
+    header = next(row for row in heatmap if row[:2] == ["module id", "module name"])
+    assert header[2:] == ["v2", "v9", "v10"]
+    values = pm.get_values("m01")
+    table_header = next(i for i, row in enumerate(values) if row and row[0] == "experiment id")
+    version_column = values[table_header].index("prompt version")
+    assert [row[version_column] for row in values[table_header + 1 : table_header + 4]] == ["v2", "v9", "v10"]
+
+
+def test_a_blank_column_separates_the_experiments_and_suggestions_tables(
+    emu_engine: SyncEngine, emu: Emulator
+) -> None:
+    emu_engine.push()
+    for title in ("m01", "m02"):
+        tab = GspreadWorkbook(SHEET, emu.session()).read().by_title(title)
+        assert tab is not None
+        geometry = find_geometry(tab)
+        separator = geometry.last_experiment_column + 1
+        assert geometry.column("suggestion id") == separator + 1
+        assert not [
+            cell.value for (_, column), cell in tab.cells.items() if column == separator and cell.value
+        ]
+        header = emu.pm(SHEET).get_values(title)[geometry.header_row]
+        assert header[separator - 1 : separator + 2] == ["rubric: style", "", "suggestion id"]
+
+
+def test_pacing_keeps_a_push_under_the_per_minute_limit(
+    store: Store, emu: Emulator, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Three 429s and a first push's three requests are six requests: with a limit of three a minute, the pace
+    spreads them over more than a minute (the backoff alone would take seconds)."""
+    limit = 3
+    retrier = Retrier(RetryPolicy(deadline=600, requests_per_minute=limit, clock=clock, rng=random.Random(7)))
+    engine = SyncEngine(store, GspreadWorkbook(SHEET, emu.session(), retrier=retrier), retrier)
+    emu.inject(Fault(status=429, times=3))
+    with caplog.at_level(logging.INFO, logger="sheets_sync.sync"):
+        engine.push()
+    sent = [entry["time"] for entry in emu.requests]
+    assert len(sent) == 6 and sent[-1] - sent[0] >= 60
+    for index, moment in enumerate(sent):
+        # the pace waits until the oldest request is 60 s old; the float sum of that wait may land 1e-13 s short
+        assert len([t for t in sent[index:] if t - moment < 60 - 1e-6]) <= limit, sent
+    assert any(r.getMessage().startswith("pacing: ") for r in caplog.records)
+    assert [s.title for s in emu.spreadsheet(SHEET).sheets] == ["Heatmap", "m01", "m02"]
