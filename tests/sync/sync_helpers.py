@@ -99,3 +99,27 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+# Text that spreadsheets love to mangle: formulas, phone numbers, leading zeros, decimals, booleans, dates, unicode,
+# line breaks. Written RAW, each must read back as the same text (codec, gspread and emulator tests share it).
+AWKWARD_TEXTS = [
+    '=IMPORTXML("http://x","//a")',
+    "+1 555 0100",
+    "0012",
+    "6.10",
+    "1e5",
+    "TRUE",
+    "false",
+    "2026-01-20",
+    "'quoted",
+    "30%",
+    "$1.50",
+    " leading and trailing ",
+    "line one\nline two\r\nline three",
+    "emoji 🌵 and ünïcödé and 中文",
+    "tab\there",
+    "-",
+    "#N/A",
+    "@sum",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sync_helpers import AWKWARD_TEXTS as AWKWARD
 from sync_helpers import FakeClock
 
 from sheets_sync.emulator import Emulator
@@ -23,27 +24,6 @@ from sheets_sync.sync.fake import FakeWorkbook
 from sheets_sync.sync.gspread_adapter import GspreadWorkbook
 from sheets_sync.sync.ops import CellSpec, WriteCells
 from sheets_sync.sync.retry import Retrier, RetryPolicy
-
-AWKWARD = [
-    '=IMPORTXML("http://x","//a")',
-    "+1 555 0100",
-    "0012",
-    "6.10",
-    "1e5",
-    "TRUE",
-    "false",
-    "2026-01-20",
-    "'quoted",
-    "30%",
-    "$1.50",
-    " leading and trailing ",
-    "line one\nline two\r\nline three",
-    "emoji 🌵 and ünïcödé and 中文",
-    "tab\there",
-    "-",
-    "#N/A",
-    "@sum",
-]
 
 
 def round_trip(text: str) -> str:

@@ -7,7 +7,7 @@ import random
 
 import gspread
 import pytest
-from sync_helpers import FakeClock, experiment, modules, write_modules
+from sync_helpers import AWKWARD_TEXTS, FakeClock, experiment, modules, write_modules
 
 from sheets_sync.emulator import Emulator, Fault
 from sheets_sync.errors import (
@@ -106,16 +106,7 @@ def test_braintrust_link_is_a_cell_link_not_a_formula(emu_engine: SyncEngine, em
 def test_awkward_text_round_trips_through_gspread(
     emu_engine: SyncEngine, emu: Emulator, store: Store
 ) -> None:
-    awkward = [
-        '=IMPORTXML("http://x","//a")',
-        "+1 555 0100",
-        "0012",
-        "6.10",
-        "1e5",
-        "TRUE",
-        "2026-01-20",
-        "line\nbreak 🌵",
-    ]
+    awkward = AWKWARD_TEXTS
     edited = store.load_module("m01")
     for index, text in enumerate(awkward[:3]):
         edited.suggestions[index].issue = text
@@ -133,19 +124,7 @@ def test_awkward_text_round_trips_through_gspread(
     assert not emu_engine.push().plan.has_writes
 
 
-AWKWARD = [
-    '=IMPORTXML("http://x","//a")',
-    "+1 555 0100",
-    "0012",
-    "6.10",
-    "1e5",
-    "TRUE",
-    "2026-01-20",
-    "ünïcödé 中文 🌵",
-    "two\nlines",
-    "30%",
-    "'quoted",
-]
+AWKWARD = AWKWARD_TEXTS
 
 
 def test_each_awkward_text_is_a_whole_cell_of_text_after_a_push(
