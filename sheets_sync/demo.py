@@ -42,7 +42,8 @@ from sheets_sync.sync.config import SyncSettings
 from sheets_sync.sync.connect import open_engine
 from sheets_sync.sync.engine import SyncEngine, SyncResult
 from sheets_sync.sync.layout import SUGGESTION_ID
-from sheets_sync.sync.report import plan_lines, plan_summary
+from sheets_sync.sync.plan import Plan
+from sheets_sync.sync.report import plan_lines, tabs_deleted, tabs_written
 
 DEMO_SPREADSHEET_ID = "sheets-sync-demo"
 MARKER = (
@@ -176,23 +177,21 @@ def _engine(report: DemoReport) -> SyncEngine:
 
 def _sync_heading(direction: str, result: SyncResult) -> str:
     """``push wrote 1,413 cell(s) in 7 new tab(s): Heatmap, m01, ...`` / ``pull changed modules/m01.json; ...``"""
-    sheet = _sheet_changes(plan_summary(result.plan))
+    sheet = _sheet_changes(result.plan)
     if direction == "push":
         return f"push {sheet}"
     modules = ", ".join(f"modules/{m}.json" for m in sorted(result.saved_modules)) or "no module file"
     return f"pull changed {modules}; {sheet}"
 
 
-def _sheet_changes(summary: dict[str, Any]) -> str:
-    """What a plan writes to the workbook, from its ``plan_summary``."""
-    if not summary["cells"]:
+def _sheet_changes(plan: Plan) -> str:
+    """What a plan writes to the workbook, counted as the push and pull commands count it (sync.report)."""
+    if not plan.cells_written:
         return "wrote nothing to the sheet"
-    tabs = [tab for tab in summary["tabs"] if tab["cells"] or tab["new"]]
-    kind = "new tab(s)" if all(tab["new"] for tab in tabs) else "tab(s)"
-    text = (
-        f"wrote {summary['cells']:,} cell(s) in {len(tabs)} {kind}: {', '.join(tab['title'] for tab in tabs)}"
-    )
-    deleted = [tab["title"] for tab in summary["tabs"] if tab["deleted"]]
+    written = tabs_written(plan)
+    kind = "new tab(s)" if all(tab.new for tab in plan.tabs if tab.title in written) else "tab(s)"
+    text = f"wrote {plan.cells_written:,} cell(s) in {len(written)} {kind}: {', '.join(written)}"
+    deleted = tabs_deleted(plan)
     return text + (f"; deleted tab(s): {', '.join(deleted)}" if deleted else "")
 
 

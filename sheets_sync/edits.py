@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sheets_sync import jsonio
 from sheets_sync.errors import DataError
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.store import Store
+from sheets_sync.sync.base import load_base
 from sheets_sync.versions import sorted_versions
 
 
@@ -52,10 +52,7 @@ def synced_suggestion_ids(store: Store, module_id: str) -> set[str]:
     """
     taken: set[str] = set()
     for path in sorted(store.sync_dir.glob("*.json")):
-        base = jsonio.read_json(path)
-        suggestions = base.get("suggestions", {}) if isinstance(base, dict) else {}
-        entries = suggestions.get(module_id, {}) if isinstance(suggestions, dict) else {}
-        taken.update(entries if isinstance(entries, dict) else ())
+        taken.update(load_base(store, path.stem).suggestions.get(module_id, {}))
     return taken
 
 

@@ -99,15 +99,20 @@ def test_a_local_edit_is_pushed_as_one_cell(
     assert suggestion_rows(fake.read(), "m02")["m02-s1"]["status"] == "applied"
 
 
-def test_both_sides_edited_is_a_conflict_left_alone(
-    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
-) -> None:
+def edit_issue_on_both_sides(fake_engine: SyncEngine, fake: FakeWorkbook, store: Store) -> None:
+    """After a push, m01-s1's issue becomes "sheet text" in the sheet and "local text" locally: a conflict."""
     fake_engine.push()
     fake.pm_set("m01", *label_cell(fake.read(), "m01", "issue", "m01-s1"), "sheet text")
     edited = store.load_module("m01")
     edited.suggestions[0].issue = "local text"
     with store.lock():
         store.save_module(edited)
+
+
+def test_both_sides_edited_is_a_conflict_left_alone(
+    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
+) -> None:
+    edit_issue_on_both_sides(fake_engine, fake, store)
     for run in (fake_engine.push, fake_engine.pull):
         result = run()
         [conflict] = result.conflicts
@@ -129,12 +134,7 @@ def test_both_sides_edited_is_a_conflict_left_alone(
 def test_prefer_resolves_a_conflict_on_both_sides(
     fake_engine: SyncEngine, fake: FakeWorkbook, store: Store, prefer: Prefer, expected: str
 ) -> None:
-    fake_engine.push()
-    fake.pm_set("m01", *label_cell(fake.read(), "m01", "issue", "m01-s1"), "sheet text")
-    edited = store.load_module("m01")
-    edited.suggestions[0].issue = "local text"
-    with store.lock():
-        store.save_module(edited)
+    edit_issue_on_both_sides(fake_engine, fake, store)
     pushed = fake_engine.push(SyncOptions(prefer=prefer))
     assert not pushed.conflicts and pushed.plan.notes.resolved == ["m01-s1 issue"]
     assert not fake_engine.pull().conflicts
@@ -159,12 +159,7 @@ def test_a_resolution_is_said_to_come_later_only_when_this_command_does_not_writ
     prefer: Prefer,
     carried_later: bool,
 ) -> None:
-    fake_engine.push()
-    fake.pm_set("m01", *label_cell(fake.read(), "m01", "issue", "m01-s1"), "sheet text")
-    edited = store.load_module("m01")
-    edited.suggestions[0].issue = "local text"
-    with store.lock():
-        store.save_module(edited)
+    edit_issue_on_both_sides(fake_engine, fake, store)
     sync = fake_engine.push if command == "push" else fake_engine.pull
     [line] = [line for line in plan_lines(sync(SyncOptions(prefer=prefer)).plan) if "--prefer" in line]
     assert line.startswith("1 conflict(s) resolved by --prefer: m01-s1 issue")
