@@ -22,7 +22,7 @@ from pathlib import Path
 
 import gspread
 
-from sheets_sync.emulator import Emulator
+from sheets_emulator import Emulator
 from sheets_sync.models import Experiment, Metrics, Module, RubricResult, Suggestion, experiment_id, rate
 from sheets_sync.store import Store
 from sheets_sync.sync.engine import SyncEngine, SyncResult

@@ -30,11 +30,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from sheets_emulator import PM, Emulator, EmulatorServer, cell_name, serve_http
 from sheets_sync.dashboard.build import build_site
-from sheets_sync.emulator import Emulator
-from sheets_sync.emulator.a1 import cell_name
-from sheets_sync.emulator.http import EmulatorServer, serve_http
-from sheets_sync.emulator.pm import PM
 from sheets_sync.errors import ConfigError
 from sheets_sync.importers import ImportStatus, import_paths
 from sheets_sync.store import Store

@@ -14,9 +14,8 @@ from types import FrameType
 
 import click
 
+from sheets_emulator import Emulator, EmulatorServer
 from sheets_sync.commands._common import err
-from sheets_sync.emulator import Emulator
-from sheets_sync.emulator.http import EmulatorServer
 from sheets_sync.errors import ConfigError, DataError
 
 

@@ -1,5 +1,5 @@
 """Fixtures for tests that talk to the Sheets API emulator (the same helpers are plain functions in
-:mod:`sheets_sync.emulator.testing`, for other test folders)."""
+:mod:`sheets_emulator.testing`, for other test folders)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import gspread
 import pytest
 
-from sheets_sync.emulator import Emulator
-from sheets_sync.emulator.http import EmulatorServer
-from sheets_sync.emulator.testing import ManualClock, running_server
+from sheets_emulator import Emulator
+from sheets_emulator.http import EmulatorServer
+from sheets_emulator.testing import ManualClock, running_server
 
 SPREADSHEET_ID = "1emulatorTestSpreadsheet0000000000000000000"
 

@@ -9,7 +9,7 @@ import gspread
 import pytest
 from gspread.utils import ValueRenderOption
 
-from sheets_sync.emulator import Emulator
+from sheets_emulator import Emulator
 
 ROW_KEY = "sheets-sync/row-id"
 

@@ -9,8 +9,8 @@ import gspread
 import pytest
 import requests
 
-from sheets_sync.emulator import Emulator, Fault
-from sheets_sync.emulator.testing import ManualClock
+from sheets_emulator import Emulator, Fault
+from sheets_emulator.testing import ManualClock
 
 FIXTURE_429 = Path(__file__).resolve().parents[2] / "../shared/fixtures/sheets-api/error-429-read-quota.json"
 

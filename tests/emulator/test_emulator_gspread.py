@@ -15,7 +15,7 @@ from gspread.utils import (
     ValueRenderOption,
 )
 
-from sheets_sync.emulator import Emulator
+from sheets_emulator import Emulator
 
 GRID = [["A1", "B1", "", "D1"], ["", "b2", "", ""], ["", "", "", ""], ["A4", "B4", "", "D4"]]
 

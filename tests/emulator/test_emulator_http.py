@@ -14,8 +14,8 @@ import gspread
 import pytest
 import requests
 
-from sheets_sync.emulator import Emulator, EndpointSession, Fault
-from sheets_sync.emulator.http import EmulatorServer
+from sheets_emulator import Emulator, EndpointSession, Fault
+from sheets_emulator.http import EmulatorServer
 
 pytestmark = pytest.mark.http
 

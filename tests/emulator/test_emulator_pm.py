@@ -8,8 +8,8 @@ from typing import Any
 import gspread
 import pytest
 
-from sheets_sync.emulator import Emulator
-from sheets_sync.emulator.testing import emulator_with_client
+from sheets_emulator import Emulator
+from sheets_emulator.testing import emulator_with_client
 
 KEY = "row-id"
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sheets_sync.emulator import Emulator
+from sheets_emulator import Emulator
 
 FIXTURES = Path(__file__).resolve().parents[2] / "../shared/fixtures"
 CASSETTES = FIXTURES / "sheets-api" / "gspread-cassettes"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets_sync.emulator import Emulator, a1, fieldmask
-from sheets_sync.emulator.formatting import format_number, general, parse_user_entered
+from sheets_emulator import Emulator, a1, fieldmask
+from sheets_emulator.formatting import format_number, general, parse_user_entered
 
 
 @pytest.mark.parametrize(

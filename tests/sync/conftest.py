@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sync_helpers import FakeClock, module, write_modules
 
-from sheets_sync.emulator import Emulator
+from sheets_emulator import Emulator
 from sheets_sync.store import Store
 from sheets_sync.sync.engine import SyncEngine
 from sheets_sync.sync.fake import FakeWorkbook

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sync_helpers import AWKWARD_TEXTS as AWKWARD
 from sync_helpers import FakeClock
 
-from sheets_sync.emulator import Emulator
+from sheets_emulator import Emulator
 from sheets_sync.sync.codec import (
     MAX_CELL_CHARS,
     CellTextTooLongError,

@@ -13,9 +13,8 @@ import requests
 from click.testing import CliRunner, Result
 from sync_helpers import module, write_modules
 
+from sheets_emulator import Emulator, EmulatorServer, Fault, serve_http
 from sheets_sync.cli import main
-from sheets_sync.emulator import Emulator, Fault
-from sheets_sync.emulator.http import EmulatorServer, serve_http
 from sheets_sync.models import Priority
 from sheets_sync.store import Store
 

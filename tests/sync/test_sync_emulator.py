@@ -9,7 +9,7 @@ import gspread
 import pytest
 from sync_helpers import AWKWARD_TEXTS, FakeClock, experiment, modules, write_modules
 
-from sheets_sync.emulator import Emulator, Fault
+from sheets_emulator import Emulator, Fault
 from sheets_sync.errors import (
     SheetsNotFoundError,
     SheetsPermissionError,

@@ -19,17 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sheets_sync.emulator import batch, drive, server, spreadsheets, state
-from sheets_sync.emulator.api import ApiRequest, Context, Options
-from sheets_sync.emulator.errors import ApiError, QuotaError, not_found
-from sheets_sync.emulator.faults import Fault, FaultQueue, Quota
-from sheets_sync.emulator.model import Json, Spreadsheet, new_spreadsheet
+from sheets_emulator import batch, drive, server, spreadsheets, state
+from sheets_emulator.api import ApiRequest, Context, Options
+from sheets_emulator.errors import ApiError, QuotaError, not_found
+from sheets_emulator.faults import Fault, FaultQueue, Quota
+from sheets_emulator.model import Json, Spreadsheet, new_spreadsheet
 
 if TYPE_CHECKING:
     import gspread
     import requests
 
-    from sheets_sync.emulator.pm import PM
+    from sheets_emulator.pm import PM
 
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
 
@@ -108,20 +108,20 @@ class Emulator:
 
     def session(self) -> requests.Session:
         """A requests.Session served in-process (no socket) for Google's hosts and http://emulator.invalid/."""
-        from sheets_sync.emulator.transport import emulator_session
+        from sheets_emulator.transport import emulator_session
 
         return emulator_session(self)
 
     def gspread_client(self) -> gspread.Client:
         """gspread with anonymous credentials on :meth:`session`: its hard-coded Google URLs reach the
         emulator."""
-        from sheets_sync.emulator.transport import gspread_client
+        from sheets_emulator.transport import gspread_client
 
         return gspread_client(self.session())
 
     def pm(self, spreadsheet_id: str) -> PM:
         """A PM at the keyboard of this spreadsheet (acts like the Sheets UI; not logged as API requests)."""
-        from sheets_sync.emulator.pm import PM
+        from sheets_emulator.pm import PM
 
         return PM(self, spreadsheet_id)
 

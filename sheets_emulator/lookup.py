@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sheets_sync.emulator import a1
-from sheets_sync.emulator.a1 import A1Range, Box
-from sheets_sync.emulator.errors import ApiError, invalid, unable_to_parse
-from sheets_sync.emulator.model import Json, Sheet, Spreadsheet
+from sheets_emulator import a1
+from sheets_emulator.a1 import A1Range, Box
+from sheets_emulator.errors import ApiError, invalid, unable_to_parse
+from sheets_emulator.model import Json, Sheet, Spreadsheet
 
 Target = tuple[Sheet, Box]
 

@@ -20,9 +20,9 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sheets_sync.emulator.a1 import Box
-from sheets_sync.emulator.formatting import effective_value
-from sheets_sync.emulator.model import Cell, Json, Sheet, Spreadsheet
+from sheets_emulator.a1 import Box
+from sheets_emulator.formatting import effective_value
+from sheets_emulator.model import Cell, Json, Sheet, Spreadsheet
 
 ROWS = "ROWS"
 COLUMNS = "COLUMNS"

@@ -7,7 +7,7 @@ replaces the state only when the whole request succeeded (Google's batchUpdate i
 
 JSON-shaped parts (sheet properties, protected ranges, conditional format rules, developer metadata) are kept
 as the API's own dictionaries, with one internal difference: ``sheetId`` is always present in ranges here,
-while Google leaves it out of its answers when it is 0 (see :mod:`sheets_sync.emulator.serialize`).
+while Google leaves it out of its answers when it is 0 (see :mod:`sheets_emulator.serialize`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sheets_sync.emulator.a1 import cell_name
+from sheets_emulator.a1 import cell_name
 
 CELL_LIMIT = 10_000_000  # Google's limit per spreadsheet, since March 2022
 CELL_TEXT_LIMIT = 50_000  # characters in one cell

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_sync.emulator import fieldmask
-from sheets_sync.emulator.errors import RequestProblem, invalid
-from sheets_sync.emulator.model import Json, Spreadsheet
+from sheets_emulator import fieldmask
+from sheets_emulator.errors import RequestProblem, invalid
+from sheets_emulator.model import Json, Spreadsheet
 
 
 @dataclass

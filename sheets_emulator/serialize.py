@@ -11,11 +11,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sheets_sync.emulator import fieldmask
-from sheets_sync.emulator.a1 import Box
-from sheets_sync.emulator.fieldmask import Mask
-from sheets_sync.emulator.formatting import effective_value, format_value, hyperlink
-from sheets_sync.emulator.model import (
+from sheets_emulator import fieldmask
+from sheets_emulator.a1 import Box
+from sheets_emulator.fieldmask import Mask
+from sheets_emulator.formatting import effective_value, format_value, hyperlink
+from sheets_emulator.model import (
     DEFAULT_COLUMN_PIXELS,
     DEFAULT_ROW_PIXELS,
     Cell,

@@ -8,11 +8,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sheets_sync.emulator import dimensions, fieldmask
-from sheets_sync.emulator.api import Context, required_mask
-from sheets_sync.emulator.errors import RequestProblem
-from sheets_sync.emulator.lookup import grid_box
-from sheets_sync.emulator.model import (
+from sheets_emulator import dimensions, fieldmask
+from sheets_emulator.api import Context, required_mask
+from sheets_emulator.errors import RequestProblem
+from sheets_emulator.lookup import grid_box
+from sheets_emulator.model import (
     DEFAULT_COLUMNS,
     DEFAULT_ROWS,
     Json,
@@ -20,8 +20,8 @@ from sheets_sync.emulator.model import (
     Spreadsheet,
     new_sheet_properties,
 )
-from sheets_sync.emulator.styles import with_color_styles
-from sheets_sync.emulator.values import check_cell_limit, exceeds_grid
+from sheets_emulator.styles import with_color_styles
+from sheets_emulator.values import check_cell_limit, exceeds_grid
 
 
 def sheet_by_id(spreadsheet: Spreadsheet, sheet_id: Any) -> Sheet:

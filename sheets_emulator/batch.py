@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sheets_sync.emulator import cell_requests, rule_requests, sheet_requests
-from sheets_sync.emulator.api import ApiRequest, Context
-from sheets_sync.emulator.errors import ApiError, RequestProblem, invalid, request_error
-from sheets_sync.emulator.model import Json
-from sheets_sync.emulator.serialize import spreadsheet_json
+from sheets_emulator import cell_requests, rule_requests, sheet_requests
+from sheets_emulator.api import ApiRequest, Context
+from sheets_emulator.errors import ApiError, RequestProblem, invalid, request_error
+from sheets_emulator.model import Json
+from sheets_emulator.serialize import spreadsheet_json
 
 Handler = Callable[[Context, Json], "Json | None"]
 

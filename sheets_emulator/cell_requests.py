@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sheets_sync.emulator import fieldmask
-from sheets_sync.emulator.a1 import Box
-from sheets_sync.emulator.api import Context, required_mask
-from sheets_sync.emulator.errors import RequestProblem
-from sheets_sync.emulator.formatting import text_length
-from sheets_sync.emulator.lookup import box_to_grid_range, grid_box
-from sheets_sync.emulator.model import CELL_TEXT_LIMIT, Cell, Json, Sheet
-from sheets_sync.emulator.styles import normalized_format, without_defaults
-from sheets_sync.emulator.values import exceeds_grid
+from sheets_emulator import fieldmask
+from sheets_emulator.a1 import Box
+from sheets_emulator.api import Context, required_mask
+from sheets_emulator.errors import RequestProblem
+from sheets_emulator.formatting import text_length
+from sheets_emulator.lookup import box_to_grid_range, grid_box
+from sheets_emulator.model import CELL_TEXT_LIMIT, Cell, Json, Sheet
+from sheets_emulator.styles import normalized_format, without_defaults
+from sheets_emulator.values import exceeds_grid
 
 VALUE_KINDS = ("stringValue", "numberValue", "boolValue", "formulaValue", "errorValue")
 # Writable CellData fields the emulator does not store: refused, never silently dropped.

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from sheets_sync.emulator import batch, spreadsheets, values
-from sheets_sync.emulator.api import ApiRequest, Context
-from sheets_sync.emulator.model import Json
+from sheets_emulator import batch, spreadsheets, values
+from sheets_emulator.api import ApiRequest, Context
+from sheets_emulator.model import Json
 
 Handler = Callable[[Context, ApiRequest], Json]
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sheets_sync.emulator import fieldmask
-from sheets_sync.emulator.api import Context, required_mask
-from sheets_sync.emulator.errors import RequestProblem
-from sheets_sync.emulator.lookup import filter_targets, grid_box, match_metadata, metadata_in_box
-from sheets_sync.emulator.model import Json, Sheet, Spreadsheet
-from sheets_sync.emulator.serialize import conditional_format_json, metadata_json, protected_range_json
-from sheets_sync.emulator.sheet_requests import sheet_by_id
-from sheets_sync.emulator.styles import with_color_styles, without_defaults
+from sheets_emulator import fieldmask
+from sheets_emulator.api import Context, required_mask
+from sheets_emulator.errors import RequestProblem
+from sheets_emulator.lookup import filter_targets, grid_box, match_metadata, metadata_in_box
+from sheets_emulator.model import Json, Sheet, Spreadsheet
+from sheets_emulator.serialize import conditional_format_json, metadata_json, protected_range_json
+from sheets_emulator.sheet_requests import sheet_by_id
+from sheets_emulator.styles import with_color_styles, without_defaults
 
 # The editor Google lists on a protection made by the (service) account that calls the API.
 EDITOR = "sheets-sync-emulator@example.iam.gserviceaccount.com"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sheets_sync.emulator.api import ApiRequest
-from sheets_sync.emulator.errors import ApiError, invalid
-from sheets_sync.emulator.model import Json, Spreadsheet, new_spreadsheet
+from sheets_emulator.api import ApiRequest
+from sheets_emulator.errors import ApiError, invalid
+from sheets_emulator.model import Json, Spreadsheet, new_spreadsheet
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FIXED_TIME = "2024-01-01T00:00:00.000Z"  # no clock in outputs: state and answers stay deterministic

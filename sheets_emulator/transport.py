@@ -22,7 +22,7 @@ from requests.structures import CaseInsensitiveDict
 if TYPE_CHECKING:
     import gspread
 
-    from sheets_sync.emulator.core import Emulator
+    from sheets_emulator.core import Emulator
 
 SHEETS_BASE = "https://sheets.googleapis.com"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

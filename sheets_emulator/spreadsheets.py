@@ -7,12 +7,12 @@ from __future__ import annotations
 import secrets
 import string
 
-from sheets_sync.emulator import fieldmask
-from sheets_sync.emulator.a1 import Box
-from sheets_sync.emulator.api import ApiRequest, Context
-from sheets_sync.emulator.errors import RequestProblem, invalid, not_found
-from sheets_sync.emulator.lookup import a1_box, filter_targets, search_metadata
-from sheets_sync.emulator.model import (
+from sheets_emulator import fieldmask
+from sheets_emulator.a1 import Box
+from sheets_emulator.api import ApiRequest, Context
+from sheets_emulator.errors import RequestProblem, invalid, not_found
+from sheets_emulator.lookup import a1_box, filter_targets, search_metadata
+from sheets_emulator.model import (
     DEFAULT_COLUMNS,
     DEFAULT_ROWS,
     Json,
@@ -20,8 +20,8 @@ from sheets_sync.emulator.model import (
     Spreadsheet,
     new_spreadsheet,
 )
-from sheets_sync.emulator.serialize import metadata_json, spreadsheet_json
-from sheets_sync.emulator.sheet_requests import add_sheet
+from sheets_emulator.serialize import metadata_json, spreadsheet_json
+from sheets_emulator.sheet_requests import add_sheet
 
 ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from sheets_sync.emulator.core import Emulator
-from sheets_sync.emulator.http import EmulatorServer, serve_http
+from sheets_emulator.core import Emulator
+from sheets_emulator.http import EmulatorServer, serve_http
 
 if TYPE_CHECKING:
     import gspread

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sheets_sync.emulator.model import Json
+from sheets_emulator.model import Json
 
 
 def with_color_styles(value: Any) -> Any:

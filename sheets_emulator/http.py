@@ -25,14 +25,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
-from sheets_sync.emulator.faults import Fault
-from sheets_sync.emulator.transport import EndpointSession, gspread_client
+from sheets_emulator.faults import Fault
+from sheets_emulator.transport import EndpointSession, gspread_client
 
 if TYPE_CHECKING:
     import gspread
     import requests
 
-    from sheets_sync.emulator.core import Emulator
+    from sheets_emulator.core import Emulator
 
 CONTROL_PREFIX = "/_emulator/"
 

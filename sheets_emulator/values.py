@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_sync.emulator import a1, dimensions
-from sheets_sync.emulator.a1 import Box, column_letters, format_range
-from sheets_sync.emulator.api import ApiRequest, Context
-from sheets_sync.emulator.errors import ApiError, cell_limit_message, invalid
-from sheets_sync.emulator.formatting import (
+from sheets_emulator import a1, dimensions
+from sheets_emulator.a1 import Box, column_letters, format_range
+from sheets_emulator.api import ApiRequest, Context
+from sheets_emulator.errors import ApiError, cell_limit_message, invalid
+from sheets_emulator.formatting import (
     effective_value,
     format_value,
     is_date_format,
@@ -24,8 +24,8 @@ from sheets_sync.emulator.formatting import (
     parse_user_entered,
     text_length,
 )
-from sheets_sync.emulator.lookup import a1_box, a1_target, filter_targets
-from sheets_sync.emulator.model import CELL_LIMIT, CELL_TEXT_LIMIT, Cell, Json, Sheet, Spreadsheet
+from sheets_emulator.lookup import a1_box, a1_target, filter_targets
+from sheets_emulator.model import CELL_LIMIT, CELL_TEXT_LIMIT, Cell, Json, Sheet, Spreadsheet
 
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 INPUT_OPTIONS = ("RAW", "USER_ENTERED")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sheets_sync.emulator.model import Cell, Json, Sheet, Spreadsheet
+from sheets_emulator.model import Cell, Json, Sheet, Spreadsheet
 
 VERSION = 1
 

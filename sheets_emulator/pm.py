@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sheets_sync.emulator import a1, dimensions
-from sheets_sync.emulator.formatting import is_date_format, json_number
-from sheets_sync.emulator.lookup import sheet_for
-from sheets_sync.emulator.model import Sheet, Spreadsheet
-from sheets_sync.emulator.values import RenderOptions, read_box, typed_cell
+from sheets_emulator import a1, dimensions
+from sheets_emulator.formatting import is_date_format, json_number
+from sheets_emulator.lookup import sheet_for
+from sheets_emulator.model import Sheet, Spreadsheet
+from sheets_emulator.values import RenderOptions, read_box, typed_cell
 
 if TYPE_CHECKING:
-    from sheets_sync.emulator.core import Emulator
+    from sheets_emulator.core import Emulator
 
 
 class PM:
