@@ -540,3 +540,42 @@ def test_a_failing_request_undoes_the_whole_batch(
     message = error_of(lambda: batch(sh, *changes, failing))
     assert message.startswith(f"Invalid requests[{len(changes)}].{next(iter(failing))}:")
     assert emulator.snapshot() == before
+
+
+# ---------------------------------------------------------------- values.append finds the table as Google does
+
+
+def test_append_after_a_row_with_a_gap_goes_under_its_last_block(sh: gspread.Spreadsheet) -> None:
+    ws = sh.add_worksheet("Events", 10, 8)
+    ws.append_row(["a", "", "c"])
+    second = ws.append_row(["a", "", "c"])  # the whole tab: two blocks, A1 and C1; Google takes the last
+    assert second["tableRange"] == "Events!C1" and second["updates"]["updatedRange"] == "Events!C2:E2"
+    assert ws.row_values(2) == ["", "", "a", "", "c"]
+
+
+def test_append_at_a_cell_takes_the_block_holding_it(sh: gspread.Spreadsheet) -> None:
+    ws = sh.add_worksheet("Events", 10, 8)
+    ws.append_row(["a", "", "c"])
+    second = ws.append_row(["a", "", "c"], table_range="A1")
+    assert second["tableRange"] == "Events!A1" and ws.row_values(2) == ["a", "", "c"]
+
+
+def test_append_joins_rows_that_start_with_empty_cells(sh: gspread.Spreadsheet) -> None:
+    ws = sh.add_worksheet("Events", 10, 8)
+    ws.update([["id", "name"], ["", "no id yet"], ["r3", "c"]], "A1")
+    reply = ws.append_row(["r4", "d"])
+    assert reply["tableRange"] == "Events!A1:B3" and ws.row_values(4) == ["r4", "d"]
+
+
+def test_append_at_an_empty_row_writes_there(sh: gspread.Spreadsheet) -> None:
+    ws = sh.sheet1
+    ws.insert_row([], 2)
+    reply = ws.append_row(["new"], table_range="A2")
+    assert "tableRange" not in reply and ws.row_values(2) == ["new"]
+
+
+def test_append_under_the_lowest_block_of_a_range(sh: gspread.Spreadsheet) -> None:
+    ws = sh.sheet1
+    ws.update([["later"]], "A7")
+    reply = ws.append_row(["next"], table_range="A1:C20")
+    assert reply["tableRange"] == "Sheet1!A7" and ws.acell("A8").value == "next"
