@@ -17,7 +17,7 @@ from sheets_emulator.api import Context
 from sheets_emulator.errors import ApiError, RequestProblem
 from sheets_emulator.formatting import is_date_format, json_number
 from sheets_emulator.lookup import box_to_grid_range, sheet_for
-from sheets_emulator.model import Json, Sheet, Spreadsheet
+from sheets_emulator.model import Json, Sheet, Spreadsheet, transaction
 from sheets_emulator.values import RenderOptions, read_box, typed_cell
 
 if TYPE_CHECKING:
@@ -87,17 +87,15 @@ class PM:
     # ------------------------------------------------------------ actions that are API requests underneath
 
     def _request(self, kind: str, body: Json) -> Json:
-        """Run one batchUpdate request kind on a copy of the spreadsheet, swapped in only on success."""
+        """Run one batchUpdate request kind, all or nothing."""
         from sheets_emulator.batch import HANDLERS  # the batch module imports this package's request modules
 
         with self.emulator.lock:
-            working = self._book.clone()
             try:
-                reply = HANDLERS[kind](Context(working, self.emulator.options), body) or {}
+                with transaction():
+                    return HANDLERS[kind](Context(self._book, self.emulator.options), body) or {}
             except (RequestProblem, ApiError) as problem:
                 raise PMRefused(f"{kind}: {problem}") from None
-            self._book.replace_state(working)
-            return reply
 
     def _grid(self, title: str, cell_range: str | None = None) -> Json:
         sheet = self._sheet(title)

@@ -579,3 +579,47 @@ def test_append_under_the_lowest_block_of_a_range(sh: gspread.Spreadsheet) -> No
     ws.update([["later"]], "A7")
     reply = ws.append_row(["next"], table_range="A1:C20")
     assert reply["tableRange"] == "Sheet1!A7" and ws.acell("A8").value == "next"
+
+
+def test_a_failing_batch_undoes_writes_made_before_and_after_rows_moved(
+    sh: gspread.Spreadsheet, emulator: Emulator
+) -> None:
+    """Writes copy only the rows they change; rows that moved in between must still be put back."""
+    before = emulator.snapshot()
+
+    def write(row: int, text: str) -> dict[str, Any]:
+        return {
+            "updateCells": {
+                "start": {"sheetId": 0, "rowIndex": row, "columnIndex": 0},
+                "rows": [{"values": [{"userEnteredValue": {"stringValue": text}}]}],
+                "fields": "userEnteredValue",
+            }
+        }
+
+    message = error_of(
+        lambda: batch(
+            sh,
+            write(1, "first"),
+            {"insertDimension": {"range": span("ROWS", 1, 2)}},
+            write(1, "second"),
+            write(2, "third"),
+            {"moveDimension": {"source": span("ROWS", 2, 3), "destinationIndex": 0}},
+            write(0, "fourth"),
+            {"deleteSheet": {"sheetId": 404}},
+        )
+    )
+    assert message == "Invalid requests[6].deleteSheet: No grid with id: 404"
+    assert emulator.snapshot() == before
+    assert sh.sheet1.get_all_values() == TABLE
+
+
+def test_a_failing_values_batch_writes_nothing(sh: gspread.Spreadsheet, emulator: Emulator) -> None:
+    before = emulator.snapshot()
+    with pytest.raises(gspread.exceptions.APIError):
+        sh.values_batch_update(
+            {
+                "valueInputOption": "RAW",
+                "data": [{"range": "A2", "values": [["x"]]}, {"range": "Nope!A1", "values": [["y"]]}],
+            }
+        )
+    assert emulator.snapshot() == before
