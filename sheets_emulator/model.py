@@ -352,6 +352,12 @@ class Spreadsheet:
         """The tabs for reading only (no copy of the list inside a transaction)."""
         return self.__dict__["_sheets"]  # type: ignore[no-any-return]
 
+    @property
+    def metadata_for_reading(self) -> list[Json]:
+        """The developer metadata for reading only: no copy inside a transaction (never change what this
+        returns; go through ``developer_metadata`` to change entries)."""
+        return self.__dict__["_developer_metadata"]  # type: ignore[no-any-return]
+
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((sheet for sheet in self._current_sheets if sheet.sheet_id == sheet_id), None)
 
