@@ -359,12 +359,36 @@ class Spreadsheet:
         return self.__dict__["_developer_metadata"]  # type: ignore[no-any-return]
 
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
-        return next((sheet for sheet in self._current_sheets if sheet.sheet_id == sheet_id), None)
+        cached = self._lookup_cache().get(("id", sheet_id))
+        if cached is not None and cached.sheet_id == sheet_id and cached in self._current_sheets:
+            return cached
+        found = next((sheet for sheet in self._current_sheets if sheet.sheet_id == sheet_id), None)
+        if found is not None:
+            self._remember()
+        return found
 
     def sheet_by_title(self, title: str) -> Sheet | None:
         """Sheet titles are unique ignoring case, as in Google Sheets."""
         wanted = title.casefold()
-        return next((sheet for sheet in self._current_sheets if sheet.title.casefold() == wanted), None)
+        cached = self._lookup_cache().get(("title", wanted))
+        if cached is not None and cached.title.casefold() == wanted and cached in self._current_sheets:
+            return cached
+        found = next((sheet for sheet in self._current_sheets if sheet.title.casefold() == wanted), None)
+        if found is not None:
+            self._remember()
+        return found
+
+    def _lookup_cache(self) -> dict[tuple[str, Any], Sheet]:
+        """Tabs by id and by folded title, so a lookup in a workbook of 1,000 tabs does not scan them all. A
+        hint only: every hit is checked (the tab still there, with that id or title), a miss rebuilds it."""
+        return self.__dict__.setdefault("_by_key", {})  # type: ignore[no-any-return]
+
+    def _remember(self) -> None:
+        index: dict[tuple[str, Any], Sheet] = {}
+        for sheet in self._current_sheets:
+            index[("id", sheet.sheet_id)] = sheet
+            index[("title", sheet.title.casefold())] = sheet
+        self.__dict__["_by_key"] = index
 
     def renumber(self) -> None:
         """Keep ``properties.index`` equal to each tab's position (touching only the tabs that moved)."""

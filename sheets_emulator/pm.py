@@ -51,9 +51,7 @@ class PM:
             sheet = self._sheet(title)
             row, col = _cell(cell)
             _check_inside(sheet, row, col)
-            typed = typed_cell(
-                sheet.cell(row, col), value, "USER_ENTERED", today=self.emulator.options.today()
-            )
+            typed = typed_cell(sheet.cell(row, col), value, "USER_ENTERED", today=self.emulator.options.today)
             if not validation.allowed(typed):
                 raise PMRefused(f"{title}!{cell}: {validation.refusal(row, col)}")
             sheet.put(row, col, typed)
@@ -76,7 +74,7 @@ class PM:
                         sheet.cell(top + i, left + j),
                         value,
                         "USER_ENTERED",
-                        today=self.emulator.options.today(),
+                        today=self.emulator.options.today,
                     )
                     if not validation.allowed(cell_after):
                         raise PMRefused(f"{title}: {validation.refusal(top + i, left + j)}")

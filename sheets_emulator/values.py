@@ -8,7 +8,6 @@ cells and rows out of ``values`` and leave ``values`` out for an empty range. Wr
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from sheets_emulator.a1 import Box, column_letters, format_range
 from sheets_emulator.api import ApiRequest, Context
 from sheets_emulator.errors import ApiError, cell_limit_message, invalid
 from sheets_emulator.formatting import (
+    Today,
     effective_value,
     format_value,
     is_date_format,
@@ -273,7 +273,7 @@ def write_values(
     option: str,
     *,
     bounded: bool,
-    today: dt.date | None = None,
+    today: Today | None = None,
 ) -> WriteResult:
     """Write a ValueRange at ``anchor``'s top-left; with ``bounded``, the data must fit inside ``anchor``.
 
@@ -300,7 +300,7 @@ def write_values(
     return result
 
 
-def typed_cell(cell: Cell, value: Any, option: str, *, today: dt.date | None = None) -> Cell:
+def typed_cell(cell: Cell, value: Any, option: str, *, today: Today | None = None) -> Cell:
     """A cell after a value is written into it: formats, notes and validation stay; USER_ENTERED may add a
     format. A cell formatted as plain text (number format TEXT) keeps typed text as it is, as Sheets does."""
     plain_text = ((cell.format or {}).get("numberFormat") or {}).get("type") == "TEXT"
@@ -346,7 +346,7 @@ def _write_a1(ctx: Context, text: str, body: Json, option: str, field_name: str)
         major,
         option,
         bounded=not parsed.is_single_cell,
-        today=ctx.options.today(),
+        today=ctx.options.today,
     )
 
 
@@ -427,7 +427,7 @@ def batch_update_by_data_filter(ctx: Context, request: ApiRequest) -> Json:
                     major,
                     option,
                     bounded=True,
-                    today=ctx.options.today(),
+                    today=ctx.options.today,
                 )
             )
             filters.append(data_filter)
@@ -496,7 +496,7 @@ def append(ctx: Context, request: ApiRequest) -> Json:
     _make_room(ctx.spreadsheet, sheet, start_row, start_col, rows, cols, request.param("insertDataOption"))
     anchor = Box(start_row, start_row + rows, start_col, start_col + cols)
     result = write_values(
-        ctx.spreadsheet, sheet, anchor, values, major, option, bounded=False, today=ctx.options.today()
+        ctx.spreadsheet, sheet, anchor, values, major, option, bounded=False, today=ctx.options.today
     )
     out: Json = {"spreadsheetId": ctx.spreadsheet.spreadsheet_id}
     if table:
