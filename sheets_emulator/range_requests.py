@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from sheets_emulator.a1 import Box
 from sheets_emulator.api import Context
 from sheets_emulator.errors import RequestProblem
 from sheets_emulator.formatting import effective_value, format_value, parse_user_entered
 from sheets_emulator.lookup import box_to_grid_range, grid_box
-from sheets_emulator.model import EMPTY, Cell, Json, Sheet
+from sheets_emulator.model import EMPTY, Cell, Json, Sheet, Spreadsheet
 from sheets_emulator.sheet_requests import sheet_by_id
 from sheets_emulator.values import check_cell_limit, exceeds_grid
 
@@ -134,10 +133,10 @@ def copy_paste(ctx: Context, body: Json) -> None:
             top, left = extent.start_row + i * height, extent.start_col + j * width
             _paste(target_sheet, top, left, snapshot, height, width, paste_type)
             if paste_type == "PASTE_NORMAL" and body.get("pasteOrientation") != "TRANSPOSE":
-                _copy_merges(source_sheet, source, target_sheet, top, left)
+                _place_merges(_merges_inside(source_sheet, source), source, target_sheet, top, left)
 
 
-def _bounded(spreadsheet: Any, grid_range: Json | None) -> tuple[Sheet, Box]:
+def _bounded(spreadsheet: Spreadsheet, grid_range: Json | None) -> tuple[Sheet, Box]:
     sheet, box = grid_box(spreadsheet, grid_range or {})
     if box.end_row > sheet.row_count or box.end_col > sheet.col_count:
         raise exceeds_grid(sheet, box)
@@ -161,14 +160,17 @@ def _inside(inner: Box, outer: Box) -> bool:
     )
 
 
-def _copy_merges(source_sheet: Sheet, source: Box, target: Sheet, top: int, left: int) -> None:
-    """Merges inside the source land at the destination, replacing merges they overlap."""
-    moved = []
-    for merge in source_sheet.merges:
-        box = _merge_box(merge)
-        if _inside(box, source):
-            dr, dc = top - source.start_row, left - source.start_col
-            moved.append(Box(box.start_row + dr, box.end_row + dr, box.start_col + dc, box.end_col + dc))
+def _merges_inside(sheet: Sheet, box: Box) -> list[Json]:
+    return [m for m in sheet.merges if _inside(_merge_box(m), box)]
+
+
+def _place_merges(merges: list[Json], source: Box, target: Sheet, top: int, left: int) -> None:
+    """Merges of the source land at the destination, replacing the merges they overlap there."""
+    dr, dc = top - source.start_row, left - source.start_col
+    moved = [
+        Box(box.start_row + dr, box.end_row + dr, box.start_col + dc, box.end_col + dc)
+        for box in (_merge_box(m) for m in merges)
+    ]
     for box in moved:
         target.merges = [m for m in target.merges if not _merge_box(m).intersects(box)]
         target.merges.append(box_to_grid_range(target, box))
@@ -187,14 +189,13 @@ def cut_paste(ctx: Context, body: Json) -> None:
     if extent.end_row > target_sheet.row_count or extent.end_col > target_sheet.col_count:
         raise exceeds_grid(target_sheet, extent)
     snapshot = _snapshot(source_sheet, source)
-    merges = [m for m in source_sheet.merges if _inside(_merge_box(m), source)]
+    merges = _merges_inside(source_sheet, source)
     source_sheet.merges = [m for m in source_sheet.merges if m not in merges]
     for row, col in _cells(source):
         source_sheet.put(row, col, EMPTY)
     _paste(target_sheet, top, left, snapshot, source.rows, source.cols, paste_type)
     if paste_type == "PASTE_NORMAL":
-        staged = Sheet(properties=source_sheet.properties, merges=merges)
-        _copy_merges(staged, source, target_sheet, top, left)
+        _place_merges(merges, source, target_sheet, top, left)
 
 
 # ---------------------------------------------------------------- insertRange / deleteRange
