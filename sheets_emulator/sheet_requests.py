@@ -165,10 +165,12 @@ def _sync_tab_color(merged: Json, requested: Json, mask: fieldmask.Mask | None) 
 
 
 def _drop_zero_frozen(sheet: Sheet) -> None:
-    """Google leaves frozen counts out once they are 0 (the freeze recording shows it)."""
-    for key in ("frozenRowCount", "frozenColumnCount"):
-        if not sheet.grid.get(key):
-            sheet.grid.pop(key, None)
+    """Google leaves frozen counts out once they are 0 (the freeze recording shows it), and false flags
+    (``hidden``, ``hideGridlines``, ``rightToLeft``...) once they are turned off: proto3 JSON leaves defaults out."""
+    for key in [k for k, v in sheet.grid.items() if k not in ("rowCount", "columnCount") and v in (0, False)]:
+        del sheet.grid[key]
+    for key in [k for k, v in sheet.properties.items() if v is False]:
+        del sheet.properties[key]
 
 
 def _move_sheet(spreadsheet: Spreadsheet, sheet: Sheet, index: int) -> None:

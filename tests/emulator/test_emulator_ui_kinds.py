@@ -623,3 +623,15 @@ def test_a_failing_values_batch_writes_nothing(sh: gspread.Spreadsheet, emulator
             }
         )
     assert emulator.snapshot() == before
+
+
+def test_a_tab_shown_again_or_with_gridlines_back_leaves_the_flags_out(sh: gspread.Spreadsheet) -> None:
+    other = sh.add_worksheet("Other", 5, 5)
+    other.hide()
+    other.hide_gridlines()
+    assert sheet_json(sh, "Other")["properties"]["hidden"] is True
+    assert sheet_json(sh, "Other")["properties"]["gridProperties"]["hideGridlines"] is True
+    other.show()
+    other.show_gridlines()
+    properties = sheet_json(sh, "Other")["properties"]
+    assert "hidden" not in properties and properties["gridProperties"] == {"rowCount": 5, "columnCount": 5}
