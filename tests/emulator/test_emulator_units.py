@@ -176,3 +176,15 @@ def test_state_round_trip(emulator: Emulator, spreadsheet_id: str) -> None:
     assert again.get_all_values() == [["a", "1.5"], ["2", ""]]
     assert again.get_note("A1") == "note"
     assert emulator.snapshot()["version"] == 1
+
+
+def test_docs_list_every_request_kind_supported_or_not() -> None:
+    """docs/emulator.md names every batchUpdate kind the emulator handles and every one it refuses."""
+    from pathlib import Path
+
+    from sheets_emulator.batch import GOOGLE_KINDS, HANDLERS
+
+    docs = (Path(__file__).parents[2] / "docs" / "emulator.md").read_text(encoding="utf-8")
+    missing = sorted(kind for kind in [*HANDLERS, *GOOGLE_KINDS] if kind not in docs)
+    assert missing == []
+    assert f"request kinds ({len(HANDLERS)})" in docs
