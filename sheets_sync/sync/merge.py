@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from sheets_sync.models import SUGGESTION_ID, Module, Suggestion, describe_validation_error, suggestion_number
 from sheets_sync.sync.base import FieldTexts
+from sheets_sync.sync.columns import MODULE_COLUMNS
 from sheets_sync.sync.layout import DROPDOWNS, PM_FIELDS
 from sheets_sync.sync.tabs import SheetSuggestion
 
@@ -63,6 +64,28 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A value in the sheet the tool cannot take (a priority, status, version or rubric the module does not have):
+    not pulled, marked in its cell by push. ``suggestion_id`` is "" for a PM's new row; ``row`` is 0-based."""
+
+    suggestion_id: str
+    row: int | None
+    field: str
+    value: str
+    allowed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A PM cell holding a real formula: its source is not the PM's text, so it is reported and never taken."""
+
+    suggestion_id: str
+    row: int | None
+    field: str
+    source: str
+
+
+@dataclass(frozen=True)
 class RowUpdate:
     """Cells to write in one suggestion row: ``row`` None appends it. Texts by field, the id under ``"id"``."""
 
@@ -95,6 +118,8 @@ class MergeResult:
     imported: list[str] = field(default_factory=list)
     id_repairs: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    formulas: list[FormulaCell] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------- texts
@@ -174,6 +199,12 @@ def match_rows(
     return result
 
 
+RECOGNISED_FIELDS = 4
+"""A row whose id cell a PM overwrote is still the suggestion whose fields it shares, when it shares at least this
+many (non-empty) PM fields with exactly one missing suggestion: a PM who typed into the id cell and also edited the
+row gets the id put back and the edits merged, never a duplicate suggestion."""
+
+
 def _recognise_edited_id(
     row: SheetSuggestion, known: Mapping[str, list[FieldTexts]], matched: Mapping[str, SheetSuggestion]
 ) -> str | None:
@@ -181,7 +212,18 @@ def _recognise_edited_id(
     missing = sorted(
         (sid for sid in known if sid not in matched), key=lambda s: (suggestion_number(s) or 0, s)
     )
-    return next((sid for sid in missing if texts in known[sid]), None)
+    exact = next((sid for sid in missing if texts in known[sid]), None)
+    if exact is not None:
+        return exact
+    scores = {sid: max(_shared_fields(texts, version) for version in known[sid]) for sid in missing}
+    best = [
+        sid for sid, score in scores.items() if score >= RECOGNISED_FIELDS and score == max(scores.values())
+    ]
+    return best[0] if len(best) == 1 else None
+
+
+def _shared_fields(left: FieldTexts, right: FieldTexts) -> int:
+    return sum(1 for name in PM_FIELDS if left.get(name, "").strip() and left.get(name) == right.get(name))
 
 
 def _adoptable_id(
@@ -260,15 +302,42 @@ class _Merger:
         base = self.base.get(sid)
         sheet, shown = canonical_texts(row.truth), canonical_texts(row.actual)
         agreed: dict[str, str | None] = {}
-        writes = {}
+        targets = {}
         for name in PM_FIELDS:
             base_text = base.get(name, "") if base is not None else None
-            target, agreed[name] = self._field(sid, name, base_text, local[name], sheet[name])
-            if self.push and (row.row is None or target != shown[name]):
-                writes[name] = target
+            if self._not_taken(sid, row, name, sheet[name], local[name]):
+                agreed[name] = base_text
+                if name not in row.formulas:
+                    targets[name] = row.truth.get(name, "")  # the PM's text stays as it is, marked
+                continue
+            targets[name], agreed[name] = self._field(sid, name, base_text, local[name], sheet[name])
         if all(text is not None for text in agreed.values()):
             self.result.base[sid] = {name: text or "" for name, text in agreed.items()}
-        self._write_row(sid, row, writes)
+        changed = row.row is None or any(text != shown[name] for name, text in targets.items())
+        # Every field of a row push writes is written, unchanged and empty ones included: a PM who inserts or
+        # deletes rows between our read and our write must never leave a suggestion with another row's value.
+        self._write_row(sid, row, targets if self.push and changed else {})
+
+    def _not_taken(self, sid: str, row: SheetSuggestion, name: str, sheet: str, local: str) -> bool:
+        """A formula, or a value the module does not allow (only an edit is checked: a value both sides agree on
+        is left alone)."""
+        if name in row.formulas:
+            self.result.formulas.append(FormulaCell(sid, row.row, name, row.actual.get(name, "")))
+            return True
+        if sheet == local:
+            return False
+        allowed = self.refused(name, sheet)
+        if allowed is None:
+            return False
+        self.result.refused.append(Refusal(sid, row.row, name, row.truth.get(name, ""), allowed))
+        return True
+
+    def refused(self, name: str, text: str) -> tuple[str, ...] | None:
+        """The allowed values when ``text`` is not one of them (the checks of ``suggest``), else None."""
+        allowed = MODULE_COLUMNS.suggestion(name).allowed_values(self.module)
+        if allowed is None or not text.strip() or canonical(name, text.strip()) in allowed:
+            return None
+        return allowed
 
     def _field(self, sid: str, name: str, base: str | None, local: str, sheet: str) -> tuple[str, str | None]:
         """Decide one field: (what the sheet shows after a push, the new base text; None: no base yet)."""
@@ -408,8 +477,9 @@ class _Merger:
         own writes did to them (recovery): an id written on the wrong row is taken back, a row one of its appends
         overwrote is put back."""
         if self.push:
-            self.result.new_rows_pending += len(rows)
             for row, _ in rows:
+                refused = self._refused_in_new_row(row.truth_id, row)
+                self.result.new_rows_pending += not refused
                 if row.row is None:
                     self.result.updates.append(RowUpdate(None, "", {"id": "", **row.truth}, whole_row=True))
                 elif row.id_cell != row.truth_id:
@@ -420,10 +490,24 @@ class _Merger:
             taken.add(sid)
             self._import(sid, row)
 
+    def _refused_in_new_row(self, sid: str, row: SheetSuggestion) -> bool:
+        """Check every field of a PM's new row; a row with a refused value or a formula is not imported."""
+        found = False
+        for name in PM_FIELDS:
+            if name in row.formulas:
+                self.result.formulas.append(FormulaCell(sid, row.row, name, row.actual.get(name, "")))
+                found = True
+            elif (allowed := self.refused(name, row.truth.get(name, ""))) is not None:
+                self.result.refused.append(Refusal(sid, row.row, name, row.truth.get(name, ""), allowed))
+                found = True
+        return found
+
     def _import(self, sid: str, row: SheetSuggestion) -> None:
         """A PM's new row becomes a suggestion; blank fields take their defaults (status "proposed"), which the
         next push writes into the row (the base keeps the row as the sheet shows it)."""
         texts = canonical_texts(row.truth)
+        if self._refused_in_new_row(row.truth_id, row):
+            return
         try:
             suggestion = Suggestion.model_validate(
                 {"id": sid, **{k: v for k, v in texts.items() if v.strip()}}

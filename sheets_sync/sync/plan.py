@@ -27,7 +27,7 @@ from sheets_sync.sync.layout import (
     heatmap_layout,
     heatmap_protection,
 )
-from sheets_sync.sync.merge import Conflict, Direction, MergeOptions, Prefer
+from sheets_sync.sync.merge import Conflict, Direction, MergeOptions, Prefer, canonical_texts
 from sheets_sync.sync.module_plan import (
     ModuleTabInput,
     ModuleTabPlan,
@@ -47,7 +47,14 @@ from sheets_sync.sync.ops import (
     WriteCells,
 )
 from sheets_sync.sync.snapshot import ColourScale, SheetSnapshot, TabSnapshot
-from sheets_sync.sync.tabs import HEATMAP_KEY, TabMap, map_tabs, new_sheet_id
+from sheets_sync.sync.tabs import (
+    HEATMAP_KEY,
+    TabLayoutProblem,
+    TabMap,
+    map_tabs,
+    new_sheet_id,
+    read_module_tab,
+)
 from sheets_sync.versions import natural_key
 
 DEFAULT_TAB = "Sheet1"
@@ -97,6 +104,14 @@ class Notes:
     removed_modules: list[str] = field(default_factory=list)
     removed_tabs_deleted: list[str] = field(default_factory=list)
     modules_without_tab: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    """Values not taken (tab, cell, value, allowed values) and formulas found in PM cells: exit 5."""
+    skipped_tabs: list[str] = field(default_factory=list)
+    """Tabs that could not be read safely (a header gone), one line each with what to do: exit 5."""
+    upgraded_tabs: list[str] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
+    """Tabs that look like copies of a module tab ("Copy of m03"), with the edits found only in them."""
+    adopted_tabs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -112,9 +127,17 @@ class Plan:
     modules: dict[str, Module]
     notes: Notes
 
+    expected: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
+    """Per sheetId, the texts every suggestion must show after the plan (tabs whose layout upgrade moved PM text)."""
+
     @property
     def has_writes(self) -> bool:
         return bool(self.ops)
+
+    @property
+    def partial(self) -> bool:
+        """Values refused or tabs skipped: everything else was applied (exit 5)."""
+        return bool(self.notes.refused or self.notes.skipped_tabs)
 
     @property
     def cells_written(self) -> int:
@@ -183,8 +206,14 @@ class _PushPlanner:
             self.base.digests.get(module_id),
             self.sheet.recovery,
         )
-        tab_plan = plan_module_tab(given, _merge_options(Direction.PUSH, self.options))
+        try:
+            tab_plan = plan_module_tab(given, _merge_options(Direction.PUSH, self.options))
+        except TabLayoutProblem as problem:
+            _skip(plan, self.base, module_id, sheet_id, problem)
+            return [], []
         _record(plan, module_id, tab.title if tab else module_id, tab is None, tab_plan)
+        if tab_plan.expected:
+            plan.expected[sheet_id] = tab_plan.expected
         plan.base.module_tabs[module_id] = sheet_id
         plan.base.digests[module_id] = tab_plan.digest
         add: list[Op] = []
@@ -225,6 +254,12 @@ class _PushPlanner:
             if module_id in self.local:
                 continue
             plan.notes.removed_modules.append(module_id)
+            conflicts = removed_module_conflicts(module_id, tab, self.base)
+            if conflicts and self.options.prefer is not Prefer.LOCAL:
+                plan.conflicts += [] if self.options.prefer is Prefer.SHEET else conflicts
+                plan.base.module_tabs[module_id] = tab.sheet_id
+                plan.base.suggestions[module_id] = dict(self.base.suggestions.get(module_id, {}))
+                continue
             if self.options.delete_removed_tabs:
                 ops.append(DeleteTab(tab.sheet_id, tab.title))
                 plan.notes.removed_tabs_deleted.append(module_id)
@@ -243,6 +278,26 @@ class _PushPlanner:
                 f"{GRID_CELL_LIMIT:,}; nothing was written. Delete unused tabs or rows (Sheet > Delete), or split "
                 "the modules over two spreadsheets"
             )
+
+
+def removed_module_conflicts(module_id: str, tab: TabSnapshot, base: Base) -> list[Conflict]:
+    """A module deleted locally whose tab holds PM edits not yet pulled (rows edited or added since the last
+    sync): one conflict per row, so the deletion never silently throws them away. ``--prefer local`` deletes."""
+    known = base.suggestions.get(module_id, {})
+    try:
+        rows = read_module_tab(tab).suggestions
+    except TabLayoutProblem:
+        return [Conflict(module_id, "(tab)", "(module)", "(present)", "(deleted)", "(unreadable tab)")]
+    conflicts = []
+    for row in rows:
+        if row.blank:
+            continue
+        agreed = known.get(row.truth_id)
+        if agreed is not None and canonical_texts(row.truth) == canonical_texts(agreed):
+            continue
+        name = row.truth_id or f"new row {row.row + 1 if row.row is not None else '?'}"
+        conflicts.append(Conflict(module_id, name, "(module)", "(present)", "(deleted)", "(edited)"))
+    return conflicts
 
 
 def check_cell_texts(module: Module) -> None:
@@ -287,8 +342,19 @@ def _check_title_free(sheet: SheetSnapshot, title: str, key: str, tabs: TabMap) 
     )
 
 
+def _skip(plan: Plan, base: Base, module_id: str, sheet_id: int, problem: TabLayoutProblem) -> None:
+    """A tab that cannot be read safely: nothing of it is written or taken, its base stays as it was."""
+    plan.notes.skipped_tabs.append(f"{problem}")
+    plan.base.module_tabs[module_id] = sheet_id
+    if module_id in base.digests:
+        plan.base.digests[module_id] = base.digests[module_id]
+    plan.base.suggestions[module_id] = dict(base.suggestions.get(module_id, {}))
+
+
 def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleTabPlan) -> None:
     merge = tab_plan.merge
+    plan.notes.refused += tab_plan.refused
+    plan.notes.upgraded_tabs += [f"{title}: {change}" for change in tab_plan.upgraded]
     plan.tabs.append(
         TabSummary(title, tab_plan.cells_written, tab_plan.rows_added, new, False, tab_plan.tool_edits)
     )
@@ -416,6 +482,9 @@ def plan_pull(
             continue
         _pull_module(plan, local[module_id], tab, base, sheet, options)
     plan.notes.removed_modules = [m for m in tabs.modules if m not in local]
+    if options.prefer is None:
+        for module_id in plan.notes.removed_modules:
+            plan.conflicts += removed_module_conflicts(module_id, tabs.modules[module_id], base)
     return plan
 
 
@@ -431,7 +500,11 @@ def _pull_module(
         base.digests.get(module_id),
         sheet.recovery,
     )
-    tab_plan = plan_module_tab(given, _merge_options(Direction.PULL, options))
+    try:
+        tab_plan = plan_module_tab(given, _merge_options(Direction.PULL, options))
+    except TabLayoutProblem as problem:
+        plan.notes.skipped_tabs.append(f"{problem}")
+        return
     _record(plan, module_id, tab.title, False, tab_plan)
     plan.ops += tab_plan.cell_ops
     plan.base.module_tabs[module_id] = tab.sheet_id

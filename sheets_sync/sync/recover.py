@@ -22,7 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from sheets_sync.sync.codec import CellValue, text_or_none
-from sheets_sync.sync.layout import FIELD_LABEL, PM_FIELDS, SUGGESTION_ID
+from sheets_sync.sync.columns import SUGGESTION_ID
+from sheets_sync.sync.layout import FIELD_LABEL, PM_FIELDS
 from sheets_sync.sync.merge import canonical_texts
 from sheets_sync.sync.ops import RowWrite, WriteCells
 from sheets_sync.sync.plan import Plan

@@ -49,6 +49,12 @@ class Cell:
     bold: bool = False
     link: str | None = None
     dropdown: Dropdown | None = None
+    background: str | None = None  # "#rrggbb"; None: no colour set
+    shown: str | None = None
+    """The text Sheets shows (``formattedValue``), when the read returned one: ``3/4/2026`` for a date the PM
+    typed into a cell that is not plain text, ``30%`` for 0.3."""
+    formula: bool = False
+    """The value is a formula's source (``userEnteredValue.formulaValue``), not text."""
 
 
 EMPTY_CELL = Cell()

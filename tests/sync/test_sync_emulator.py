@@ -145,9 +145,11 @@ def test_each_awkward_text_is_a_whole_cell_of_text_after_a_push(
     worksheet = emu.gspread_client().open_by_key(SHEET).worksheet("m01")
     for number, text in enumerate(AWKWARD, 1):
         cell = a1(emu, "m01", "issue", f"m01-s{number}")
-        assert worksheet.acell(cell).value == text  # what the PM sees (FORMATTED_VALUE)
+        # A text starting with ' is written with one more ' (the reader drops the first: docs/sync.md, Values).
+        shown = f"'{text}" if text.startswith("'") else text
+        assert worksheet.acell(cell).value == shown  # what the PM sees (FORMATTED_VALUE)
         unformatted = worksheet.acell(cell, value_render_option=gspread.utils.ValueRenderOption.unformatted)
-        assert unformatted.value == text and isinstance(emu.pm(SHEET).value("m01", cell), str)
+        assert unformatted.value == shown and isinstance(emu.pm(SHEET).value("m01", cell), str)
     assert rows_by_id(emu, "m01") == {s.id: local_texts(s) for s in awkward.suggestions}
     pulled = engine.pull()
     assert not pulled.plan.modules and not pulled.plan.ops

@@ -413,16 +413,6 @@ def test_dry_run_writes_nothing_anywhere(fake_engine: SyncEngine, fake: FakeWork
     assert {p: p.read_bytes() for p in store.data_dir.rglob("*.json")} == before
 
 
-def test_an_invalid_value_typed_by_a_pm_is_reported_not_imported(
-    fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
-) -> None:
-    fake_engine.push()
-    fake.pm_set("m01", *label_cell(fake.read(), "m01", "priority", "m01-s1"), "urgent")
-    result = fake_engine.pull()
-    assert any("urgent" in text for text in result.plan.notes.invalid)
-    assert store.load_module("m01").suggestions[0].priority is Priority.MEDIUM
-
-
 def test_a_well_formed_unknown_id_is_adopted(
     fake_engine: SyncEngine, fake: FakeWorkbook, store: Store
 ) -> None:
