@@ -56,9 +56,37 @@ def verify(before: SheetSnapshot, plan: Plan, after: SheetSnapshot) -> Verificat
         truth.update(checker.truth)
         if checker.lost:
             lost[sheet_id] = tuple(checker.lost)
+    problems += _check_moved_text(plan, after, truth)
     if not problems:
         return Verification(True, after)
     return Verification(False, replace(after, recovery=Recovery(truth, lost)), problems)
+
+
+def _check_moved_text(
+    plan: Plan, after: SheetSnapshot, truth: dict[tuple[int, int, int], CellValue]
+) -> list[str]:
+    """After a layout upgrade moved PM columns: every suggestion shows the text it showed before. A cell that does
+    not is put back by the next plan (its text is taken as the truth of that cell)."""
+    problems = []
+    for sheet_id, expected in plan.expected.items():
+        tab = after.tab(sheet_id)
+        view = read_module_tab(tab) if tab is not None else None
+        if view is None or view.geometry is None:
+            problems.append(f"tab {sheet_id} lost its tables during a layout upgrade")
+            continue
+        rows = {row.truth_id: row for row in view.suggestions if row.row is not None}
+        for sid, texts in expected.items():
+            row = rows.get(sid)
+            if row is None:
+                continue  # a row gone is found by the row checks
+            for name, text in texts.items():
+                if row.actual.get(name, "") != text:
+                    assert row.row is not None
+                    truth[(sheet_id, row.row, view.geometry.field_column(name))] = text_or_none(text)
+                    problems.append(
+                        f"{tab.title if tab else sheet_id}: {sid} {name} changed while its column moved"
+                    )
+    return problems
 
 
 def _unlanded_cells(plan: Plan, after: SheetSnapshot) -> list[str]:

@@ -11,7 +11,7 @@ from workbook_views import label_cell, suggestion_range, suggestion_rows, tab
 from sheets_sync.errors import ConflictError, DataError, LockedError, WorkbookLayoutError
 from sheets_sync.models import Priority, Status
 from sheets_sync.store import Store
-from sheets_sync.sync.base import base_path, load_base
+from sheets_sync.sync.base_file import base_path, load_base
 from sheets_sync.sync.engine import SyncEngine, SyncOptions
 from sheets_sync.sync.fake import FakeWorkbook
 from sheets_sync.sync.layout import GRID_CELL_LIMIT, HEADER_BLOCK, RATE_FORMAT
