@@ -23,20 +23,6 @@ from sheets_sync.sync.plan import plan_pull, plan_push
 from sheets_sync.sync.snapshot import SheetSnapshot, TabSnapshot
 from sheets_sync.sync.tabs import SheetSuggestion, candidate_sheet_ids
 
-PURE = [
-    "plan.py",
-    "layout.py",
-    "codec.py",
-    "merge.py",
-    "module_plan.py",
-    "cells.py",
-    "tabs.py",
-    "recover.py",
-    "ops.py",
-    "snapshot.py",
-    "api_json.py",
-]
-
 
 @pytest.mark.parametrize(
     "base, local, sheet, expected",
