@@ -18,7 +18,7 @@ from sheets_emulator.core import Emulator, EmulatorResponse
 from sheets_emulator.faults import Fault
 from sheets_emulator.http import EmulatorServer, serve_http
 from sheets_emulator.model import Cell, Sheet, Spreadsheet
-from sheets_emulator.pm import PM
+from sheets_emulator.pm import PM, PMRefused
 from sheets_emulator.testing import ManualClock, emulator_with_client, running_server
 from sheets_emulator.transport import EmulatorAdapter, EndpointSession, emulator_session, gspread_client
 
@@ -32,6 +32,7 @@ __all__ = [
     "EndpointSession",
     "Fault",
     "ManualClock",
+    "PMRefused",
     "Sheet",
     "Spreadsheet",
     "cell_name",

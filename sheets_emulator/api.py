@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,8 @@ class Options:
     """Emulator behaviours a test may switch (the defaults follow Google as far as it is known)."""
 
     sort_moves_row_metadata: bool = True
+    # The date a typed "3/4" takes its year from (Emulator(today=...) injects a fixed one in tests).
+    today: Callable[[], dt.date] = dt.date.today
 
 
 @dataclass

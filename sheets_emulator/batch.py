@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sheets_emulator import cell_requests, rule_requests, sheet_requests
+from sheets_emulator import (
+    cell_requests,
+    filter_requests,
+    named_requests,
+    range_requests,
+    rule_requests,
+    sheet_requests,
+)
 from sheets_emulator.api import ApiRequest, Context
 from sheets_emulator.errors import ApiError, RequestProblem, invalid, request_error
 from sheets_emulator.model import Json
@@ -24,6 +31,9 @@ HANDLERS: dict[str, Handler] = {
     **sheet_requests.HANDLERS,
     **cell_requests.HANDLERS,
     **rule_requests.HANDLERS,
+    **filter_requests.HANDLERS,
+    **named_requests.HANDLERS,
+    **range_requests.HANDLERS,
 }
 
 # Request kinds of the Sheets API v4 that the emulator does not implement (answered with a clear 400).
@@ -32,45 +42,26 @@ GOOGLE_KINDS = frozenset(
         "addBanding",
         "addChart",
         "addDataSource",
-        "addDimensionGroup",
-        "addFilterView",
-        "addNamedRange",
         "addSlicer",
         "addTable",
         "appendCells",
         "autoFill",
         "cancelDataSourceRefresh",
-        "clearBasicFilter",
-        "copyPaste",
-        "cutPaste",
         "deleteBanding",
         "deleteDataSource",
-        "deleteDimensionGroup",
         "deleteDuplicates",
         "deleteEmbeddedObject",
-        "deleteFilterView",
-        "deleteNamedRange",
-        "deleteRange",
         "deleteTable",
-        "duplicateFilterView",
-        "duplicateSheet",
-        "findReplace",
-        "insertRange",
-        "moveDimension",
         "pasteData",
         "randomizeRange",
         "refreshDataSource",
-        "setBasicFilter",
         "textToColumns",
         "trimWhitespace",
         "updateBanding",
         "updateChartSpec",
         "updateDataSource",
-        "updateDimensionGroup",
         "updateEmbeddedObjectBorder",
         "updateEmbeddedObjectPosition",
-        "updateFilterView",
-        "updateNamedRange",
         "updateSlicerSpec",
         "updateTable",
     }

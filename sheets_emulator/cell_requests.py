@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sheets_emulator import fieldmask
+from sheets_emulator import fieldmask, validation
 from sheets_emulator.a1 import Box
 from sheets_emulator.api import Context, required_mask
 from sheets_emulator.errors import RequestProblem
@@ -48,6 +48,13 @@ def apply_cell_data(cell: Cell, data: Json, mask: fieldmask.Mask | None) -> Cell
         if selected:
             changes.update(_change(cell, name, data, sub))
     return cell.with_(**changes) if changes else cell
+
+
+def _put_checked(sheet: Sheet, row: int, col: int, cell: Cell) -> None:
+    """Store a cell whose value was written: a value its strict rule refuses is a 400."""
+    if cell.value is not None and cell.value != sheet.cell(row, col).value and not validation.allowed(cell):
+        raise RequestProblem(validation.refusal(row, col))
+    sheet.put(row, col, cell)
 
 
 def _change(cell: Cell, name: str, data: Json, sub: fieldmask.Mask | None) -> dict[str, Any]:
@@ -94,7 +101,7 @@ def update_cells(ctx: Context, body: Json) -> None:
         _in_grid(sheet, box)
         for row, col in _cells(box):
             data = _data_at(rows, row - box.start_row, col - box.start_col)
-            sheet.put(row, col, apply_cell_data(sheet.cell(row, col), data, mask))
+            _put_checked(sheet, row, col, apply_cell_data(sheet.cell(row, col), data, mask))
         return
     start = body.get("start") or {}
     sheet, _ = grid_box(ctx.spreadsheet, {"sheetId": start.get("sheetId", 0)})
@@ -104,7 +111,8 @@ def update_cells(ctx: Context, body: Json) -> None:
     _in_grid(sheet, Box(top, top + height, left, left + width))
     for i, row_data in enumerate(rows):
         for j, data in enumerate((row_data or {}).get("values") or []):
-            sheet.put(top + i, left + j, apply_cell_data(sheet.cell(top + i, left + j), data or {}, mask))
+            cell = apply_cell_data(sheet.cell(top + i, left + j), data or {}, mask)
+            _put_checked(sheet, top + i, left + j, cell)
 
 
 def _data_at(rows: list[Json], i: int, j: int) -> Json:
@@ -121,7 +129,7 @@ def repeat_cell(ctx: Context, body: Json) -> None:
     _in_grid(sheet, box)
     data = body.get("cell") or {}
     for row, col in _cells(box):
-        sheet.put(row, col, apply_cell_data(sheet.cell(row, col), data, mask))
+        _put_checked(sheet, row, col, apply_cell_data(sheet.cell(row, col), data, mask))
 
 
 def set_data_validation(ctx: Context, body: Json) -> None:
@@ -156,7 +164,10 @@ def update_borders(ctx: Context, body: Json) -> None:
 
 
 def merge_cells(ctx: Context, body: Json) -> None:
-    """mergeCells: MERGE_ALL, MERGE_ROWS or MERGE_COLUMNS recorded as merges (values are not moved)."""
+    """mergeCells: MERGE_ALL, MERGE_ROWS or MERGE_COLUMNS. Each merged block keeps only its top-left value
+    (the other cells' values are cleared; their formats and notes stay). Merges lying inside a new block are
+    replaced by it (Google's answer to MERGE_ALL over two MERGE_ROWS merges, recorded by gspread); a merge
+    only partly inside is refused (not verified against Google)."""
     sheet, box = grid_box(ctx.spreadsheet, body.get("range") or {})
     _in_grid(sheet, box)
     merge_type = body.get("mergeType", "MERGE_ALL")
@@ -167,9 +178,29 @@ def merge_cells(ctx: Context, body: Json) -> None:
     else:
         boxes = [box]
     for part in boxes:
-        if _overlaps_merge(sheet, part):
-            raise RequestProblem("You can't merge cells that overlap an existing merge.")
+        if part.rows * part.cols < 2:
+            continue
+        overlapping = [m for m in sheet.merges if _merge_box(m).intersects(part)]
+        if any(not _inside(_merge_box(m), part) for m in overlapping):
+            raise RequestProblem("You can't merge cells that partially overlap an existing merge.")
+        sheet.merges = [m for m in sheet.merges if m not in overlapping]
         sheet.merges.append(box_to_grid_range(sheet, part))
+        _keep_top_left_value(sheet, part)
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (
+        outer.start_row <= inner.start_row
+        and inner.end_row <= outer.end_row
+        and outer.start_col <= inner.start_col
+        and inner.end_col <= outer.end_col
+    )
+
+
+def _keep_top_left_value(sheet: Sheet, box: Box) -> None:
+    for row, col in _cells(box):
+        if (row, col) != (box.start_row, box.start_col) and sheet.cell(row, col).value is not None:
+            sheet.put(row, col, sheet.cell(row, col).with_(value=None))
 
 
 def unmerge_cells(ctx: Context, body: Json) -> None:

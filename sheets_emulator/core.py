@@ -9,6 +9,7 @@ ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -57,10 +58,11 @@ class Emulator:
         sleep: Callable[[float], None] | None = None,
         *,
         sort_moves_row_metadata: bool = True,
+        today: Callable[[], dt.date] | None = None,
     ) -> None:
         self.clock = clock or time.monotonic
         self.sleep = sleep or time.sleep
-        self.options = Options(sort_moves_row_metadata=sort_moves_row_metadata)
+        self.options = Options(sort_moves_row_metadata=sort_moves_row_metadata, today=today or dt.date.today)
         self._lock = threading.RLock()
         self._books: dict[str, Spreadsheet] = {}
         self._log: list[dict[str, Any]] = []

@@ -70,6 +70,51 @@ def resize(spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, new_count: in
         _grow(sheet, dimension, new_count - current)
 
 
+def move(
+    spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, start: int, end: int, destination: int
+) -> None:
+    """moveDimension: rows (or columns) ``start`` to ``end - 1`` go to ``destination``, an index counted
+    before they are removed (Google's example: moving [1, 3) of 0..4 to 4 gives 0, 3, 1, 2, 4).
+
+    Cells, sizes, hidden flags and single-row (column) developer metadata travel with their rows; a range
+    attached to the grid (merges, protections, filters, named ranges, groups) becomes the smallest range
+    holding where its rows went.
+    """
+    count = end - start
+    if count <= 0 or start <= destination <= end:
+        return
+    landing = destination if destination < start else destination - count
+
+    def new_index(index: int) -> int:
+        if start <= index < end:
+            return landing + index - start
+        if destination <= index < start:
+            return index + count
+        if end <= index < destination:
+            return index - count
+        return index
+
+    _shift_cells(sheet, dimension, new_index)
+    _shift_sizes(sheet, dimension, new_index)
+    window = (min(start, destination), max(end, destination))
+    _map_spans(spreadsheet, sheet, dimension, lambda s, e: _span_after_move(s, e, window, new_index))
+
+
+def _span_after_move(
+    start: int, end: int, window: tuple[int, int], new_index: Callable[[int], int]
+) -> tuple[int, int]:
+    """Where a span goes when rows inside ``window`` are permuted: the hull of its rows' new places."""
+    low, high = window
+    if end <= low or start >= high or (start <= low and end >= high):
+        return start, end
+    places = [new_index(i) for i in range(max(start, low), min(end, high))]
+    if start < low:
+        places.append(start)
+    if end > high:
+        places.append(end - 1)
+    return min(places), max(places) + 1
+
+
 def sort_rows(
     spreadsheet: Spreadsheet, sheet: Sheet, box: Box, specs: list[Json], *, move_row_metadata: bool = True
 ) -> None:
@@ -169,16 +214,26 @@ def _sizes(sheet: Sheet, dimension: str) -> dict[int, int]:
     return sheet.row_sizes if dimension == ROWS else sheet.col_sizes
 
 
+def hidden(sheet: Sheet, dimension: str) -> set[int]:
+    """The rows (or columns) a user hid (``hiddenByUser``)."""
+    return sheet.hidden_rows if dimension == ROWS else sheet.hidden_cols
+
+
 def _shift_sizes(sheet: Sheet, dimension: str, move: Callable[[int], int]) -> None:
+    """Pixel sizes and hidden flags belong to their row (or column): they move with it."""
     moved = {move(i): size for i, size in _sizes(sheet, dimension).items()}
     _sizes(sheet, dimension).clear()
     _sizes(sheet, dimension).update(moved)
+    moved_hidden = {move(i) for i in hidden(sheet, dimension)}
+    hidden(sheet, dimension).clear()
+    hidden(sheet, dimension).update(moved_hidden)
 
 
 def _drop_sizes(sheet: Sheet, dimension: str, start: int, end: int) -> None:
     sizes = _sizes(sheet, dimension)
     for index in [i for i in sizes if start <= i < end]:
         del sizes[index]
+    hidden(sheet, dimension).difference_update(range(start, end))
 
 
 def _inherit(sheet: Sheet, dimension: str, neighbour: int, new_indices: range) -> None:
@@ -258,6 +313,23 @@ def _map_spans(spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, change: S
             kept_rules.append(rule)
     sheet.conditional_formats = kept_rules
     sheet.merges = [m for m in sheet.merges if _map_grid_range(m, dimension, change)]
+    if sheet.basic_filter is not None and not _map_grid_range(sheet.basic_filter["range"], dimension, change):
+        sheet.basic_filter = None
+    sheet.filter_views = [v for v in sheet.filter_views if _map_grid_range(v["range"], dimension, change)]
+    spreadsheet.named_ranges = [
+        named
+        for named in spreadsheet.named_ranges
+        if int(named["range"].get("sheetId", 0)) != sheet.sheet_id
+        or _map_grid_range(named["range"], dimension, change)
+    ]
+    groups = sheet.row_groups if dimension == ROWS else sheet.column_groups
+    kept_groups = []
+    for group in groups:
+        span = group["range"]
+        span["startIndex"], span["endIndex"] = change(span["startIndex"], span["endIndex"])
+        if span["endIndex"] > span["startIndex"]:
+            kept_groups.append(group)
+    groups[:] = kept_groups
     location_type = "ROW" if dimension == ROWS else "COLUMN"
     kept_metadata = []
     for metadata in spreadsheet.developer_metadata:

@@ -37,7 +37,18 @@ _GROUPED_RE = re.compile(rf"^([+-]?)({_GROUPED})$")
 _PERCENT_RE = re.compile(rf"^([+-]?)({_NUMBER}|{_GROUPED})\s*%$")
 _CURRENCY_RE = re.compile(rf"^([+-]?)\$\s*({_NUMBER}|{_GROUPED})$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_US_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_US_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_SHORT_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (
+        dt.date(2000, number, 1).strftime("%B").lower(),
+        dt.date(2000, number, 1).strftime("%b").lower(),
+    )
+}
+_MONTH_NAME_RE = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")  # March 4, 2026 / Mar 4 2026
+_DAY_MONTH_RE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$")  # 4 March 2026
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?$")
 
 
@@ -54,8 +65,12 @@ def parse_raw(value: Any) -> Json | None:
     return {"stringValue": text} if text != "" else None
 
 
-def parse_user_entered(value: Any) -> tuple[Json | None, Json | None]:
-    """USER_ENTERED input as Sheets parses typing: (ExtendedValue or None to clear, implied format)."""
+def parse_user_entered(value: Any, today: dt.date | None = None) -> tuple[Json | None, Json | None]:
+    """USER_ENTERED input as Sheets parses typing: (ExtendedValue or None to clear, implied format).
+
+    ``today`` gives the year of a date typed without one (``3/4``); the emulator passes its injectable
+    ``today`` (default: the real date).
+    """
     if not isinstance(value, str):
         return parse_raw(value), None
     if value == "":
@@ -64,10 +79,10 @@ def parse_user_entered(value: Any) -> tuple[Json | None, Json | None]:
         return {"stringValue": value[1:]}, None
     if value.startswith("=") and len(value) > 1:
         return {"formulaValue": value}, None
-    return _parse_typed_text(value)
+    return _parse_typed_text(value, today or dt.date.today())
 
 
-def _parse_typed_text(value: str) -> tuple[Json, Json | None]:
+def _parse_typed_text(value: str, today: dt.date) -> tuple[Json, Json | None]:
     text = value.strip()
     if text.upper() in ("TRUE", "FALSE"):
         return {"boolValue": text.upper() == "TRUE"}, None
@@ -75,7 +90,41 @@ def _parse_typed_text(value: str) -> tuple[Json, Json | None]:
         parsed = parser(text)
         if parsed is not None:
             return parsed
+    parsed = _parse_short_or_named_date(text, today)
+    if parsed is not None:
+        return parsed
     return {"stringValue": value}, None
+
+
+def _parse_short_or_named_date(text: str, today: dt.date) -> tuple[Json, Json] | None:
+    """``3/4`` (this year, en_US month first), ``March 4, 2026``, ``Mar 4 2026``, ``4 March 2026``."""
+    match = _SHORT_DATE_RE.match(text)
+    if match:
+        month, day, year, pattern = int(match.group(1)), int(match.group(2)), today.year, "m/d/yyyy"
+    else:
+        named = _MONTH_NAME_RE.match(text)
+        reverse = _DAY_MONTH_RE.match(text)
+        if named and named.group(1).lower() in _MONTHS:
+            month, day, year = _MONTHS[named.group(1).lower()], int(named.group(2)), int(named.group(3))
+            pattern = "mmmm d, yyyy" if len(named.group(1)) > 3 else "mmm d, yyyy"
+        elif reverse and reverse.group(2).lower() in _MONTHS:
+            month, day, year = _MONTHS[reverse.group(2).lower()], int(reverse.group(1)), int(reverse.group(3))
+            pattern = "d mmmm yyyy" if len(reverse.group(2)) > 3 else "d mmm yyyy"
+        else:
+            return None
+    try:
+        moment = dt.datetime(year, month, day)
+    except ValueError:
+        return None
+    return {"numberValue": _tidy(to_serial(moment))}, {"type": "DATE", "pattern": pattern}
+
+
+def full_year(year: str) -> int:
+    """Two-digit years as Sheets reads them: 00-29 are 20xx, 30-99 are 19xx."""
+    if len(year) != 2:
+        return int(year)
+    short = int(year)
+    return 2000 + short if short < 30 else 1900 + short
 
 
 def _to_number(sign: str, digits: str) -> float | int:
@@ -126,7 +175,7 @@ def _parse_date(text: str) -> tuple[Json, Json | None] | None:
         date_pattern = "m/d/yyyy"
     try:
         hour, minute, second = (int(match.group(i) or 0) for i in (4, 5, 6))
-        moment = dt.datetime(int(year), int(month), int(day), hour, minute, second)
+        moment = dt.datetime(full_year(year), int(month), int(day), hour, minute, second)
     except ValueError:
         return None
     if match.group(4) is None:

@@ -29,12 +29,30 @@ def sheet_for(spreadsheet: Spreadsheet, title: str | None, text: str) -> Sheet:
 
 
 def a1_target(spreadsheet: Spreadsheet, text: str) -> tuple[Sheet, A1Range]:
-    """Parse an A1 range and find its sheet (400 "Unable to parse range" otherwise)."""
+    """Parse an A1 range and find its sheet (400 "Unable to parse range" otherwise); a named range's name
+    stands for its range, as at Google (a tab with that title wins)."""
+    named = _named_range(spreadsheet, text)
+    if named is not None:
+        return named
     try:
         parsed = a1.parse(text)
     except a1.A1Error:
         raise unable_to_parse(text) from None
     return sheet_for(spreadsheet, parsed.title, text), parsed
+
+
+def _named_range(spreadsheet: Spreadsheet, text: str) -> tuple[Sheet, A1Range] | None:
+    if "!" in text or spreadsheet.sheet_by_title(text) is not None:
+        return None
+    wanted = text.casefold()
+    named = next((n for n in spreadsheet.named_ranges if n["name"].casefold() == wanted), None)
+    if named is None:
+        return None
+    sheet = spreadsheet.sheet_by_id(int(named["range"].get("sheetId", 0)))
+    if sheet is None:
+        return None
+    box = grid_range_to_box(named["range"], sheet)
+    return sheet, A1Range(sheet.title, box.start_row, box.end_row, box.start_col, box.end_col)
 
 
 def a1_box(spreadsheet: Spreadsheet, text: str) -> Target:

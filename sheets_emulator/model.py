@@ -64,6 +64,12 @@ class Sheet:
     merges: list[Json] = field(default_factory=list)
     row_sizes: dict[int, int] = field(default_factory=dict)
     col_sizes: dict[int, int] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+    basic_filter: Json | None = None
+    filter_views: list[Json] = field(default_factory=list)
+    row_groups: list[Json] = field(default_factory=list)
+    column_groups: list[Json] = field(default_factory=list)
 
     @property
     def sheet_id(self) -> int:
@@ -127,6 +133,12 @@ class Sheet:
             merges=copy.deepcopy(self.merges),
             row_sizes=dict(self.row_sizes),
             col_sizes=dict(self.col_sizes),
+            hidden_rows=set(self.hidden_rows),
+            hidden_cols=set(self.hidden_cols),
+            basic_filter=copy.deepcopy(self.basic_filter),
+            filter_views=copy.deepcopy(self.filter_views),
+            row_groups=copy.deepcopy(self.row_groups),
+            column_groups=copy.deepcopy(self.column_groups),
         )
 
 
@@ -138,6 +150,7 @@ class Spreadsheet:
     properties: Json
     sheets: list[Sheet] = field(default_factory=list)
     developer_metadata: list[Json] = field(default_factory=list)
+    named_ranges: list[Json] = field(default_factory=list)
     id_counter: int = 0
 
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
@@ -185,6 +198,7 @@ class Spreadsheet:
             properties=copy.deepcopy(self.properties),
             sheets=[sheet.clone() for sheet in self.sheets],
             developer_metadata=copy.deepcopy(self.developer_metadata),
+            named_ranges=copy.deepcopy(self.named_ranges),
             id_counter=self.id_counter,
         )
 
@@ -193,6 +207,7 @@ class Spreadsheet:
         self.properties = other.properties
         self.sheets = other.sheets
         self.developer_metadata = other.developer_metadata
+        self.named_ranges = other.named_ranges
         self.id_counter = other.id_counter
 
 

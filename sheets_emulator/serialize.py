@@ -14,6 +14,7 @@ from typing import Any
 from sheets_emulator import fieldmask
 from sheets_emulator.a1 import Box
 from sheets_emulator.fieldmask import Mask
+from sheets_emulator.filtering import rows_hidden_by_filter
 from sheets_emulator.formatting import effective_value, format_value, hyperlink
 from sheets_emulator.model import (
     DEFAULT_COLUMN_PIXELS,
@@ -41,6 +42,25 @@ def metadata_json(metadata: Json) -> Json:
     dimension_range = out.get("location", {}).get("dimensionRange")
     if dimension_range is not None and dimension_range.get("sheetId") == 0:
         del dimension_range["sheetId"]
+    return out
+
+
+def dimension_range_json(span: Json) -> Json:
+    """A DimensionRange as Google answers it: without ``sheetId`` when it is 0."""
+    return grid_range_json(span)
+
+
+def ranged_json(item: Json) -> Json:
+    """A FilterView, BasicFilter or NamedRange: its ``range`` without sheetId 0."""
+    out = copy.deepcopy(item)
+    if "range" in out:
+        out["range"] = grid_range_json(out["range"])
+    return out
+
+
+def dimension_group_json(group: Json) -> Json:
+    out = copy.deepcopy(group)
+    out["range"] = dimension_range_json(group["range"])
     return out
 
 
@@ -74,6 +94,8 @@ def spreadsheet_json(
     top_metadata = [
         m for m in spreadsheet.developer_metadata if m["location"]["locationType"] == "SPREADSHEET"
     ]
+    if spreadsheet.named_ranges:
+        body["namedRanges"] = [ranged_json(n) for n in spreadsheet.named_ranges]
     if top_metadata:
         body["developerMetadata"] = [metadata_json(m) for m in top_metadata]
     body["spreadsheetUrl"] = SPREADSHEET_URL.format(spreadsheet.spreadsheet_id)
@@ -128,8 +150,12 @@ def sheet_json(spreadsheet: Spreadsheet, sheet: Sheet) -> Json:
         out["merges"] = [grid_range_json(m) for m in sheet.merges]
     if sheet.conditional_formats:
         out["conditionalFormats"] = [conditional_format_json(r) for r in sheet.conditional_formats]
+    if sheet.filter_views:
+        out["filterViews"] = [ranged_json(v) for v in sheet.filter_views]
     if sheet.protected_ranges:
         out["protectedRanges"] = [protected_range_json(p) for p in sheet.protected_ranges]
+    if sheet.basic_filter is not None:
+        out["basicFilter"] = ranged_json(sheet.basic_filter)
     sheet_metadata = [
         m
         for m in spreadsheet.developer_metadata
@@ -137,6 +163,10 @@ def sheet_json(spreadsheet: Spreadsheet, sheet: Sheet) -> Json:
     ]
     if sheet_metadata:
         out["developerMetadata"] = [metadata_json(m) for m in sheet_metadata]
+    if sheet.row_groups:
+        out["rowGroups"] = [dimension_group_json(g) for g in sheet.row_groups]
+    if sheet.column_groups:
+        out["columnGroups"] = [dimension_group_json(g) for g in sheet.column_groups]
     return out
 
 
@@ -270,12 +300,18 @@ def _dimension_metadata(spreadsheet: Spreadsheet, sheet: Sheet, box: Box, dimens
     """DimensionProperties per row (or column) of the box, with the developer metadata attached to it."""
     if dimension == "ROWS":
         start, end, sizes, default = box.start_row, box.end_row, sheet.row_sizes, DEFAULT_ROW_PIXELS
+        hidden = sheet.hidden_rows
+        filtered = rows_hidden_by_filter(sheet)
     else:
         start, end, sizes, default = box.start_col, box.end_col, sheet.col_sizes, DEFAULT_COLUMN_PIXELS
+        hidden, filtered = sheet.hidden_cols, set()
     attached = metadata_by_index(spreadsheet, sheet.sheet_id, dimension)
     out: list[Json] = []
     for index in range(start, end):
-        entry: Json = {"pixelSize": sizes.get(index, default)}
+        entry: Json = {"hiddenByFilter": True} if index in filtered else {}
+        if index in hidden:
+            entry["hiddenByUser"] = True
+        entry["pixelSize"] = sizes.get(index, default)
         if index in attached:
             entry["developerMetadata"] = [metadata_json(m) for m in attached[index]]
         out.append(entry)

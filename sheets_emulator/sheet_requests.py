@@ -1,6 +1,6 @@
-"""batchUpdate requests about tabs and their grids: addSheet, deleteSheet, updateSheetProperties,
-updateSpreadsheetProperties, appendDimension, insertDimension, deleteDimension, updateDimensionProperties,
-autoResizeDimensions and sortRange.
+"""batchUpdate requests about tabs and their grids: addSheet, duplicateSheet, deleteSheet,
+updateSheetProperties, updateSpreadsheetProperties, appendDimension, insertDimension, deleteDimension,
+moveDimension, updateDimensionProperties, autoResizeDimensions and sortRange.
 """
 
 from __future__ import annotations
@@ -131,8 +131,15 @@ def update_sheet_properties(ctx: Context, body: Json) -> None:
     dimensions.resize(spreadsheet, sheet, dimensions.COLUMNS, int(new_grid.get("columnCount", old_cols)))
     _drop_zero_frozen(sheet)
     _check_frozen(sheet)
+    _check_some_tab_visible(spreadsheet)
     _move_sheet(spreadsheet, sheet, new_index)
     check_cell_limit(spreadsheet)
+
+
+def _check_some_tab_visible(spreadsheet: Spreadsheet) -> None:
+    """Hiding the last visible tab is refused, as in Sheets."""
+    if all(sheet.properties.get("hidden") for sheet in spreadsheet.sheets):
+        raise RequestProblem("You can't hide all the sheets in a document.")
 
 
 def _check_title(spreadsheet: Spreadsheet, sheet: Sheet, title: Any) -> None:
@@ -239,19 +246,134 @@ def delete_dimension(ctx: Context, body: Json) -> None:
 
 
 def update_dimension_properties(ctx: Context, body: Json) -> None:
-    """updateDimensionProperties: pixelSize (other properties are refused, not ignored)."""
+    """updateDimensionProperties: pixelSize and hiddenByUser (other properties are refused, not ignored).
+
+    A hidden row still reads and writes through the values API, as at Google.
+    """
     sheet, dimension, start, end = _dimension_range(ctx.spreadsheet, body.get("range") or {})
-    names = fieldmask.top_level(required_mask(body)) or {"pixelSize"}
-    unsupported = names - {"pixelSize"}
+    count = sheet.row_count if dimension == dimensions.ROWS else sheet.col_count
+    if end > count:
+        raise RequestProblem(f"Invalid dimension range: endIndex {end} is past the grid ({count}).")
+    names = fieldmask.top_level(required_mask(body)) or {"pixelSize", "hiddenByUser"}
+    unsupported = names - {"pixelSize", "hiddenByUser"}
     if unsupported:
-        raise RequestProblem(f"the sheets-sync emulator supports only pixelSize, not {sorted(unsupported)}.")
+        raise RequestProblem(
+            f"the sheets-sync emulator supports only pixelSize and hiddenByUser, not {sorted(unsupported)}."
+        )
+    properties = body.get("properties") or {}
+    if "pixelSize" in names:
+        _set_sizes(sheet, dimension, range(start, end), properties.get("pixelSize"))
+    if "hiddenByUser" in names:
+        hidden = dimensions.hidden(sheet, dimension)
+        if properties.get("hiddenByUser"):
+            hidden.update(range(start, end))
+        else:
+            hidden.difference_update(range(start, end))
+
+
+def _set_sizes(sheet: Sheet, dimension: str, indices: range, size: Any) -> None:
     sizes = sheet.row_sizes if dimension == dimensions.ROWS else sheet.col_sizes
-    size = (body.get("properties") or {}).get("pixelSize")
-    for index in range(start, end):
+    for index in indices:
         if size is None:
             sizes.pop(index, None)
         else:
             sizes[index] = int(size)
+
+
+def move_dimension(ctx: Context, body: Json) -> None:
+    """moveDimension: ``destinationIndex`` is counted before the source rows (or columns) are removed."""
+    sheet, dimension, start, end = _dimension_range(ctx.spreadsheet, body.get("source") or {})
+    count = sheet.row_count if dimension == dimensions.ROWS else sheet.col_count
+    if end > count or start >= end:
+        raise RequestProblem(
+            f"Invalid source range [{start}, {end}) for a grid of {count} {dimension.lower()}."
+        )
+    if body.get("destinationIndex") is None:
+        raise RequestProblem("destinationIndex is required.")
+    destination = int(body["destinationIndex"])
+    if not 0 <= destination <= count:
+        raise RequestProblem(f"destinationIndex {destination} is outside the grid (0..{count}).")
+    if start < destination < end:
+        raise RequestProblem(f"destinationIndex {destination} is inside the source range [{start}, {end}).")
+    dimensions.move(ctx.spreadsheet, sheet, dimension, start, end, destination)
+
+
+def duplicate_sheet(ctx: Context, body: Json) -> Json:
+    """duplicateSheet: a copy of a tab (cells, formats, notes, validation, sizes, hidden rows, merges,
+    protections, rules, filters, groups and the tab's developer metadata, each with new ids); "Copy of X"
+    when unnamed; inserted at ``insertSheetIndex`` (0 when unset)."""
+    spreadsheet = ctx.spreadsheet
+    source = sheet_by_id(spreadsheet, body.get("sourceSheetId"))
+    new_id = body.get("newSheetId")
+    if new_id is None:
+        new_id = spreadsheet.new_id(spreadsheet.sheet_ids())
+    elif spreadsheet.sheet_by_id(int(new_id)) is not None:
+        raise RequestProblem(f"A sheet with the id {int(new_id)} already exists. Please enter another id.")
+    title = body.get("newSheetName") or _copy_title(spreadsheet, source.title)
+    if spreadsheet.sheet_by_title(title) is not None:
+        raise _duplicate_title(title)
+    index = int(body.get("insertSheetIndex") or 0)
+    if not 0 <= index <= len(spreadsheet.sheets):
+        raise RequestProblem(f"insertSheetIndex {index} is outside 0..{len(spreadsheet.sheets)}.")
+    copy_ = _copied_sheet(spreadsheet, source, int(new_id), title)
+    spreadsheet.sheets.insert(index, copy_)
+    spreadsheet.renumber()
+    check_cell_limit(spreadsheet)
+    return {"duplicateSheet": {"properties": copy.deepcopy(copy_.properties)}}
+
+
+def _copy_title(spreadsheet: Spreadsheet, title: str) -> str:
+    candidate, number = f"Copy of {title}", 1
+    while spreadsheet.sheet_by_title(candidate) is not None:
+        number += 1
+        candidate = f"Copy of {title} {number}"
+    return candidate
+
+
+def _copied_sheet(spreadsheet: Spreadsheet, source: Sheet, new_id: int, title: str) -> Sheet:
+    copied = source.clone()
+    copied.properties.update({"sheetId": new_id, "title": title})
+    for protected in copied.protected_ranges:
+        protected["protectedRangeId"] = spreadsheet.new_id(spreadsheet.protected_range_ids())
+    for view in copied.filter_views:
+        view["filterViewId"] = spreadsheet.new_id(filter_view_ids(spreadsheet))
+    for attached in (
+        copied.protected_ranges,
+        copied.conditional_formats,
+        copied.merges,
+        copied.filter_views,
+        copied.row_groups,
+        copied.column_groups,
+        [copied.basic_filter] if copied.basic_filter else [],
+    ):
+        retarget(attached, new_id)
+    copied_metadata: list[Json] = []
+    for metadata in spreadsheet.metadata_on(source.sheet_id):
+        entry = copy.deepcopy(metadata)
+        entry["metadataId"] = spreadsheet.new_id(
+            spreadsheet.metadata_ids() | {m["metadataId"] for m in copied_metadata}
+        )
+        retarget(entry["location"], new_id)
+        copied_metadata.append(entry)
+    spreadsheet.developer_metadata.extend(copied_metadata)
+    return copied
+
+
+def retarget(value: Any, sheet_id: int) -> None:
+    """Point every ``sheetId`` inside a JSON value at another sheet (in place)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "sheetId":
+                value[key] = sheet_id
+            else:
+                retarget(item, sheet_id)
+    elif isinstance(value, list):
+        for item in value:
+            retarget(item, sheet_id)
+
+
+def filter_view_ids(spreadsheet: Spreadsheet) -> set[int]:
+    return {int(v["filterViewId"]) for sheet in spreadsheet.sheets for v in sheet.filter_views}
 
 
 def auto_resize_dimensions(ctx: Context, body: Json) -> None:
@@ -282,6 +404,8 @@ HANDLERS = {
     "insertDimension": insert_dimension,
     "deleteDimension": delete_dimension,
     "updateDimensionProperties": update_dimension_properties,
+    "moveDimension": move_dimension,
+    "duplicateSheet": duplicate_sheet,
     "autoResizeDimensions": auto_resize_dimensions,
     "sortRange": sort_range,
 }

@@ -19,6 +19,7 @@ def dump_spreadsheet(spreadsheet: Spreadsheet) -> Json:
         "properties": spreadsheet.properties,
         "sheets": [_dump_sheet(sheet) for sheet in spreadsheet.sheets],
         "developerMetadata": spreadsheet.developer_metadata,
+        "namedRanges": spreadsheet.named_ranges,
         "idCounter": spreadsheet.id_counter,
     }
 
@@ -37,6 +38,12 @@ def _dump_sheet(sheet: Sheet) -> Json:
         "merges": sheet.merges,
         "rowSizes": [[i, size] for i, size in sorted(sheet.row_sizes.items())],
         "columnSizes": [[i, size] for i, size in sorted(sheet.col_sizes.items())],
+        "hiddenRows": sorted(sheet.hidden_rows),
+        "hiddenColumns": sorted(sheet.hidden_cols),
+        "basicFilter": sheet.basic_filter,
+        "filterViews": sheet.filter_views,
+        "rowGroups": sheet.row_groups,
+        "columnGroups": sheet.column_groups,
     }
 
 
@@ -59,6 +66,7 @@ def load_spreadsheet(data: Json) -> Spreadsheet:
         properties=data["properties"],
         sheets=[_load_sheet(sheet) for sheet in data.get("sheets", [])],
         developer_metadata=data.get("developerMetadata", []),
+        named_ranges=data.get("namedRanges", []),
         id_counter=int(data.get("idCounter", 0)),
     )
 
@@ -71,6 +79,12 @@ def _load_sheet(data: Json) -> Sheet:
         merges=data.get("merges", []),
         row_sizes={int(i): int(size) for i, size in data.get("rowSizes", [])},
         col_sizes={int(i): int(size) for i, size in data.get("columnSizes", [])},
+        hidden_rows={int(i) for i in data.get("hiddenRows", [])},
+        hidden_cols={int(i) for i in data.get("hiddenColumns", [])},
+        basic_filter=data.get("basicFilter"),
+        filter_views=data.get("filterViews", []),
+        row_groups=data.get("rowGroups", []),
+        column_groups=data.get("columnGroups", []),
     )
     for row, col, cell in data.get("cells", []):
         sheet.put(

@@ -8,10 +8,11 @@ cells and rows out of ``values`` and leave ``values`` out for an empty range. Wr
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_emulator import a1, dimensions
+from sheets_emulator import a1, dimensions, validation
 from sheets_emulator.a1 import Box, column_letters, format_range
 from sheets_emulator.api import ApiRequest, Context
 from sheets_emulator.errors import ApiError, cell_limit_message, invalid
@@ -272,8 +273,12 @@ def write_values(
     option: str,
     *,
     bounded: bool,
+    today: dt.date | None = None,
 ) -> WriteResult:
-    """Write a ValueRange at ``anchor``'s top-left; with ``bounded``, the data must fit inside ``anchor``."""
+    """Write a ValueRange at ``anchor``'s top-left; with ``bounded``, the data must fit inside ``anchor``.
+
+    A value a strict dropdown or checkbox refuses is a 400 and the request changes nothing (see
+    :mod:`sheets_emulator.validation`)."""
     positions = _grid_positions(values, major)
     rows = max((r for r, _, _ in positions), default=-1) + 1
     cols = max((c for _, c, _ in positions), default=-1) + 1
@@ -287,16 +292,22 @@ def write_values(
         if value is None:
             continue  # Google skips nulls: the cell keeps what it has
         row, col = anchor.start_row + row_offset, anchor.start_col + col_offset
-        sheet.put(row, col, typed_cell(sheet.cell(row, col), value, option))
+        written = typed_cell(sheet.cell(row, col), value, option, today=today)
+        if not validation.allowed(written):
+            raise invalid(validation.refusal(row, col))
+        sheet.put(row, col, written)
         result.cells.add((row, col))
     return result
 
 
-def typed_cell(cell: Cell, value: Any, option: str) -> Cell:
+def typed_cell(cell: Cell, value: Any, option: str, *, today: dt.date | None = None) -> Cell:
     """A cell after a value is written into it: formats, notes and validation stay; USER_ENTERED may add a
-    format."""
-    if option == "USER_ENTERED":
-        parsed, implied_format = parse_user_entered(value)
+    format. A cell formatted as plain text (number format TEXT) keeps typed text as it is, as Sheets does."""
+    plain_text = ((cell.format or {}).get("numberFormat") or {}).get("type") == "TEXT"
+    if option == "USER_ENTERED" and plain_text and isinstance(value, str):
+        parsed, implied_format = parse_raw(value), None
+    elif option == "USER_ENTERED":
+        parsed, implied_format = parse_user_entered(value, today)
     else:
         parsed, implied_format = parse_raw(value), None
     if text_length(parsed) > CELL_TEXT_LIMIT:
@@ -328,7 +339,14 @@ def _write_a1(ctx: Context, text: str, body: Json, option: str, field_name: str)
     values = _check_values(body.get("values"), field_name)
     major = body.get("majorDimension") or "ROWS"
     return write_values(
-        ctx.spreadsheet, sheet, anchor, values, major, option, bounded=not parsed.is_single_cell
+        ctx.spreadsheet,
+        sheet,
+        anchor,
+        values,
+        major,
+        option,
+        bounded=not parsed.is_single_cell,
+        today=ctx.options.today(),
     )
 
 
@@ -400,7 +418,18 @@ def batch_update_by_data_filter(ctx: Context, request: ApiRequest) -> Json:
         values = _check_values(item.get("values"), f"data[{index}].values")
         for sheet, box in filter_targets(ctx.spreadsheet, data_filter):
             major = item.get("majorDimension") or "ROWS"
-            results.append(write_values(ctx.spreadsheet, sheet, box, values, major, option, bounded=True))
+            results.append(
+                write_values(
+                    ctx.spreadsheet,
+                    sheet,
+                    box,
+                    values,
+                    major,
+                    option,
+                    bounded=True,
+                    today=ctx.options.today(),
+                )
+            )
             filters.append(data_filter)
     return _batch_response(ctx, results, body, filters)
 
@@ -466,7 +495,9 @@ def append(ctx: Context, request: ApiRequest) -> Json:
     cols = max((c for _, c, _ in positions), default=-1) + 1
     _make_room(ctx.spreadsheet, sheet, start_row, start_col, rows, cols, request.param("insertDataOption"))
     anchor = Box(start_row, start_row + rows, start_col, start_col + cols)
-    result = write_values(ctx.spreadsheet, sheet, anchor, values, major, option, bounded=False)
+    result = write_values(
+        ctx.spreadsheet, sheet, anchor, values, major, option, bounded=False, today=ctx.options.today()
+    )
     out: Json = {"spreadsheetId": ctx.spreadsheet.spreadsheet_id}
     if table:
         out["tableRange"] = format_range(sheet.title, table)

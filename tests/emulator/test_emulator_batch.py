@@ -100,10 +100,9 @@ def test_batch_update_is_all_or_nothing(sh: gspread.Spreadsheet, emulator: Emula
 
 
 def test_unsupported_request_kinds_are_400_never_silent(sh: gspread.Spreadsheet) -> None:
-    known = error_of(lambda: batch(sh, {"insertRange": {"range": {"sheetId": 0}, "shiftDimension": "ROWS"}}))
+    known = error_of(lambda: batch(sh, {"addChart": {"chart": {}}}))
     assert known["message"] == (
-        "Invalid requests[0].insertRange: "
-        "the sheets-sync emulator does not support the request kind 'insertRange'."
+        "Invalid requests[0].addChart: the sheets-sync emulator does not support the request kind 'addChart'."
     )
     unknown = error_of(lambda: batch(sh, {"makeCoffee": {}}))
     assert unknown["message"] == (
@@ -652,10 +651,10 @@ def test_update_dimension_properties_and_auto_resize(sh: gspread.Spreadsheet, em
             {
                 "updateDimensionProperties": {
                     "range": {"sheetId": 0, "dimension": "ROWS"},
-                    "properties": {"hiddenByUser": True},
-                    "fields": "hiddenByUser",
+                    "properties": {"developerMetadata": []},
+                    "fields": "developerMetadata",
                 }
             },
         )
     )
-    assert "supports only pixelSize" in error["message"]
+    assert "supports only pixelSize and hiddenByUser" in error["message"]

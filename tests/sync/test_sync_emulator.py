@@ -203,7 +203,7 @@ def test_pm_edit_pulled_local_edit_pushed_and_conflict(
     emu_engine.push()
     pm = emu.pm(SHEET)
     pm.set_cell("m01", a1(emu, "m01", "priority", "m01-s1"), "high")
-    pm.set_cell("m01", a1(emu, "m01", "status", "m01-s2"), "In progress")
+    pm.set_cell("m01", a1(emu, "m01", "status", "m01-s2"), "In_Progress")  # the strict dropdown ignores case
     assert emu_engine.pull().saved_modules == ["m01"]
     local = store.load_module("m01").suggestions
     assert (local[0].priority, local[1].status) == (Priority.HIGH, Status.IN_PROGRESS)
