@@ -17,6 +17,7 @@ from sheets_sync.models import Module
 from sheets_sync.sync.base import Base, digest
 from sheets_sync.sync.cells import changed_cells, group_cells
 from sheets_sync.sync.codec import MAX_CELL_CHARS
+from sheets_sync.sync.columns import MODULE_COLUMNS, ColumnTable
 from sheets_sync.sync.layout import (
     COLOUR_POINTS,
     GRID_CELL_LIMIT,
@@ -70,6 +71,8 @@ class PlanOptions:
     prefer: Prefer | None = None
     accept_deletions: bool = False
     delete_removed_tabs: bool = False
+    table: ColumnTable = MODULE_COLUMNS
+    """The module tab's layout (the current one; another in tests of layout upgrades)."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ class _PushPlanner:
             self.base.suggestions.get(module_id, {}),
             self.base.digests.get(module_id),
             self.sheet.recovery,
+            self.options.table,
         )
         try:
             tab_plan = plan_module_tab(given, _merge_options(Direction.PUSH, self.options))
@@ -499,6 +503,7 @@ def _pull_module(
         base.suggestions.get(module_id, {}),
         base.digests.get(module_id),
         sheet.recovery,
+        options.table,
     )
     try:
         tab_plan = plan_module_tab(given, _merge_options(Direction.PULL, options))
