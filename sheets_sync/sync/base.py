@@ -39,6 +39,10 @@ class Base(BaseModel):
     module_tabs: dict[str, int] = Field(default_factory=dict)
     digests: dict[str, str] = Field(default_factory=dict, description="Tool-owned cells per tab key.")
     suggestions: dict[str, dict[str, FieldTexts]] = Field(default_factory=dict)
+    copies: dict[str, dict[str, FieldTexts]] = Field(
+        default_factory=dict,
+        description="PM copies of module tabs (by sheetId): their rows when last seen, to name edits made in them.",
+    )
 
     def suggestion(self, module_id: str, suggestion_id: str) -> FieldTexts | None:
         return self.suggestions.get(module_id, {}).get(suggestion_id)
@@ -56,7 +60,11 @@ class Base(BaseModel):
                 for module_id in sorted(self.suggestions, key=natural_key)
                 if self.suggestions[module_id]
             },
-        }
+        } | (
+            {"copies": {key: _sorted_suggestions(self.copies[key]) for key in sorted(self.copies, key=int)}}
+            if self.copies
+            else {}
+        )
 
 
 def _sorted_suggestions(entries: Mapping[str, FieldTexts]) -> dict[str, FieldTexts]:
