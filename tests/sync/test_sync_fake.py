@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sync_helpers import experiment, module, suggestion, write_modules
+from sync_helpers import experiment, suggestion
 from workbook_views import label_cell, suggestion_range, suggestion_rows, tab
 
 from sheets_sync.errors import ConflictError, DataError, LockedError, WorkbookLayoutError

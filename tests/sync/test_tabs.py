@@ -76,7 +76,9 @@ def test_an_untouched_copy_is_reported_and_changes_nothing(side: Side) -> None:
     assert pushed.plan.notes.copies and not pushed.plan.notes.copy_edits
 
 
-def test_a_copy_renamed_to_the_module_id_is_adopted_when_the_modules_tab_is_gone(side: Side, store: Store) -> None:
+def test_a_copy_renamed_to_the_module_id_is_adopted_when_the_modules_tab_is_gone(
+    side: Side, store: Store
+) -> None:
     side.engine.push()
     copy = side.duplicate_tab("m02")
     side.type(copy, *side.cell_of(copy, "priority", "m02-s1"), "high")
