@@ -194,15 +194,6 @@ class _ModulePlanner:
             allowed = ", ".join(refusal.allowed) or "none yet"
             label = self.given.table.suggestion(refusal.field).label
             lines.append(f"{title}!{where}: {label} {refusal.value!r} refused (allowed: {allowed})")
-        for merged in merge.merged:
-            where = self._cell_name(merged.row, merged.field)
-            action = (
-                "push unmerges the cells and writes it back" if self.push else "the next push writes it back"
-            )
-            lines.append(
-                f"{title}!{where}: {merged.suggestion_id} {merged.field} blanked by merged cells; not pulled, "
-                f"kept locally ({action})"
-            )
         for formula in merge.formulas:
             where = self._cell_name(formula.row, formula.field)
             lines.append(
