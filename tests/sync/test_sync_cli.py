@@ -377,9 +377,15 @@ def test_refused_values_and_a_skipped_tab_exit_5_after_everything_else(
     pm.set_cell("m02", f"{header[0]}6", "problem")  # the header above m02's issue column, renamed
     pulled = run("pull", *base)
     assert pulled.exit_code == 5, pulled.output
-    assert f"value refused: m01!{rubric}: rubric 'no such rubric' refused (allowed: main, style)" in pulled.stdout
+    assert (
+        f"value refused: m01!{rubric}: rubric 'no such rubric' refused (allowed: main, style)"
+        in pulled.stdout
+    )
     assert "tab skipped: tab 'm02':" in pulled.stdout and "type 'issue' back" in pulled.stdout
-    assert "1 value(s) refused, 1 tab(s) skipped" in pulled.stderr and "everything else was applied" in pulled.stderr
+    assert (
+        "1 value(s) refused, 1 tab(s) skipped" in pulled.stderr
+        and "everything else was applied" in pulled.stderr
+    )
     assert cli_store.load_module("m01").suggestions[1].priority is Priority.HIGH
     pushed = run("push", *base)
     assert pushed.exit_code == 5, pushed.output
