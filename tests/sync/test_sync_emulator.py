@@ -196,45 +196,6 @@ def _hex(colour: dict[str, float]) -> str:
     return "#" + "".join(f"{round(colour.get(c, 0) * 255):02x}" for c in ("red", "green", "blue"))
 
 
-def test_a_sort_between_read_and_write(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
-    emu_engine.push()
-    edited = store.load_module("m01")
-    edited.suggestions[0].priority = Priority.HIGH
-    edited.suggestions[1].issue = "zz edited locally"
-    with store.lock():
-        store.save_module(edited)
-    pm = emu.pm(SHEET)
-    issue_column = a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789")
-    emu.before_next_write(
-        lambda: pm.sort_range("m01", table_range(emu, "m01"), column=issue_column, descending=True)
-    )
-    result = emu_engine.push()
-    assert result.recovered
-    assert rows_by_id(emu, "m01") == {s.id: local_texts(s) for s in edited.suggestions}
-
-
-def test_a_sort_with_blank_lines_between_read_and_write_of_a_pull(
-    emu_engine: SyncEngine, emu: Emulator, store: Store
-) -> None:
-    """Blank lines sort last: the id pull writes for the PM's new row would land on a blank line."""
-    emu_engine.push()
-    pm = emu.pm(SHEET)
-    first = int(a1(emu, "m01", "issue", "m01-s2").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    pm.insert_rows("m01", first)  # a blank line above m01-s2
-    issue_column = a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789")
-    last = int(table_range(emu, "m01").split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    pm.set_cell("m01", f"{issue_column}{last + 1}", "zzz a new issue")
-    whole = table_range(emu, "m01")
-    emu.before_next_write(lambda: pm.sort_range("m01", whole, column=issue_column, descending=True))
-    assert emu_engine.pull().recovered
-    rows = rows_by_id(emu, "m01")
-    assert (
-        set(rows) == {"m01-s1", "m01-s2", "m01-s3", "m01-s4"} and rows["m01-s4"]["issue"] == "zzz a new issue"
-    )
-    assert [s.issue for s in store.load_module("m01").suggestions][-1] == "zzz a new issue"
-    assert not emu_engine.pull().plan.modules and not emu_engine.push().plan.notes.new_rows_pending
-
-
 def test_a_push_interrupted_after_its_write_is_repaired_by_the_next(
     emu_engine: SyncEngine, emu: Emulator, store: Store
 ) -> None:
