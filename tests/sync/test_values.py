@@ -108,3 +108,34 @@ def _lines(result: SyncResult) -> list[str]:
     from sheets_sync.sync.report import plan_lines
 
     return plan_lines(result.plan)
+
+
+def test_a_text_starting_with_an_apostrophe_round_trips(side: Side, store: Store) -> None:
+    module = store.load_module("m01")
+    module.suggestions[0].issue = "'quoted"
+    with store.lock():
+        store.save_module(module)
+    side.engine.push()
+    assert side.tab("m01").value(*side.cell_of("m01", "issue", "m01-s1")) == "''quoted"  # one more ' (docs)
+    assert not side.engine.pull().plan.modules and not side.engine.push().plan.has_writes
+
+
+def test_an_apostrophe_text_written_as_it_is_by_an_older_release_is_not_an_edit(
+    side: Side, store: Store
+) -> None:
+    from sheets_sync.sync.ops import CellSpec, WriteCells
+
+    module = store.load_module("m01")
+    module.suggestions[0].issue = "'quoted"
+    with store.lock():
+        store.save_module(module)
+    side.engine.push()
+    row, column = side.cell_of("m01", "issue", "m01-s1")
+    sheet_id = side.tab("m01").sheet_id
+    side.engine.workbook.apply(
+        [WriteCells(sheet_id, row, column, ((CellSpec("'quoted"),),))]
+    )  # RAW, as before
+    pulled = side.engine.pull()
+    assert store.load_module("m01").suggestions[0].issue == "'quoted", store.load_module("m01").suggestions[0]
+    assert not pulled.plan.modules
+    assert not side.engine.push().plan.has_writes
