@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sheets_sync.dashboard.browser import CHROMIUM, CHROMIUM_ARGS
 from sheets_sync.dashboard.build import build_site
-from sheets_sync.index import write_index
+from sheets_sync.index_file import write_index
 from sheets_sync.models import Experiment, Metrics, Module, RubricResult, experiment_id, rate
 from sheets_sync.store import Store
 

@@ -31,7 +31,8 @@ from typing import Any
 
 from sheets_sync import jsonio
 from sheets_sync.importers import import_paths
-from sheets_sync.index import build_index, write_index
+from sheets_sync.index import build_index
+from sheets_sync.index_file import write_index
 from sheets_sync.models import experiment_id, rate
 from sheets_sync.store import Store
 from sheets_sync.validate import validate_data_dir

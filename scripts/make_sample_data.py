@@ -28,7 +28,7 @@ from typing import Any
 
 from sheets_sync import jsonio
 from sheets_sync.importers import import_paths
-from sheets_sync.index import write_index
+from sheets_sync.index_file import write_index
 from sheets_sync.models import Module, Suggestion, model_slug
 from sheets_sync.store import Store
 

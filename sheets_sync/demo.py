@@ -35,10 +35,10 @@ from sheets_sync.dashboard.build import build_site
 from sheets_sync.errors import ConfigError
 from sheets_sync.importers import ImportStatus, import_paths
 from sheets_sync.store import Store
+from sheets_sync.sync.columns import SUGGESTION_ID
 from sheets_sync.sync.config import SyncSettings
 from sheets_sync.sync.connect import open_engine
 from sheets_sync.sync.engine import SyncEngine, SyncResult
-from sheets_sync.sync.layout import SUGGESTION_ID
 from sheets_sync.sync.plan import Plan
 from sheets_sync.sync.report import plan_lines, tabs_deleted, tabs_written
 

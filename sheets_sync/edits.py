@@ -5,7 +5,7 @@ from __future__ import annotations
 from sheets_sync.errors import DataError
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.store import Store
-from sheets_sync.sync.base import load_base
+from sheets_sync.sync.base_file import load_base
 from sheets_sync.versions import sorted_versions
 
 

@@ -14,7 +14,8 @@ one line on stderr and the exit code named by the class (no traceback unless ``-
     │   ├── SheetsPermissionError   HTTP 403: not shared with the service account
     │   └── SheetsUnavailableError  gave up retrying (429/5xx/network) by the deadline
     ├── WorkbookLayoutError         a tab sheets-sync wants is taken by a tab it did not make, grid too large, ...
-    └── ConflictError               exit 3: both sides changed the same field (raised after everything else applied)
+    ├── ConflictError               exit 3: both sides changed the same field (raised after everything else applied)
+    └── PartialSyncError            exit 5: values refused or tabs skipped, all else applied
 
 ``RegressionError`` (exit 4) is raised by ``diff --fail-on-regression``.
 """
@@ -89,6 +90,12 @@ class ConflictError(SheetsSyncError):
     """Both the sheet and the local data changed the same field since the last sync."""
 
     exit_code = 3
+
+
+class PartialSyncError(SheetsSyncError):
+    """Values refused or tabs skipped, all else applied (exit 5; conflicts, exit 3, win when both happen)."""
+
+    exit_code = 5
 
 
 class RegressionError(SheetsSyncError):

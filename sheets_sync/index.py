@@ -1,6 +1,8 @@
 """The heatmap index ``data/heatmap_index.json``: per module and prompt version, the latest run of every model.
 
-Pure :func:`build_index` (modules in, a JSON-ready dict out) and :func:`write_index` (the I/O edge). The shape is the
+Pure :func:`build_index` (modules in, a JSON-ready dict out); writing the file is
+:func:`sheets_sync.index_file.write_index` (the I/O edge, so the planner that builds the Heatmap from this index never
+reaches the file system). The shape is the
 one in ``docs/CONTRACTS.md``; the dashboards and the Sheets sync read it instead of every module file.
 
 Runs on different dataset versions are not comparable, so each (module, version) cell only shows runs on the newest
@@ -16,7 +18,6 @@ from typing import Any
 
 from sheets_sync.models import Experiment, Module
 from sheets_sync.stats import wilson_interval
-from sheets_sync.store import Store, gc_paused
 from sheets_sync.versions import natural_key, sorted_versions
 
 INDEX_SCHEMA_VERSION = 1
@@ -104,9 +105,3 @@ def best_by_pass_rate(by_model: Mapping[str, Mapping[str, Any]]) -> dict[str, An
         "model": model,
         "experiment_id": entry["experiment_id"],
     }
-
-
-def write_index(store: Store) -> bool:
-    """Load and validate every module, then rewrite the index; False when it was already up to date."""
-    with gc_paused():
-        return store.write_json(store.index_path, build_index(store.load_all()))

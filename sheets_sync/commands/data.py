@@ -23,7 +23,7 @@ from sheets_sync.commands._common import common_options, err, existing_data_dir,
 from sheets_sync.edits import add_suggestion
 from sheets_sync.errors import DataError
 from sheets_sync.importers import ImportResult, ImportStatus, Progress, expand_paths, import_paths
-from sheets_sync.index import write_index
+from sheets_sync.index_file import write_index
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.schema import write_schemas
 from sheets_sync.stats import format_percent

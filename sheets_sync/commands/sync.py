@@ -1,6 +1,7 @@
 """Commands of the Google Sheets sync: push, pull, status.
 
-Exit codes: 0 done, 1 error (one line on stderr), 2 usage, 3 conflicts (printed, everything else applied).
+Exit codes: 0 done, 1 error (one line on stderr), 2 usage, 3 conflicts (printed, everything else applied), 5 values
+refused or tabs skipped (printed, all else applied; 3 wins when both).
 Options go after the command name: ``sheets-sync push --spreadsheet URL``.
 """
 
@@ -85,7 +86,10 @@ def _dry_run_option(func: F) -> F:
 # ------------------------------------------------------------------------------------------------ commands
 
 
-EXIT_CODES = "Exit codes: 0 done, 1 error (one line on stderr), 2 usage, 3 conflicts (listed; everything else applied)."
+EXIT_CODES = (
+    "Exit codes: 0 done, 1 error (one line on stderr), 2 usage, 3 conflicts (listed; everything else applied), "
+    "5 values refused or tabs skipped (listed; all else applied; 3 wins when there are conflicts too)."
+)
 
 
 @click.command(

@@ -18,15 +18,19 @@ from sheets_sync.sync.ops import (
     AddColourScale,
     AddProtection,
     AddTab,
+    AppendRows,
     CellField,
     CellSpec,
     DeleteConditionalRule,
     DeleteProtection,
     DeleteTab,
     InsertColumns,
+    MoveColumns,
     Op,
     SetColumnWidths,
     SetDropdown,
+    SetNumberFormat,
+    UnmergeCells,
     UpdateTab,
     WriteCells,
 )
@@ -51,8 +55,9 @@ READ_FIELDS = (
     "protectedRanges(protectedRangeId,range,description,warningOnly,unprotectedRanges),"
     "conditionalFormats(ranges,gradientRule),"
     "data(startRow,startColumn,columnMetadata(pixelSize),"
-    "rowData(values(userEnteredValue,note,userEnteredFormat(numberFormat,textFormat(bold,link)),hyperlink,"
-    "dataValidation))))"
+    "rowData(values(userEnteredValue,formattedValue,note,"
+    "userEnteredFormat(numberFormat,backgroundColor,textFormat(bold,link)),hyperlink,dataValidation))),"
+    "merges)"
 )
 MAX_BATCH_BYTES = 1_900_000
 """Google refuses request bodies over about 2 MB; stay a little under."""
@@ -91,6 +96,7 @@ def tab_from_api(sheet: Mapping[str, Any]) -> TabSnapshot:
         column_widths=widths,
         protections=tuple(_protection(p) for p in sheet.get("protectedRanges", [])),
         conditional_rules=tuple(_rule(r) for r in sheet.get("conditionalFormats", [])),
+        merges=tuple(grid_range_from_api(m) for m in sheet.get("merges", [])),
     )
 
 
@@ -105,8 +111,12 @@ def _cells_from_grid(block: Mapping[str, Any]) -> Iterator[tuple[tuple[int, int]
 def cell_from_api(data: Mapping[str, Any]) -> Cell:
     """A cell as read. The link is the cell-level ``textFormat.link`` sheets-sync writes, or the read-only
     ``hyperlink`` Google derives from it, whichever the server returns, so a link never looks changed."""
+    entered = data.get("userEnteredValue") or {}
+    shown = data.get("formattedValue")
+    shown = str(shown) if shown is not None and "stringValue" not in entered else None
+    formula = "formulaValue" in entered
     if len(data) == 1 and "userEnteredValue" in data:  # most cells: a value and nothing else
-        return Cell(from_extended_value(data["userEnteredValue"]))
+        return Cell(from_extended_value(entered), formula=formula)
     cell_format = data.get("userEnteredFormat") or {}
     text_format = cell_format.get("textFormat") or {}
     number_format = cell_format.get("numberFormat") or {}
@@ -117,7 +127,18 @@ def cell_from_api(data: Mapping[str, Any]) -> Cell:
         bold=bool(text_format.get("bold")),
         link=(text_format.get("link") or {}).get("uri") or data.get("hyperlink") or None,
         dropdown=_dropdown(data.get("dataValidation")),
+        background=_background(cell_format.get("backgroundColor")),
+        shown=shown,
+        formula=formula,
     )
+
+
+def _background(colour: Mapping[str, Any] | None) -> str | None:
+    """A cell's own background as ``#rrggbb``; white (Google's default, sent for any formatted cell) is none."""
+    if not colour:
+        return None
+    text = _colour_hex(colour)
+    return None if text == "#ffffff" else text
 
 
 def _dropdown(rule: Mapping[str, Any] | None) -> Dropdown | None:
@@ -168,7 +189,10 @@ def _rule(data: Mapping[str, Any]) -> ConditionalRule:
 
 
 def _hex(point: Mapping[str, Any]) -> str:
-    colour = point.get("color") or (point.get("colorStyle") or {}).get("rgbColor") or {}
+    return _colour_hex(point.get("color") or (point.get("colorStyle") or {}).get("rgbColor") or {})
+
+
+def _colour_hex(colour: Mapping[str, Any]) -> str:
     channels = (round(float(colour.get(name, 0)) * 255) for name in ("red", "green", "blue"))
     return "#" + "".join(f"{value:02x}" for value in channels)
 
@@ -277,6 +301,17 @@ def _insert_columns(op: InsertColumns) -> Json:
     return {"insertDimension": {"range": dimension, "inheritFromBefore": op.at > 0}}
 
 
+def _move_columns(op: MoveColumns) -> Json:
+    """``moveDimension``: Google's ``destinationIndex`` is in the coordinates before the move."""
+    destination = op.to if op.to < op.start else op.to + (op.end - op.start)
+    source = {"sheetId": op.sheet_id, "dimension": "COLUMNS", "startIndex": op.start, "endIndex": op.end}
+    return {"moveDimension": {"source": source, "destinationIndex": destination}}
+
+
+def _append_rows(op: AppendRows) -> Json:
+    return {"appendDimension": {"sheetId": op.sheet_id, "dimension": "ROWS", "length": op.count}}
+
+
 def _write_cells(op: WriteCells) -> Json:
     fields = ",".join(sorted(str(name) for name in op.fields))
     rows = [{"values": [cell_json(spec) for spec in row]} for row in op.rows]
@@ -301,8 +336,10 @@ def cell_json(spec: CellSpec) -> Json:
 def _format_json(spec: CellSpec) -> Json:
     out: Json = {}
     if CellField.NUMBER_FORMAT in spec.fields and spec.number_format:
-        kind = "PERCENT" if "%" in spec.number_format else "NUMBER"
+        kind = "TEXT" if spec.number_format == "@" else "PERCENT" if "%" in spec.number_format else "NUMBER"
         out["numberFormat"] = {"type": kind, "pattern": spec.number_format}
+    if CellField.BACKGROUND in spec.fields and spec.background:
+        out["backgroundColor"] = colour_json(spec.background)
     text: Json = {}
     if CellField.BOLD in spec.fields and spec.bold:
         text["bold"] = True
@@ -352,6 +389,22 @@ def _dropdown_json(op: SetDropdown) -> Json:
     return {"setDataValidation": body}
 
 
+def _number_format_json(op: SetNumberFormat) -> Json:
+    kind = "TEXT" if op.pattern == "@" else "NUMBER"
+    cell = {"userEnteredFormat": {"numberFormat": {"type": kind, "pattern": op.pattern}}}
+    return {
+        "repeatCell": {
+            "range": grid_range_json(op.range),
+            "cell": cell,
+            "fields": "userEnteredFormat.numberFormat",
+        }
+    }
+
+
+def _unmerge_json(op: UnmergeCells) -> Json:
+    return {"unmergeCells": {"range": grid_range_json(op.range)}}
+
+
 def _add_colour_scale(op: AddColourScale) -> Json:
     names = ("minpoint", "midpoint", "maxpoint")
     gradient = {name: _point_json(point) for name, point in zip(names, op.rule.points, strict=False)}
@@ -360,8 +413,12 @@ def _add_colour_scale(op: AddColourScale) -> Json:
 
 
 def _point_json(point: ColourPoint) -> Json:
-    red, green, blue = (int(point.colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return {"color": {"red": red, "green": green, "blue": blue}, "type": point.kind, "value": point.value}
+    return {"color": colour_json(point.colour), "type": point.kind, "value": point.value}
+
+
+def colour_json(colour: str) -> Json:
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return {"red": red, "green": green, "blue": blue}
 
 
 def _delete_rule(op: DeleteConditionalRule) -> Json:
@@ -373,11 +430,15 @@ _BUILDERS: dict[type, object] = {
     DeleteTab: _delete_tab,
     UpdateTab: _update_tab,
     InsertColumns: _insert_columns,
+    MoveColumns: _move_columns,
+    AppendRows: _append_rows,
     WriteCells: _write_cells,
     SetColumnWidths: _widths,
     AddProtection: _add_protection,
     DeleteProtection: _delete_protection,
     SetDropdown: _dropdown_json,
+    SetNumberFormat: _number_format_json,
+    UnmergeCells: _unmerge_json,
     AddColourScale: _add_colour_scale,
     DeleteConditionalRule: _delete_rule,
 }

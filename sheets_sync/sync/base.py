@@ -6,7 +6,7 @@ title) and a digest of the tool-owned cells of each tab, so a difference there c
 (digest unchanged) or new local results (digest changed).
 
 The file is deterministic (modules in natural order, suggestions by number, fields in a fixed order, no clock) and is
-meant to be committed with the data.
+meant to be committed with the data. Pure: reading and writing the file is :mod:`sheets_sync.sync.base_file`'s.
 """
 
 from __future__ import annotations
@@ -14,15 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from sheets_sync import jsonio
-from sheets_sync.errors import DataError
-from sheets_sync.models import describe_validation_error, suggestion_number
-from sheets_sync.store import Store
+from sheets_sync.models import suggestion_number
 from sheets_sync.sync.layout import PM_FIELDS
 from sheets_sync.versions import natural_key
 
@@ -43,6 +39,10 @@ class Base(BaseModel):
     module_tabs: dict[str, int] = Field(default_factory=dict)
     digests: dict[str, str] = Field(default_factory=dict, description="Tool-owned cells per tab key.")
     suggestions: dict[str, dict[str, FieldTexts]] = Field(default_factory=dict)
+    copies: dict[str, dict[str, FieldTexts]] = Field(
+        default_factory=dict,
+        description="PM copies of module tabs (by sheetId): their rows when last seen, to name edits made in them.",
+    )
 
     def suggestion(self, module_id: str, suggestion_id: str) -> FieldTexts | None:
         return self.suggestions.get(module_id, {}).get(suggestion_id)
@@ -60,37 +60,16 @@ class Base(BaseModel):
                 for module_id in sorted(self.suggestions, key=natural_key)
                 if self.suggestions[module_id]
             },
-        }
+        } | (
+            {"copies": {key: _sorted_suggestions(self.copies[key]) for key in sorted(self.copies, key=int)}}
+            if self.copies
+            else {}
+        )
 
 
 def _sorted_suggestions(entries: Mapping[str, FieldTexts]) -> dict[str, FieldTexts]:
     ordered = sorted(entries, key=lambda sid: (suggestion_number(sid) or 0, sid))
     return {sid: {name: entries[sid].get(name, "") for name in PM_FIELDS} for sid in ordered}
-
-
-def base_path(store: Store, spreadsheet_id: str) -> Path:
-    return store.sync_dir / f"{spreadsheet_id}.json"
-
-
-def load_base(store: Store, spreadsheet_id: str) -> Base:
-    """The base snapshot, or an empty one for a spreadsheet never synced from this data directory."""
-    path = base_path(store, spreadsheet_id)
-    if not path.exists():
-        return Base(spreadsheet_id=spreadsheet_id)
-    raw = jsonio.read_json(path)
-    try:
-        base = Base.model_validate(raw)
-    except ValidationError as exc:
-        json_path, message = describe_validation_error(exc)[0]
-        raise DataError(message, path=path, json_path=json_path) from None
-    if base.spreadsheet_id != spreadsheet_id:
-        raise DataError(f"holds spreadsheet {base.spreadsheet_id!r}, not {spreadsheet_id!r}", path=path)
-    return base
-
-
-def save_base(store: Store, base: Base) -> bool:
-    """Write the base snapshot (inside the store lock); False when the file already held exactly that."""
-    return store.write_json(base_path(store, base.spreadsheet_id), base.to_json_dict())
 
 
 def digest(data: Any) -> str:

@@ -6,7 +6,7 @@ merged into rectangles (a new tab is one ``updateCells`` per table, not one per 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from sheets_sync.sync.ops import CellSpec, WriteCells
@@ -72,10 +72,39 @@ def shift_columns(tab: TabSnapshot, at: int, count: int) -> TabSnapshot:
     )
 
 
+def column_mover(start: int, end: int, to: int) -> Callable[[int], int]:
+    """Where each column goes when columns ``[start, end)`` move to begin at ``to`` (``to`` counted after the
+    move, as :class:`~sheets_sync.sync.ops.MoveColumns` says)."""
+    width = end - start
+
+    def moved(column: int) -> int:
+        if start <= column < end:
+            return to + column - start
+        rest = column - width if column >= end else column  # the column with the moved ones taken out
+        return rest + width if rest >= to else rest
+
+    return moved
+
+
+def move_columns(tab: TabSnapshot, start: int, end: int, to: int) -> TabSnapshot:
+    """The tab as it will be after a column move (cells and widths go with their columns)."""
+    moved = column_mover(start, end, to)
+    return replace(
+        tab,
+        cells={(row, moved(column)): cell for (row, column), cell in tab.cells.items()},
+        column_widths={moved(column): width for column, width in tab.column_widths.items()},
+    )
+
+
 def shift_recovery(recovery: Recovery, sheet_id: int, at: int, count: int) -> Recovery:
     """Recovery keys follow the same column insert."""
+    return remap_recovery(recovery, sheet_id, lambda column: column + count if column >= at else column)
+
+
+def remap_recovery(recovery: Recovery, sheet_id: int, moved: Callable[[int], int]) -> Recovery:
+    """Recovery keys follow a change of columns of one tab."""
     truth = {
-        (sid, row, column + count if sid == sheet_id and column >= at else column): value
+        (sid, row, moved(column) if sid == sheet_id else column): value
         for (sid, row, column), value in recovery.truth.items()
     }
     return Recovery(truth, recovery.lost_rows)

@@ -16,10 +16,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sheets_sync.errors import ConflictError, SheetsError
+from sheets_sync.errors import ConflictError, PartialSyncError, SheetsError
 from sheets_sync.models import Module
 from sheets_sync.store import Store
-from sheets_sync.sync.base import Base, load_base, save_base
+from sheets_sync.sync.base import Base
+from sheets_sync.sync.base_file import load_base, save_base
 from sheets_sync.sync.merge import Conflict, Prefer
 from sheets_sync.sync.plan import Plan, PlanOptions, plan_pull, plan_push
 from sheets_sync.sync.recover import verify
@@ -59,11 +60,22 @@ class SyncResult:
         return self.plan.conflicts
 
     def raise_for_conflicts(self) -> None:
-        """Exit code 3 for callers that want it: raised after everything else was applied and saved."""
+        """Exit code 3 (conflicts) or 5 (values refused, tabs skipped) for callers that want it: raised after
+        everything else was applied and saved; 3 wins when both happen."""
         if self.conflicts:
             raise ConflictError(
                 f"{len(self.conflicts)} conflict(s): changed both locally and in the sheet; resolve with "
                 "--prefer sheet or --prefer local, or edit one side to match the other"
+            )
+        notes = self.plan.notes
+        if self.plan.partial:
+            parts = [
+                f"{len(notes.refused)} value(s) refused" if notes.refused else "",
+                f"{len(notes.skipped_tabs)} tab(s) skipped" if notes.skipped_tabs else "",
+                f"{len(notes.copy_edits)} edit(s) only in copies of module tabs" if notes.copy_edits else "",
+            ]
+            raise PartialSyncError(
+                f"{', '.join(p for p in parts if p)} (listed above); everything else was applied"
             )
 
 

@@ -10,25 +10,32 @@ a write that fails before or after it is applied (its answer lost), a callback t
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from sheets_sync.errors import SheetsError
+from sheets_sync.sync.cells import column_mover
 from sheets_sync.sync.codec import CellValue, cell_text
 from sheets_sync.sync.layout import GRID_CELL_LIMIT
 from sheets_sync.sync.ops import (
     AddColourScale,
     AddProtection,
     AddTab,
+    AppendRows,
     CellField,
     CellSpec,
     DeleteConditionalRule,
     DeleteProtection,
     DeleteTab,
     InsertColumns,
+    MoveColumns,
     Op,
     SetColumnWidths,
     SetDropdown,
+    SetNumberFormat,
+    UnmergeCells,
     UpdateTab,
     WriteCells,
 )
@@ -57,6 +64,7 @@ class FakeTab:
     widths: dict[int, int] = field(default_factory=dict)
     protections: list[Protection] = field(default_factory=list)
     rules: list[ConditionalRule] = field(default_factory=list)
+    merges: list[GridRange] = field(default_factory=list)
 
     def put(self, row: int, column: int, cell: Cell) -> None:
         if cell == EMPTY_CELL:
@@ -152,6 +160,18 @@ class FakeWorkbook:
         tab = self.tab(title)
         tab.put(row, column, replace(tab.cells.get((row, column), EMPTY_CELL), value=value))
 
+    def pm_type(self, title: str, row: int, column: int, text: str) -> None:
+        """Type ``text`` into a cell as the Sheets UI does: in a plain-text cell it stays text; elsewhere numbers,
+        dates, percentages, amounts and booleans become values shown as typed, ``=...`` a formula, and a leading
+        ``'`` forces text (and is not stored)."""
+        tab = self.tab(title)
+        cell = tab.cells.get((row, column), EMPTY_CELL)
+        if cell.number_format == "@":
+            typed = Cell(value=text or None)
+        else:
+            typed = _typed(text)
+        tab.put(row, column, replace(cell, value=typed.value, shown=typed.shown, formula=typed.formula))
+
     def pm_add_tab(
         self, title: str, sheet_id: int = 777, values: dict[tuple[int, int], CellValue] | None = None
     ) -> None:
@@ -159,6 +179,40 @@ class FakeWorkbook:
         for (row, column), value in (values or {}).items():
             tab.put(row, column, Cell(value))
         self.tabs.append(tab)
+
+    def pm_merge(self, title: str, rows: tuple[int, int], columns: tuple[int, int]) -> None:
+        """Format > Merge cells > Merge all: only the top-left value stays; the others are emptied."""
+        tab = self.tab(title)
+        for row in range(*rows):
+            for column in range(*columns):
+                if (row, column) != (rows[0], columns[0]):
+                    cell = tab.cells.get((row, column), EMPTY_CELL)
+                    tab.put(row, column, replace(cell, value=None, shown=None, formula=False))
+        tab.merges.append(GridRange(tab.sheet_id, rows[0], rows[1], columns[0], columns[1]))
+
+    def pm_duplicate(self, title: str, new_title: str | None = None, sheet_id: int = 4242) -> str:
+        """The tab menu's Duplicate: a copy named "Copy of <title>" right after the original."""
+        tab = self.tab(title)
+        copy_tab = copy.deepcopy(tab)
+        copy_tab.sheet_id = sheet_id
+        copy_tab.title = new_title or f"Copy of {tab.title}"
+        copy_tab.protections = []
+        for protection in tab.protections:
+            self._next_protection_id += 1
+            copy_tab.protections.append(
+                replace(
+                    protection,
+                    range=replace(protection.range, sheet_id=sheet_id),
+                    unprotected=tuple(replace(r, sheet_id=sheet_id) for r in protection.unprotected),
+                    protected_range_id=self._next_protection_id,
+                )
+            )
+        copy_tab.merges = [replace(m, sheet_id=sheet_id) for m in tab.merges]
+        self.tabs.insert(self.tabs.index(tab) + 1, copy_tab)
+        return copy_tab.title
+
+    def pm_delete_tab(self, title: str) -> None:
+        self.tabs.remove(self.tab(title))
 
     def pm_rename(self, old: str, new: str) -> None:
         self.tab(old).title = new
@@ -206,6 +260,7 @@ class FakeWorkbook:
             dict(tab.widths),
             tuple(tab.protections),
             tuple(tab.rules),
+            tuple(tab.merges),
         )
 
     def _apply_one(self, tabs: list[FakeTab], op: Op) -> None:
@@ -245,6 +300,21 @@ class FakeWorkbook:
         tab.widths = {c + op.count if c >= op.at else c: w for c, w in tab.widths.items()}
         tab.columns += op.count
 
+    def _op_MoveColumns(self, tabs: list[FakeTab], op: MoveColumns) -> None:
+        tab = self._find(tabs, op.sheet_id)
+        if not 0 <= op.start < op.end <= tab.columns or op.to + op.end - op.start > tab.columns:
+            raise SheetsError("fake: moveDimension range exceeds grid limits", status=400)
+        moved = column_mover(op.start, op.end, op.to)
+        tab.cells = {(r, moved(c)): cell for (r, c), cell in tab.cells.items()}
+        tab.widths = {moved(c): w for c, w in tab.widths.items()}
+
+    def _op_UnmergeCells(self, tabs: list[FakeTab], op: UnmergeCells) -> None:
+        tab = self._find(tabs, op.range.sheet_id)
+        tab.merges = [m for m in tab.merges if not _intersects(m, op.range)]
+
+    def _op_AppendRows(self, tabs: list[FakeTab], op: AppendRows) -> None:
+        self._find(tabs, op.sheet_id).rows += op.count
+
     def _op_WriteCells(self, tabs: list[FakeTab], op: WriteCells) -> None:
         tab = self._find(tabs, op.sheet_id)
         for row_offset, specs in enumerate(op.rows):
@@ -280,6 +350,15 @@ class FakeWorkbook:
                 cell = tab.cells.get((row, column), EMPTY_CELL)
                 tab.put(row, column, replace(cell, dropdown=op.dropdown))
 
+    def _op_SetNumberFormat(self, tabs: list[FakeTab], op: SetNumberFormat) -> None:
+        tab = self._find(tabs, op.range.sheet_id)
+        end_row = min(op.range.end_row or tab.rows, tab.rows)
+        end_column = min(op.range.end_column or tab.columns, tab.columns)
+        for row in range(op.range.start_row, end_row):
+            for column in range(op.range.start_column, end_column):
+                cell = tab.cells.get((row, column), EMPTY_CELL)
+                tab.put(row, column, replace(cell, number_format=op.pattern))
+
     def _op_AddColourScale(self, tabs: list[FakeTab], op: AddColourScale) -> None:
         self._find(tabs, op.sheet_id).rules.insert(op.index, op.rule)
 
@@ -305,7 +384,52 @@ def _written(cell: Cell, spec: CellSpec) -> Cell:
         changes["link"] = spec.link
     if CellField.NOTE in spec.fields:
         changes["note"] = spec.note
+    if CellField.BACKGROUND in spec.fields:
+        changes["background"] = spec.background
+    if CellField.VALUE in spec.fields:
+        changes["shown"] = None
+        changes["formula"] = False
     return replace(cell, **changes)  # type: ignore[arg-type]
+
+
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _typed(text: str) -> Cell:
+    """What the UI stores for typed text in a cell that is not plain text (en_US)."""
+    if not text:
+        return Cell()
+    if text.startswith("'"):
+        return Cell(value=text[1:] or None)
+    if text.startswith("="):
+        return Cell(value=text, formula=True)
+    if text.upper() in ("TRUE", "FALSE"):
+        return Cell(value=text.upper() == "TRUE", shown=text.upper())
+    if match := _DATE.fullmatch(text):
+        month, day, year = (int(part) for part in match.groups())
+        serial = (date(year, month, day) - date(1899, 12, 30)).days
+        return Cell(value=serial, shown=text)
+    currency = text.startswith("$")
+    number = text.removeprefix("$").replace(",", "")
+    percent = number.endswith("%")
+    try:
+        value = float(number.removesuffix("%"))
+    except ValueError:
+        return Cell(value=text)
+    value = value / 100 if percent else value
+    stored: CellValue = int(value) if value.is_integer() else value
+    # The general format shows a number in its shortest form: "0012" typed is shown (and kept) as 12.
+    shown = text if percent else f"${value:,.2f}" if currency else cell_text(stored)
+    return Cell(value=stored, shown=shown)
+
+
+def _intersects(left: GridRange, right: GridRange) -> bool:
+    def overlap(a: int, b: int | None, c: int, d: int | None) -> bool:
+        return (b is None or c < b) and (d is None or a < d)
+
+    return overlap(left.start_row, left.end_row, right.start_row, right.end_row) and overlap(
+        left.start_column, left.end_column, right.start_column, right.end_column
+    )
 
 
 def _sort_key(value: CellValue) -> tuple[int, float, str]:

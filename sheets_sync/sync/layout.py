@@ -29,66 +29,47 @@ which moves the suggestions table right with its notes, rules and protections).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sheets_sync.index import build_index
-from sheets_sync.models import Experiment, Module, Priority, Status
+from sheets_sync.models import Experiment, Module
 from sheets_sync.stats import format_percent
-from sheets_sync.sync.codec import CellValue, fraction_value, number_value, text_value
+from sheets_sync.sync.codec import CellValue, fraction_value, text_value
+from sheets_sync.sync.columns import (
+    BRAINTRUST,
+    MODULE_COLUMNS,
+    PLAIN_TEXT_FORMAT,
+    RATE_FORMAT,
+    ColumnTable,
+    Owner,
+)
 from sheets_sync.sync.ops import CellField, CellSpec
 from sheets_sync.sync.snapshot import ColourPoint, ColourScale, Dropdown, GridRange, Protection
 
 HEATMAP_TITLE = "Heatmap"
-RATE_FORMAT = "0.0%"
-COUNT_FORMAT = "0"
 ROW_MARGIN = 10
 COLUMN_MARGIN = 2
 GRID_CELL_LIMIT = 10_000_000
 HEADER_ROW = 5  # 0-based: four header-block rows, one blank row, then the tables' header row
 
 # ---------------------------------------------------------------------------------------------- columns
+# Every list below is derived from the one column table (sheets_sync.sync.columns.MODULE_COLUMNS).
 
-EXPERIMENT_ID = "experiment id"
-SUGGESTION_ID = "suggestion id"
-RUBRIC_PREFIX = "rubric: "
-BRAINTRUST = "braintrust"
-
-EXPERIMENT_COLUMNS: tuple[tuple[str, int], ...] = (
-    (EXPERIMENT_ID, 230),
-    ("prompt version", 70),
-    ("dataset version", 70),
-    ("model", 130),
-    ("date", 90),
-    ("pass rate", 75),
-    ("match rate", 75),
-    ("total", 55),
-    ("pass", 55),
-    ("fail", 55),
-    ("error", 55),
-    (BRAINTRUST, 120),
+EXPERIMENT_COLUMNS: tuple[tuple[str, int], ...] = tuple(
+    (c.label, c.width) for c in MODULE_COLUMNS.experiments
 )
-RUBRIC_WIDTH = 110
-SEPARATOR_WIDTH = 24
-
-SUGGESTION_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    (SUGGESTION_ID, "id", 110),
-    ("version", "version", 70),
-    ("rubric", "rubric", 160),
-    ("issue", "issue", 280),
-    ("suggestion", "suggestion", 320),
-    ("priority", "priority", 85),
-    ("status", "status", 100),
-    ("applied in", "applied_in", 85),
+SUGGESTION_COLUMNS: tuple[tuple[str, str, int], ...] = tuple(
+    (c.label, c.key, c.width) for c in MODULE_COLUMNS.suggestions
 )
-PM_FIELDS: tuple[str, ...] = tuple(name for _, name, _ in SUGGESTION_COLUMNS[1:])
+PM_FIELDS: tuple[str, ...] = MODULE_COLUMNS.pm_fields
 """Suggestion fields that belong to PMs (the id belongs to sheets-sync)."""
 FIELD_LABEL: Mapping[str, str] = {name: label for label, name, _ in SUGGESTION_COLUMNS}
 LABEL_FIELD: Mapping[str, str] = {label: name for label, name, _ in SUGGESTION_COLUMNS}
 SUGGESTION_LABELS: tuple[str, ...] = tuple(label for label, _, _ in SUGGESTION_COLUMNS)
+_NO_MODULE = Module(module_id="none", module_name="none")
 DROPDOWNS: Mapping[str, tuple[str, ...]] = {
-    "priority": tuple(p.value for p in Priority),
-    "status": tuple(s.value for s in Status),
+    c.key: c.allowed_values(_NO_MODULE) or () for c in MODULE_COLUMNS.suggestions if c.dropdown
 }
 
 HEADER_BLOCK: tuple[str, ...] = ("Module", "Description", "Primary rubric", "Best so far")
@@ -96,6 +77,13 @@ HEADER_BLOCK: tuple[str, ...] = ("Module", "Description", "Primary rubric", "Bes
 EXPERIMENT_FIELDS = frozenset({CellField.VALUE, CellField.NUMBER_FORMAT, CellField.LINK})
 LABEL_FIELDS = frozenset({CellField.VALUE, CellField.BOLD})
 HEATMAP_FIELDS = frozenset({CellField.VALUE, CellField.NUMBER_FORMAT, CellField.BOLD, CellField.NOTE})
+SUGGESTION_FIELDS = frozenset({CellField.VALUE, CellField.NUMBER_FORMAT})
+"""A suggestion cell's value and its plain-text format are written together."""
+MARKED_FIELDS = SUGGESTION_FIELDS | {CellField.NOTE, CellField.BACKGROUND}
+"""A PM cell that may carry a refused-value mark (note and colour) also manages both."""
+REFUSED_COLOUR = "#f4cccc"
+"""Light red: the cell holds a value sheets-sync cannot take (its note says what is allowed)."""
+REFUSED_NOTE_PREFIX = "sheets-sync: "
 
 # PuOr from ColorBrewer (3 classes): readable by the common forms of colour blindness, light enough for black text.
 COLOUR_POINTS = (
@@ -106,16 +94,19 @@ COLOUR_POINTS = (
 PROTECTION_NOTE = "sheets-sync: tool-owned cells; edits here are reverted by the next push"
 
 
-def rubric_label(rubric: str) -> str:
-    return f"{RUBRIC_PREFIX}{rubric}"
+def rubric_label(rubric: str, table: ColumnTable = MODULE_COLUMNS) -> str:
+    return table.rubric_label(rubric)
 
 
-def experiment_width(label: str) -> int:
-    return dict(EXPERIMENT_COLUMNS).get(label, RUBRIC_WIDTH)
+def experiment_width(label: str, table: ColumnTable = MODULE_COLUMNS) -> int:
+    column = table.recognise(label)
+    return column.width if column is not None else table.rubric_width
 
 
-def suggestion_width(label: str) -> int:
-    return next(width for lab, _, width in SUGGESTION_COLUMNS if lab == label)
+def suggestion_width(label: str, table: ColumnTable = MODULE_COLUMNS) -> int:
+    column = table.recognise(label)
+    assert column is not None, label
+    return column.width
 
 
 def module_rubrics(module: Module) -> list[str]:
@@ -130,17 +121,32 @@ def module_rubrics(module: Module) -> list[str]:
 
 @dataclass(frozen=True)
 class TabGeometry:
-    """Where the tables of a module tab are: the header row and the column of every label."""
+    """Where the tables of a module tab are: each table's header row and the column of every (current) label.
+
+    The two tables share rows but are sorted independently: a PM who sorts the suggestions table with its header
+    row selected moves that header row only, so each table has its own header row.
+    """
 
     header_row: int
     columns: Mapping[str, int]
+    suggestion_header_row: int | None = None
+    table: ColumnTable = field(default=MODULE_COLUMNS, compare=False, repr=False)
 
     def column(self, label: str) -> int:
         return self.columns[label]
 
     @property
+    def suggestions_header(self) -> int:
+        return self.header_row if self.suggestion_header_row is None else self.suggestion_header_row
+
+    @property
+    def suggestion_labels(self) -> tuple[str, ...]:
+        return tuple(c.label for c in self.table.suggestions)
+
+    @property
     def experiment_labels(self) -> list[str]:
-        return sorted((lab for lab in self.columns if lab not in LABEL_FIELD), key=self.columns.__getitem__)
+        suggestions = set(self.suggestion_labels)
+        return sorted((lab for lab in self.columns if lab not in suggestions), key=self.columns.__getitem__)
 
     @property
     def last_experiment_column(self) -> int:
@@ -150,32 +156,40 @@ class TabGeometry:
     def last_column(self) -> int:
         return max(self.columns.values())
 
+    def field_column(self, name: str) -> int:
+        """The column of a suggestion field (``"id"``, ``"priority"``, ...)."""
+        return self.columns[self.table.suggestion(name).label]
 
-def canonical_geometry(rubrics: Sequence[str]) -> TabGeometry:
+
+def canonical_geometry(rubrics: Sequence[str], table: ColumnTable = MODULE_COLUMNS) -> TabGeometry:
     """The layout of a new module tab."""
-    labels = [label for label, _ in EXPERIMENT_COLUMNS] + [rubric_label(r) for r in rubrics]
+    labels = [c.label for c in table.experiments] + [table.rubric_label(r) for r in rubrics]
     columns = {label: index for index, label in enumerate(labels)}
     start = len(labels) + 1  # one blank column between the tables
-    columns.update({label: start + offset for offset, label in enumerate(SUGGESTION_LABELS)})
-    return TabGeometry(HEADER_ROW, columns)
+    columns.update({c.label: start + offset for offset, c in enumerate(table.suggestions)})
+    return TabGeometry(HEADER_ROW, columns, table=table)
 
 
 def with_rubrics(geometry: TabGeometry, rubrics: Sequence[str]) -> tuple[TabGeometry, int, int]:
-    """The geometry once missing rubric columns are inserted: (geometry, insert at, how many)."""
-    missing = [rubric_label(r) for r in rubrics if rubric_label(r) not in geometry.columns]
+    """The geometry once missing experiment columns (rubrics, or a column a later layout added) are inserted at
+    the end of the experiments table: (geometry, insert at, how many)."""
+    table = geometry.table
+    wanted = [c.label for c in table.experiments] + [table.rubric_label(r) for r in rubrics]
+    missing = [label for label in wanted if label not in geometry.columns]
     if not missing:
         return geometry, 0, 0
     at = geometry.last_experiment_column + 1
     shifted = {lab: col + len(missing) if col >= at else col for lab, col in geometry.columns.items()}
     shifted.update({label: at + offset for offset, label in enumerate(missing)})
-    return TabGeometry(geometry.header_row, shifted), at, len(missing)
+    return replace(geometry, columns=shifted), at, len(missing)
 
 
 def column_widths(geometry: TabGeometry) -> dict[int, int]:
     """Pixel widths of every table column and of the blank separator."""
-    widths = {geometry.column(lab): experiment_width(lab) for lab in geometry.experiment_labels}
-    widths.update({geometry.column(lab): suggestion_width(lab) for lab in SUGGESTION_LABELS})
-    widths[geometry.last_experiment_column + 1] = SEPARATOR_WIDTH
+    table = geometry.table
+    widths = {geometry.column(lab): experiment_width(lab, table) for lab in geometry.experiment_labels}
+    widths.update({geometry.column(lab): suggestion_width(lab, table) for lab in geometry.suggestion_labels})
+    widths[geometry.last_experiment_column + 1] = table.separator_width
     return widths
 
 
@@ -186,9 +200,15 @@ def label_spec(text: str) -> CellSpec:
     return CellSpec(value=text, bold=True, fields=LABEL_FIELDS)
 
 
-def header_row_specs(geometry: TabGeometry) -> dict[int, CellSpec]:
-    """The tables' header labels by column."""
-    return {column: label_spec(label) for label, column in geometry.columns.items()}
+def header_row_specs(geometry: TabGeometry) -> dict[tuple[int, int], CellSpec]:
+    """The tables' header labels by (row, column): each table's labels on its own header row."""
+    suggestions = set(geometry.suggestion_labels)
+    return {
+        (geometry.suggestions_header if label in suggestions else geometry.header_row, column): label_spec(
+            label
+        )
+        for label, column in geometry.columns.items()
+    }
 
 
 def header_block_values(module: Module) -> dict[str, CellSpec]:
@@ -223,15 +243,13 @@ def _or_below_zero(rate: float | None) -> float:
     return rate if rate is not None else -1.0
 
 
-def experiment_specs(experiment: Experiment, labels: Iterable[str]) -> dict[str, CellSpec]:
+def experiment_specs(
+    experiment: Experiment, labels: Iterable[str], table: ColumnTable = MODULE_COLUMNS
+) -> dict[str, CellSpec]:
     """The cells of one experiments-table row, by label (every cell sets value, number format and link)."""
-    values = experiment_values(experiment)
     specs = {}
     for label in labels:
-        value, number_format = values.get(label, (None, None))
-        if label.startswith(RUBRIC_PREFIX):
-            result = experiment.rubrics.get(label.removeprefix(RUBRIC_PREFIX))
-            value, number_format = (fraction_value(result.rate), RATE_FORMAT) if result else (None, None)
+        value, number_format = experiment_value(experiment, label, table)
         link = experiment.braintrust_url if label == BRAINTRUST else None
         specs[label] = CellSpec(
             value,
@@ -242,22 +260,18 @@ def experiment_specs(experiment: Experiment, labels: Iterable[str]) -> dict[str,
     return specs
 
 
-def experiment_values(experiment: Experiment) -> dict[str, tuple[CellValue, str | None]]:
-    metrics = experiment.metrics
-    return {
-        EXPERIMENT_ID: (text_value(experiment.id), None),
-        "prompt version": (text_value(experiment.prompt_version), None),
-        "dataset version": (text_value(experiment.dataset_version), None),
-        "model": (text_value(experiment.model), None),
-        "date": (text_value(f"{experiment.timestamp:%Y-%m-%d}"), None),
-        "pass rate": (fraction_value(metrics.pass_rate), RATE_FORMAT),
-        "match rate": (fraction_value(metrics.match_rate), RATE_FORMAT),
-        "total": (number_value(metrics.total), COUNT_FORMAT),
-        "pass": (number_value(metrics.passed), COUNT_FORMAT),
-        "fail": (number_value(metrics.fail), COUNT_FORMAT),
-        "error": (number_value(metrics.error), COUNT_FORMAT),
-        BRAINTRUST: ("open in Braintrust" if experiment.braintrust_url else None, None),
-    }
+def experiment_value(
+    experiment: Experiment, label: str, table: ColumnTable = MODULE_COLUMNS
+) -> tuple[CellValue, str | None]:
+    """One experiments-table cell as the column table writes it (rubric columns: that rubric's rate)."""
+    rubric = table.rubric_of(label)
+    column = table.recognise(label)
+    if column is not None and column.experiment_value is not None:
+        return column.experiment_value(experiment)
+    if rubric is not None:
+        result = experiment.rubrics.get(rubric)
+        return (fraction_value(result.rate), RATE_FORMAT) if result else (None, None)
+    return None, None
 
 
 def empty_experiment_spec() -> CellSpec:
@@ -270,9 +284,9 @@ def empty_experiment_spec() -> CellSpec:
 def module_protection(sheet_id: int, geometry: TabGeometry) -> Protection:
     """One warning-only protection over the whole tab, minus what PMs own: the suggestion fields below the
     header row and every column right of the suggestions table."""
-    pm_columns = sorted(geometry.column(FIELD_LABEL[name]) for name in PM_FIELDS)
+    pm_columns = sorted(geometry.column(c.label) for c in geometry.table.suggestions if c.owner is Owner.PM)
     unprotected = [
-        GridRange(sheet_id, geometry.header_row + 1, None, start, end)
+        GridRange(sheet_id, geometry.suggestions_header + 1, None, start, end)
         for start, end in column_runs(pm_columns)
     ]
     unprotected.append(GridRange(sheet_id, 0, None, geometry.last_column + 1, None))
@@ -290,16 +304,28 @@ def column_runs(columns: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def dropdown_ranges(sheet_id: int, geometry: TabGeometry, row_count: int) -> list[tuple[GridRange, Dropdown]]:
-    """Priority and status dropdowns from below the header row to the end of the grid."""
-    first = geometry.header_row + 1
+def dropdown_ranges(sheet_id: int, geometry: TabGeometry) -> list[tuple[GridRange, Dropdown]]:
+    """Strict dropdowns (priority, status: the column table's ``dropdown`` columns) from below the header row to
+    the end of the grid. Unbounded ranges: rows a PM inserts or deletes meanwhile never make the range point past
+    the grid (Google's 400)."""
+    first = geometry.suggestions_header + 1
     return [
         (
-            GridRange(sheet_id, first, row_count, geometry.column(name), geometry.column(name) + 1),
+            GridRange(sheet_id, first, None, geometry.field_column(name), geometry.field_column(name) + 1),
             Dropdown(values),
         )
         for name, values in DROPDOWNS.items()
     ]
+
+
+def plain_text_ranges(sheet_id: int, geometry: TabGeometry) -> list[GridRange]:
+    """The suggestion columns (id and PM fields) below the header row, formatted as plain text so that what a PM
+    types stays the text typed (``0012``, ``6.10``, ``3/4/2026``, ``30%``, ``=x``)."""
+    first = geometry.suggestions_header + 1
+    columns = sorted(
+        geometry.column(c.label) for c in geometry.table.suggestions if c.number_format == PLAIN_TEXT_FORMAT
+    )
+    return [GridRange(sheet_id, first, None, start, end) for start, end in column_runs(columns)]
 
 
 # ---------------------------------------------------------------------------------------------- heatmap

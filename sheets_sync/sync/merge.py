@@ -27,7 +27,9 @@ from pydantic import ValidationError
 
 from sheets_sync.models import SUGGESTION_ID, Module, Suggestion, describe_validation_error, suggestion_number
 from sheets_sync.sync.base import FieldTexts
+from sheets_sync.sync.columns import MODULE_COLUMNS
 from sheets_sync.sync.layout import DROPDOWNS, PM_FIELDS
+from sheets_sync.sync.notes import Notes
 from sheets_sync.sync.tabs import SheetSuggestion
 
 
@@ -63,6 +65,37 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A value in the sheet the tool cannot take (a priority, status, version or rubric the module does not have):
+    not pulled, marked in its cell by push. ``suggestion_id`` is "" for a PM's new row; ``row`` is 0-based."""
+
+    suggestion_id: str
+    row: int | None
+    field: str
+    value: str
+    allowed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A PM cell holding a real formula: its source is not the PM's text, so it is reported and never taken."""
+
+    suggestion_id: str
+    row: int | None
+    field: str
+    source: str
+
+
+@dataclass(frozen=True)
+class MergedCell:
+    """A PM cell a merge of cells blanked (Sheets keeps only the top-left value): not pulled as a clearing."""
+
+    suggestion_id: str
+    row: int | None
+    field: str
+
+
+@dataclass(frozen=True)
 class RowUpdate:
     """Cells to write in one suggestion row: ``row`` None appends it. Texts by field, the id under ``"id"``."""
 
@@ -80,21 +113,11 @@ class MergeResult:
     base: dict[str, FieldTexts]
     updates: list[RowUpdate] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-    resolved: list[str] = field(default_factory=list)
-    resolved_not_written: list[str] = field(default_factory=list)
-    """Resolutions whose chosen value this command does not write (the next command the other way carries it)."""
-    sheet_edits_pending: int = 0
-    local_edits_pending: int = 0
-    new_rows_pending: int = 0
-    pulled_fields: int = 0
-    deleted_in_sheet: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    deletions_accepted: list[str] = field(default_factory=list)
-    """Suggestions whose rows were deleted in the sheet, deleted locally too (``pull --accept-deletions``)."""
-    deleted_locally: list[str] = field(default_factory=list)
-    imported: list[str] = field(default_factory=list)
-    id_repairs: list[str] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
+    notes: Notes = field(default_factory=Notes)
+    """What the merge reports (the plan adds up every module's)."""
+    refused: list[Refusal] = field(default_factory=list)
+    formulas: list[FormulaCell] = field(default_factory=list)
+    merged: list[MergedCell] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------- texts
@@ -118,6 +141,15 @@ def canonical(name: str, text: str) -> str:
 
 def canonical_texts(texts: Mapping[str, str]) -> FieldTexts:
     return {name: canonical(name, texts.get(name, "")) for name in PM_FIELDS}
+
+
+def _marked(texts: Mapping[str, str], row: SheetSuggestion, local: Mapping[str, str]) -> dict[str, str]:
+    """A cell that shows ``'x`` where the module holds ``'x`` holds exactly that text (written by a release that
+    wrote such texts as they are), not ``x`` typed with Sheets' text mark: never read as an edit."""
+    return {
+        name: f"'{text}" if name in row.apostrophes and f"'{text}" == local.get(name) else text
+        for name, text in texts.items()
+    }
 
 
 def classify(base: str | None, local: str, sheet: str) -> Change:
@@ -174,6 +206,12 @@ def match_rows(
     return result
 
 
+RECOGNISED_FIELDS = 4
+"""A row whose id cell a PM overwrote is still the suggestion whose fields it shares, when it shares at least this
+many (non-empty) PM fields with exactly one missing suggestion: a PM who typed into the id cell and also edited the
+row gets the id put back and the edits merged, never a duplicate suggestion."""
+
+
 def _recognise_edited_id(
     row: SheetSuggestion, known: Mapping[str, list[FieldTexts]], matched: Mapping[str, SheetSuggestion]
 ) -> str | None:
@@ -181,7 +219,18 @@ def _recognise_edited_id(
     missing = sorted(
         (sid for sid in known if sid not in matched), key=lambda s: (suggestion_number(s) or 0, s)
     )
-    return next((sid for sid in missing if texts in known[sid]), None)
+    exact = next((sid for sid in missing if texts in known[sid]), None)
+    if exact is not None:
+        return exact
+    scores = {sid: max(_shared_fields(texts, version) for version in known[sid]) for sid in missing}
+    best = [
+        sid for sid, score in scores.items() if score >= RECOGNISED_FIELDS and score == max(scores.values())
+    ]
+    return best[0] if len(best) == 1 else None
+
+
+def _shared_fields(left: FieldTexts, right: FieldTexts) -> int:
+    return sum(1 for name in PM_FIELDS if left.get(name, "").strip() and left.get(name) == right.get(name))
 
 
 def _adoptable_id(
@@ -239,9 +288,9 @@ class _Merger:
     def _resolved(self, what: str) -> None:
         """A conflict settled by ``--prefer``: push writes the sheet, pull the local files, so the value the user
         chose is written now only when it goes that way."""
-        self.result.resolved.append(what)
+        self.result.notes.resolved.append(what)
         if (self.options.prefer is Prefer.LOCAL) is not self.push:
-            self.result.resolved_not_written.append(what)
+            self.result.notes.resolved_not_written.append(what)
 
     def merge_id(self, sid: str, row: SheetSuggestion | None) -> None:
         in_local, in_base = sid in self.local, sid in self.base
@@ -258,17 +307,54 @@ class _Merger:
     def _merge_fields(self, sid: str, row: SheetSuggestion) -> None:
         local = local_texts(self.local[sid])
         base = self.base.get(sid)
-        sheet, shown = canonical_texts(row.truth), canonical_texts(row.actual)
+        sheet, shown = (
+            canonical_texts(_marked(row.truth, row, local)),
+            canonical_texts(_marked(row.actual, row, local)),
+        )
         agreed: dict[str, str | None] = {}
-        writes = {}
+        targets = {}
         for name in PM_FIELDS:
             base_text = base.get(name, "") if base is not None else None
-            target, agreed[name] = self._field(sid, name, base_text, local[name], sheet[name])
-            if self.push and (row.row is None or target != shown[name]):
-                writes[name] = target
+            if name in row.merged:
+                self.result.merged.append(MergedCell(sid, row.row, name))
+            if name in row.absent or name in row.merged:
+                # No column yet, or blanked by a merge: push writes the local text (after unmerging); pull takes
+                # nothing from it.
+                targets[name], agreed[name] = (local[name], local[name]) if self.push else ("", base_text)
+                continue
+            if self._not_taken(sid, row, name, sheet[name], local[name]):
+                agreed[name] = base_text
+                if name not in row.formulas:
+                    targets[name] = row.truth.get(name, "")  # the PM's text stays as it is, marked
+                continue
+            targets[name], agreed[name] = self._field(sid, name, base_text, local[name], sheet[name])
         if all(text is not None for text in agreed.values()):
             self.result.base[sid] = {name: text or "" for name, text in agreed.items()}
-        self._write_row(sid, row, writes)
+        changed = row.row is None or any(text != shown[name] for name, text in targets.items())
+        # Every field of a row push writes is written, unchanged and empty ones included: a PM who inserts or
+        # deletes rows between our read and our write must never leave a suggestion with another row's value.
+        self._write_row(sid, row, targets if self.push and changed else {})
+
+    def _not_taken(self, sid: str, row: SheetSuggestion, name: str, sheet: str, local: str) -> bool:
+        """A formula, or a value the module does not allow (only an edit is checked: a value both sides agree on
+        is left alone)."""
+        if name in row.formulas:
+            self.result.formulas.append(FormulaCell(sid, row.row, name, row.actual.get(name, "")))
+            return True
+        if sheet == local:
+            return False
+        allowed = self.refused(name, sheet)
+        if allowed is None:
+            return False
+        self.result.refused.append(Refusal(sid, row.row, name, row.truth.get(name, ""), allowed))
+        return True
+
+    def refused(self, name: str, text: str) -> tuple[str, ...] | None:
+        """The allowed values when ``text`` is not one of them (the checks of ``suggest``), else None."""
+        allowed = MODULE_COLUMNS.suggestion(name).allowed_values(self.module)
+        if allowed is None or not text.strip() or canonical(name, text.strip()) in allowed:
+            return None
+        return allowed
 
     def _field(self, sid: str, name: str, base: str | None, local: str, sheet: str) -> tuple[str, str | None]:
         """Decide one field: (what the sheet shows after a push, the new base text; None: no base yet)."""
@@ -292,7 +378,7 @@ class _Merger:
         if self.push:
             return local, local
         if not resolved:
-            self.result.local_edits_pending += 1
+            self.result.notes.local_edits_pending += 1
         return sheet, sheet if resolved else base
 
     def _sheet_wins(
@@ -302,10 +388,10 @@ class _Merger:
         that pull sees a sheet-only change)."""
         if self.push:
             if not resolved:
-                self.result.sheet_edits_pending += 1
+                self.result.notes.sheet_edits_pending += 1
             return sheet, local if resolved else base
         if self._take(sid, name, sheet):
-            self.result.pulled_fields += 1
+            self.result.notes.pulled_fields += 1
             return sheet, sheet
         return sheet, base
 
@@ -316,7 +402,9 @@ class _Merger:
         try:
             updated = Suggestion.model_validate(data)
         except ValidationError as exc:
-            self.result.invalid.append(f"{sid} {name}: {describe_validation_error(exc)[0][1]} ({text!r})")
+            self.result.notes.invalid.append(
+                f"{sid} {name}: {describe_validation_error(exc)[0][1]} ({text!r})"
+            )
             return False
         self.local[sid] = updated
         self.result.suggestions = [updated if s.id == sid else s for s in self.result.suggestions]
@@ -327,7 +415,7 @@ class _Merger:
         if row.id_cell != sid:
             writes["id"] = sid
             if not whole:
-                self.result.id_repairs.append(sid)
+                self.result.notes.id_repairs.append(sid)
         if not self.push:
             writes = {"id": sid} if "id" in writes and not whole else {}
         if writes:
@@ -338,19 +426,19 @@ class _Merger:
     def _missing_in_sheet(self, sid: str, in_base: bool) -> None:
         texts = local_texts(self.local[sid])
         if in_base:
-            self.result.deleted_in_sheet.append(sid)
+            self.result.notes.deleted_in_sheet.append(sid)
         if self.push:
             if in_base:
-                self.result.restored.append(sid)
+                self.result.notes.restored.append(sid)
             self.result.updates.append(RowUpdate(None, sid, {"id": sid, **texts}, whole_row=True))
             self.result.base[sid] = texts
         elif in_base and self.options.accept_deletions:
             self.result.suggestions = [s for s in self.result.suggestions if s.id != sid]
-            self.result.deletions_accepted.append(sid)
+            self.result.notes.deletions_accepted.append(sid)
         elif in_base:
             self.result.base[sid] = dict(self.base[sid])
         else:
-            self.result.local_edits_pending += 1
+            self.result.notes.local_edits_pending += 1
 
     def _deleted_locally(self, sid: str, row: SheetSuggestion) -> None:
         """A suggestion removed from the module JSON: push clears its row unless a PM edited it since (a conflict).
@@ -385,7 +473,7 @@ class _Merger:
         if not self.push:
             self.result.base[sid] = agreed
         elif row.row is not None:
-            self.result.deleted_locally.append(sid)
+            self.result.notes.deleted_locally.append(sid)
             cells = {"id": "", **{name: "" for name in PM_FIELDS}}
             self.result.updates.append(RowUpdate(row, sid, cells))
 
@@ -408,8 +496,9 @@ class _Merger:
         own writes did to them (recovery): an id written on the wrong row is taken back, a row one of its appends
         overwrote is put back."""
         if self.push:
-            self.result.new_rows_pending += len(rows)
             for row, _ in rows:
+                refused = self._refused_in_new_row(row.truth_id, row)
+                self.result.notes.new_rows_pending += not refused
                 if row.row is None:
                     self.result.updates.append(RowUpdate(None, "", {"id": "", **row.truth}, whole_row=True))
                 elif row.id_cell != row.truth_id:
@@ -420,21 +509,37 @@ class _Merger:
             taken.add(sid)
             self._import(sid, row)
 
+    def _refused_in_new_row(self, sid: str, row: SheetSuggestion) -> bool:
+        """Check every field of a PM's new row; a row with a refused value or a formula is not imported."""
+        found = False
+        for name in PM_FIELDS:
+            if name in row.formulas:
+                self.result.formulas.append(FormulaCell(sid, row.row, name, row.actual.get(name, "")))
+                found = True
+            elif (allowed := self.refused(name, row.truth.get(name, ""))) is not None:
+                self.result.refused.append(Refusal(sid, row.row, name, row.truth.get(name, ""), allowed))
+                found = True
+        return found
+
     def _import(self, sid: str, row: SheetSuggestion) -> None:
         """A PM's new row becomes a suggestion; blank fields take their defaults (status "proposed"), which the
         next push writes into the row (the base keeps the row as the sheet shows it)."""
         texts = canonical_texts(row.truth)
+        if self._refused_in_new_row(row.truth_id, row):
+            return
         try:
             suggestion = Suggestion.model_validate(
                 {"id": sid, **{k: v for k, v in texts.items() if v.strip()}}
             )
         except ValidationError as exc:
             where = f"row {row.row + 1}" if row.row is not None else sid
-            self.result.invalid.append(f"new suggestion in {where}: {describe_validation_error(exc)[0][1]}")
+            self.result.notes.invalid.append(
+                f"new suggestion in {where}: {describe_validation_error(exc)[0][1]}"
+            )
             return
         self.local[sid] = suggestion
         self.result.suggestions.append(suggestion)
-        self.result.imported.append(sid)
+        self.result.notes.imported.append(sid)
         self.result.base[sid] = texts
         if row.id_cell != sid and row.row is not None:
             self.result.updates.append(RowUpdate(row, sid, {"id": sid}))

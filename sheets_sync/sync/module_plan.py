@@ -8,17 +8,20 @@ id: a PM's sort is kept, new experiments are appended, rows that show no known e
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sheets_sync.errors import DataError
 from sheets_sync.models import Experiment, Module
 from sheets_sync.sync.base import FieldTexts, digest
-from sheets_sync.sync.cells import Position, changed_cells, group_cells, shift_columns, shift_recovery
+from sheets_sync.sync.cells import Position, changed_cells, group_cells
 from sheets_sync.sync.codec import CellTextTooLongError, text_value
+from sheets_sync.sync.columns import MODULE_COLUMNS, PLAIN_TEXT_FORMAT, ColumnTable, Owner
 from sheets_sync.sync.layout import (
     COLUMN_MARGIN,
-    FIELD_LABEL,
     HEADER_BLOCK,
+    HEADER_ROW,
+    REFUSED_COLOUR,
+    REFUSED_NOTE_PREFIX,
     ROW_MARGIN,
     TabGeometry,
     canonical_geometry,
@@ -31,23 +34,31 @@ from sheets_sync.sync.layout import (
     label_spec,
     module_protection,
     module_rubrics,
-    with_rubrics,
+    plain_text_ranges,
 )
-from sheets_sync.sync.merge import Direction, MergeOptions, MergeResult, merge_module
+from sheets_sync.sync.merge import Direction, MergeOptions, MergeResult, Refusal, merge_module
+from sheets_sync.sync.notes import Notes
 from sheets_sync.sync.ops import (
     AddProtection,
+    AppendRows,
+    CellField,
     CellSpec,
     DeleteProtection,
-    InsertColumns,
     Op,
     RowWrite,
     SetColumnWidths,
     SetDropdown,
+    SetNumberFormat,
+    UnmergeCells,
     UpdateTab,
     WriteCells,
 )
 from sheets_sync.sync.snapshot import Protection, Recovery, TabSnapshot
 from sheets_sync.sync.tabs import ModuleTabView, read_module_tab
+from sheets_sync.sync.upgrade import Upgrade, upgrade_tab
+
+MAX_FROZEN_HEADER_ROW = 2 * HEADER_ROW
+"""Below this row a header row moved by a sort is not frozen at (the tab keeps the frozen rows it has)."""
 
 
 @dataclass(frozen=True)
@@ -60,9 +71,10 @@ class ModuleTabInput:
     base_suggestions: Mapping[str, FieldTexts]
     base_digest: str | None
     recovery: Recovery = field(default_factory=Recovery)
+    table: ColumnTable = MODULE_COLUMNS
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ModuleTabPlan:
     """The writes for one module tab and what the merge decided."""
 
@@ -78,22 +90,36 @@ class ModuleTabPlan:
     rows: int
     columns: int
     frozen_rows: int
+    notes: Notes = field(default_factory=Notes)
+    """What this tab's plan reports besides the merge's notes: refused values and formulas (tab, cell, value,
+    allowed values), merged cells, layout upgrades."""
+    expected: dict[str, dict[str, str]] = field(default_factory=dict)
+    """After a layout upgrade moved PM text: what each suggestion must show once the plan is applied (verified)."""
 
 
 def plan_module_tab(given: ModuleTabInput, options: MergeOptions) -> ModuleTabPlan:
-    """Plan one module tab in the given direction."""
+    """Plan one module tab in the given direction; raises TabLayoutProblem for a tab that cannot be read."""
     push = options.direction is Direction.PUSH
     tab, recovery = given.tab, given.recovery
-    structure: list[Op] = []
-    view = read_module_tab(tab, recovery) if tab is not None else ModuleTabView(None)
-    geometry = view.geometry or canonical_geometry(module_rubrics(given.module))
+    view = read_module_tab(tab, recovery, given.table) if tab is not None else ModuleTabView(None)
+    geometry = view.geometry or canonical_geometry(module_rubrics(given.module), given.table)
+    upgrade = None
     if push and tab is not None and view.geometry is not None:
-        geometry, at, count = with_rubrics(view.geometry, module_rubrics(given.module))
-        if count:
-            structure.append(InsertColumns(given.sheet_id, at, count))
-            tab, recovery = shift_columns(tab, at, count), shift_recovery(recovery, given.sheet_id, at, count)
-            view = read_module_tab(tab, recovery)
-    return _ModulePlanner(given, options, tab, view, geometry, structure).plan()
+        upgrade = upgrade_tab(tab, recovery, view.geometry, module_rubrics(given.module))
+        tab, recovery, geometry = upgrade.tab, upgrade.recovery, upgrade.geometry
+        if upgrade.ops or upgrade.geometry != view.geometry:
+            view = _reread(tab, recovery, geometry, frozenset(upgrade.inserted_fields))
+    return _ModulePlanner(given, options, tab, view, geometry, upgrade).plan()
+
+
+def _reread(
+    tab: TabSnapshot, recovery: Recovery, geometry: TabGeometry, inserted: frozenset[str]
+) -> ModuleTabView:
+    """The tab as it will be after the upgrade, read with the upgraded geometry (its header labels may still be
+    the old ones: they are rewritten by this same plan); fields of inserted columns are absent, not blank."""
+    view = read_module_tab(tab, recovery, geometry.table)
+    rows = tuple(replace(row, absent=row.absent | inserted) for row in view.suggestions)
+    return replace(view, geometry=geometry, suggestions=rows)
 
 
 @dataclass
@@ -103,8 +129,9 @@ class _ModulePlanner:
     tab: TabSnapshot | None
     view: ModuleTabView
     geometry: TabGeometry
-    structure: list[Op]
+    upgrade: Upgrade | None
     wanted: dict[Position, CellSpec] = field(default_factory=dict)
+    forced: set[Position] = field(default_factory=set)
     row_writes: list[RowWrite] = field(default_factory=list)
 
     @property
@@ -126,37 +153,135 @@ class _ModulePlanner:
             self.given.module, self.view.suggestions, self.given.base_suggestions, self.options
         )
         rows_added = self._suggestion_cells(merge) + self._new_experiment_rows()
+        if self.push:
+            self._marks(merge)
         changed = changed_cells(self.tab, self.wanted)
+        changed |= {position: self.wanted[position] for position in self.forced if position in self.wanted}
         rows, columns = self._grid_size()
         plan = ModuleTabPlan(
-            [],
-            group_cells(self.sheet_id, changed),
-            [],
-            self.row_writes,
-            merge,
-            tab_digest,
-            len(changed),
-            rows_added,
-            tool_edits,
-            rows,
-            columns,
-            self.geometry.header_row + 1,
+            ops=[],
+            cell_ops=group_cells(self.sheet_id, changed),
+            rule_ops=[],
+            row_writes=self.row_writes,
+            merge=merge,
+            digest=tab_digest,
+            cells_written=len(changed),
+            rows_added=rows_added,
+            tool_edits=tool_edits,
+            rows=rows,
+            columns=columns,
+            frozen_rows=self.geometry.header_row + 1,
+            notes=Notes(
+                refused=self._refusal_lines(merge),
+                merged_cells=self._merged_lines(merge),
+                upgraded_tabs=[f"{self._title}: {change}" for change in self.upgrade.changes]
+                if self.upgrade
+                else [],
+            ),
         )
         if self.push:
             plan.ops = self.structure + self._grid_ops(rows, columns)
             plan.rule_ops = self._width_ops() + self._protection_ops() + self._dropdown_ops(rows)
+            plan.rule_ops += self._plain_text_ops(rows)
+            plan.ops = self._unmerge_ops() + plan.ops
+            if self.upgrade is not None and self.upgrade.moved_pm_text:
+                plan.expected = self._expected(merge)
         return plan
+
+    @property
+    def structure(self) -> list[Op]:
+        return self.upgrade.ops if self.upgrade is not None else []
+
+    # ------------------------------------------------------------------------------------ refused values
+
+    @property
+    def _title(self) -> str:
+        return self.tab.title if self.tab is not None else self.given.module.module_id
+
+    def _refusal_lines(self, merge: MergeResult) -> list[str]:
+        title = self._title
+        lines = []
+        for refusal in merge.refused:
+            where = self._cell_name(refusal.row, refusal.field)
+            allowed = ", ".join(refusal.allowed) or "none yet"
+            label = self.given.table.suggestion(refusal.field).label
+            lines.append(f"{title}!{where}: {label} {refusal.value!r} refused (allowed: {allowed})")
+        for formula in merge.formulas:
+            where = self._cell_name(formula.row, formula.field)
+            lines.append(
+                f"{title}!{where}: holds a formula ({formula.source[:40]!r}), not text; not taken (type the text, "
+                "or format the cell as plain text first)"
+            )
+        return lines
+
+    def _merged_lines(self, merge: MergeResult) -> list[str]:
+        title = self._title
+        action = (
+            "unmerged and written back by this push"
+            if self.push
+            else "the next push unmerges and writes it back"
+        )
+        return [
+            f"{title}!{self._cell_name(m.row, m.field)}: {m.suggestion_id} {m.field} blanked by merged cells; "
+            f"not pulled, kept locally ({action})"
+            for m in merge.merged
+        ]
+
+    def _cell_name(self, row: int | None, name: str) -> str:
+        if row is None:
+            return "(a row being put back)"
+        return f"{column_letters(self.geometry.field_column(name))}{row + 1}"
+
+    def _marks(self, merge: MergeResult) -> None:
+        """A refused value's cell gets a note saying what is allowed and a light red background, in this same
+        write; a cell whose value is fixed loses both (only marks of ours: a PM's own notes stay)."""
+        refused = {(r.row, r.field): r for r in merge.refused if r.row is not None}
+        for row in self.view.suggestions:
+            if row.row is None:
+                continue
+            for column in self.given.table.suggestions:
+                if column.owner is not Owner.PM:
+                    continue
+                self._mark(row.row, column.key, refused.get((row.row, column.key)))
+
+    def _mark(self, row: int, name: str, refusal: Refusal | None) -> None:
+        position = (row, self.geometry.field_column(name))
+        cell = self.tab.cell(*position) if self.tab is not None else None
+        ours = cell is not None and (cell.note or "").startswith(REFUSED_NOTE_PREFIX)
+        if refusal is None and not ours:
+            return
+        note = refused_note(refusal, self.given.table.suggestion(name).label) if refusal else None
+        spec = self.wanted.get(position)
+        self.wanted[position] = CellSpec(
+            spec.value if spec is not None else None,
+            note=note,
+            background=REFUSED_COLOUR if refusal else None,
+            fields=(spec.fields if spec is not None else frozenset())
+            | {CellField.NOTE, CellField.BACKGROUND},
+        )
+
+    def _expected(self, merge: MergeResult) -> dict[str, dict[str, str]]:
+        """What every suggestion row shows once this plan is applied: its texts now, or what push writes."""
+        written = {u.suggestion_id: u.cells for u in merge.updates}
+        return {
+            row.truth_id: {
+                **row.truth,
+                **{k: v for k, v in written.get(row.truth_id, {}).items() if k != "id"},
+            }
+            for row in self.view.suggestions
+            if row.truth_id and row.row is not None
+        }
 
     # ------------------------------------------------------------------------------------ tool-owned cells
 
     def _tool_owned_cells(self) -> dict[Position, CellSpec]:
         cells: dict[Position, CellSpec] = {}
         header = self.geometry.header_row
-        cells.update({(header, column): spec for column, spec in header_row_specs(self.geometry).items()})
+        cells.update(header_row_specs(self.geometry))
         values = header_block_values(self.given.module)
         for index, label in enumerate(HEADER_BLOCK):
             row, column = self.view.block_cells.get(label, (index, 0))
-            if row < header:
+            if row != header and (row, column) not in cells:
                 cells[(row, column)] = label_spec(label)
                 cells[(row, column + 1)] = values[label]
         for row, experiment in self._experiment_placements():
@@ -168,7 +293,7 @@ class _ModulePlanner:
         if experiment is None:
             specs = {label: empty_experiment_spec() for label in labels}
         else:
-            specs = experiment_specs(experiment, labels)
+            specs = experiment_specs(experiment, labels, self.given.table)
         return {(row, self.geometry.column(label)): spec for label, spec in specs.items()}
 
     def _experiment_placements(self) -> list[tuple[int, Experiment | None]]:
@@ -180,8 +305,8 @@ class _ModulePlanner:
         for row in self.view.experiments:
             if row.id_text in wanted and row.id_text not in placed:
                 placed[row.id_text] = row.row
-            else:
-                free.append(row.row)
+            elif row.row > self.geometry.header_row:
+                free.append(row.row)  # above the header row only known ids count (a sort moved them there)
         result: list[tuple[int, Experiment | None]] = [
             (placed[e.id], e) for e in experiments if e.id in placed
         ]
@@ -203,18 +328,23 @@ class _ModulePlanner:
     def _digest(self) -> str:
         """Fingerprint of the tool-owned content (by experiment id, not by row, so a PM's sort does not count)."""
         labels = self.geometry.experiment_labels
+        table = self.given.table
         rows = {
-            e.id: {lab: [s.value, s.number_format, s.link] for lab, s in experiment_specs(e, labels).items()}
+            e.id: {
+                lab: [s.value, s.number_format, s.link]
+                for lab, s in experiment_specs(e, labels, table).items()
+            }
             for e in self.given.module.experiments
         }
         block = {label: spec.value for label, spec in header_block_values(self.given.module).items()}
-        return digest({"experiments": rows, "block": block, "labels": sorted(self.geometry.columns)})
+        order = sorted(self.geometry.columns, key=self.geometry.columns.__getitem__)
+        return digest({"experiments": rows, "block": block, "labels": order})
 
     # ------------------------------------------------------------------------------------ suggestions
 
     def _suggestion_cells(self, merge: MergeResult) -> int:
         """Cells of the rows the merge wants written; returns how many rows are appended."""
-        next_row = self.view.suggestions_end if self.view.geometry else self.geometry.header_row + 1
+        next_row = self.view.suggestions_end if self.view.geometry else self.geometry.suggestions_header + 1
         appended = 0
         for update in merge.updates:
             placed = update.row.row if update.row is not None else None
@@ -222,19 +352,28 @@ class _ModulePlanner:
             next_row += placed is None
             appended += placed is None
             cells = tuple(
-                (FIELD_LABEL[name], self._text(update.suggestion_id, name, text))
+                (self.given.table.suggestion(name).label, self._text(update.suggestion_id, name, text))
                 for name, text in update.cells.items()
+                if name in self._table_fields
             )
             for label, value in cells:
                 self.wanted[(row, self.geometry.column(label))] = CellSpec(value)
+                # Sent even when the cell already holds it: every field of a row push writes is written, so a
+                # row that moved under the write never keeps a field of the row that was there.
+                self.forced.add((row, self.geometry.column(label)))
             self.row_writes.append(
                 RowWrite(self.sheet_id, row, update.suggestion_id, placed, cells, update.whole_row)
             )
         return appended
 
+    @property
+    def _table_fields(self) -> set[str]:
+        """Fields the layout has a column for (an older layout may lack one)."""
+        return {c.key for c in self.given.table.suggestions}
+
     def _text(self, suggestion_id: str, name: str, text: str) -> str | None:
         try:
-            value = text_value(text)
+            value = text_value(pm_cell_text(text))
         except CellTextTooLongError as exc:
             module_id = self.given.module.module_id
             raise DataError(
@@ -262,23 +401,22 @@ class _ModulePlanner:
     def _grid_ops(self, rows: int, columns: int) -> list[Op]:
         if self.tab is None:
             return []
-        frozen = self.geometry.header_row + 1
+        # Frozen rows follow the header row, unless a sort took it far down (freezing half the tab helps nobody).
+        frozen = self.geometry.header_row + 1 if self.geometry.header_row <= MAX_FROZEN_HEADER_ROW else None
         change = UpdateTab(
             self.sheet_id,
-            rows=rows if rows != self.tab.row_count else None,
             columns=columns if columns != self.tab.column_count else None,
-            frozen_rows=frozen if frozen != self.tab.frozen_rows else None,
+            frozen_rows=frozen if frozen is not None and frozen != self.tab.frozen_rows else None,
         )
-        return [change] if (change.rows, change.columns, change.frozen_rows) != (None, None, None) else []
+        ops: list[Op] = [change] if (change.columns, change.frozen_rows) != (None, None) else []
+        # Rows are appended (a relative request), never set: rows a PM inserted meanwhile stay.
+        if rows > self.tab.row_count:
+            ops.append(AppendRows(self.sheet_id, rows - self.tab.row_count))
+        return ops
 
     def _width_ops(self) -> list[Op]:
         """Widths for a new tab and for inserted columns only: a PM's resized columns stay as they are."""
-        inserted = {
-            c
-            for op in self.structure
-            if isinstance(op, InsertColumns)
-            for c in range(op.at, op.at + op.count)
-        }
+        inserted = self.upgrade.inserted_columns if self.upgrade is not None else set()
         wanted = {c: w for c, w in column_widths(self.geometry).items() if self.tab is None or c in inserted}
         return width_ops(self.sheet_id, wanted)
 
@@ -287,7 +425,7 @@ class _ModulePlanner:
 
     def _dropdown_ops(self, rows: int) -> list[Op]:
         ops: list[Op] = []
-        for grid_range, dropdown in dropdown_ranges(self.sheet_id, self.geometry, rows):
+        for grid_range, dropdown in dropdown_ranges(self.sheet_id, self.geometry):
             column = grid_range.start_column
             end = grid_range.end_row or rows
             cells = (
@@ -296,6 +434,60 @@ class _ModulePlanner:
             if cells is None or any(cell.dropdown != dropdown for cell in cells):
                 ops.append(SetDropdown(grid_range, dropdown))
         return ops
+
+    def _unmerge_ops(self) -> list[Op]:
+        """Merges over the suggestions table's rows hide PM text and stop Sheets sorting the table: undone."""
+        if self.tab is None or not self.tab.merges:
+            return []
+        columns = [self.geometry.column(c.label) for c in self.given.table.suggestions]
+        first, last = min(columns), max(columns)
+        below = self.geometry.suggestions_header + 1
+        return [
+            UnmergeCells(merge)
+            for merge in self.tab.merges
+            if (merge.end_column is None or merge.end_column > first)
+            and merge.start_column <= last
+            and (merge.end_row is None or merge.end_row > below)
+        ]
+
+    def _plain_text_ops(self, rows: int) -> list[Op]:
+        ops: list[Op] = []
+        for grid_range in plain_text_ranges(self.sheet_id, self.geometry):
+            cells = (
+                [
+                    self.tab.cell(row, column)
+                    for row in range(grid_range.start_row, rows)
+                    for column in range(grid_range.start_column, grid_range.end_column or 0)
+                ]
+                if self.tab is not None
+                else None
+            )
+            if cells is None or any(cell.number_format != PLAIN_TEXT_FORMAT for cell in cells):
+                ops.append(SetNumberFormat(grid_range, PLAIN_TEXT_FORMAT))
+        return ops
+
+
+def refused_note(refusal: Refusal, label: str) -> str:
+    allowed = ", ".join(refusal.allowed) or "none yet"
+    return (
+        f"{REFUSED_NOTE_PREFIX}{refusal.value!r} is not a {label} sheets-sync can take; allowed: {allowed}. "
+        "Fix the value and the next push removes this note."
+    )
+
+
+def pm_cell_text(text: str) -> str:
+    """The text push writes for a PM text field: a text starting with ``'`` gets one more ``'`` in front, since
+    the reader drops one (a ``'`` a PM types is Sheets' "this is text" mark, not part of the text)."""
+    return f"'{text}" if text.startswith("'") else text
+
+
+def column_letters(column: int) -> str:
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def protection_ops(tab: TabSnapshot | None, wanted: Protection) -> list[Op]:

@@ -22,6 +22,7 @@ class CellField(StrEnum):
     BOLD = "userEnteredFormat.textFormat.bold"
     LINK = "userEnteredFormat.textFormat.link"
     NOTE = "note"
+    BACKGROUND = "userEnteredFormat.backgroundColor"
 
 
 VALUE_ONLY = frozenset({CellField.VALUE})
@@ -36,6 +37,7 @@ class CellSpec:
     bold: bool = False
     link: str | None = None
     note: str | None = None
+    background: str | None = None  # "#rrggbb"
     fields: frozenset[CellField] = VALUE_ONLY
 
     def matches(self, cell: Cell) -> bool:
@@ -51,6 +53,8 @@ class CellSpec:
             return self.bold == cell.bold
         if name is CellField.LINK:
             return self.link == cell.link
+        if name is CellField.BACKGROUND:
+            return self.background == cell.background
         return self.note == cell.note
 
 
@@ -90,6 +94,25 @@ class InsertColumns:
 
     sheet_id: int
     at: int
+    count: int
+
+
+@dataclass(frozen=True)
+class MoveColumns:
+    """Move whole columns ``[start, end)`` so that they begin at ``to`` (in the coordinates after the move), with
+    their values, notes, formats and rules: how a layout upgrade reorders PM columns server-side."""
+
+    sheet_id: int
+    start: int
+    end: int
+    to: int
+
+
+@dataclass(frozen=True)
+class AppendRows:
+    """Add rows at the end of the grid: relative, so rows a PM inserted meanwhile are never cut off."""
+
+    sheet_id: int
     count: int
 
 
@@ -139,6 +162,22 @@ class SetDropdown:
 
 
 @dataclass(frozen=True)
+class SetNumberFormat:
+    """``repeatCell`` of one number format over a range (the PM columns as plain text); values stay."""
+
+    range: GridRange
+    pattern: str
+
+
+@dataclass(frozen=True)
+class UnmergeCells:
+    """``unmergeCells``: merges intersecting the range are undone (a merge inside the suggestions table hides PM
+    text and stops Sheets from sorting it)."""
+
+    range: GridRange
+
+
+@dataclass(frozen=True)
 class AddColourScale:
     sheet_id: int
     rule: ColourScale
@@ -156,11 +195,15 @@ Op = (
     | DeleteTab
     | UpdateTab
     | InsertColumns
+    | MoveColumns
+    | AppendRows
     | WriteCells
     | SetColumnWidths
     | AddProtection
     | DeleteProtection
     | SetDropdown
+    | SetNumberFormat
+    | UnmergeCells
     | AddColourScale
     | DeleteConditionalRule
 )

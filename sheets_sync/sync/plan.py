@@ -17,6 +17,8 @@ from sheets_sync.models import Module
 from sheets_sync.sync.base import Base, digest
 from sheets_sync.sync.cells import changed_cells, group_cells
 from sheets_sync.sync.codec import MAX_CELL_CHARS
+from sheets_sync.sync.columns import MODULE_COLUMNS, ColumnTable
+from sheets_sync.sync.copies import adopt_renamed_copies, report_copies
 from sheets_sync.sync.layout import (
     COLOUR_POINTS,
     GRID_CELL_LIMIT,
@@ -27,7 +29,7 @@ from sheets_sync.sync.layout import (
     heatmap_layout,
     heatmap_protection,
 )
-from sheets_sync.sync.merge import Conflict, Direction, MergeOptions, Prefer
+from sheets_sync.sync.merge import Conflict, Direction, MergeOptions, Prefer, canonical_texts
 from sheets_sync.sync.module_plan import (
     ModuleTabInput,
     ModuleTabPlan,
@@ -35,6 +37,7 @@ from sheets_sync.sync.module_plan import (
     protection_ops,
     width_ops,
 )
+from sheets_sync.sync.notes import Notes
 from sheets_sync.sync.ops import (
     AddColourScale,
     AddTab,
@@ -47,7 +50,14 @@ from sheets_sync.sync.ops import (
     WriteCells,
 )
 from sheets_sync.sync.snapshot import ColourScale, SheetSnapshot, TabSnapshot
-from sheets_sync.sync.tabs import HEATMAP_KEY, TabMap, map_tabs, new_sheet_id
+from sheets_sync.sync.tabs import (
+    HEATMAP_KEY,
+    TabLayoutProblem,
+    TabMap,
+    map_tabs,
+    new_sheet_id,
+    read_module_tab,
+)
 from sheets_sync.versions import natural_key
 
 DEFAULT_TAB = "Sheet1"
@@ -63,6 +73,8 @@ class PlanOptions:
     prefer: Prefer | None = None
     accept_deletions: bool = False
     delete_removed_tabs: bool = False
+    table: ColumnTable = MODULE_COLUMNS
+    """The module tab's layout (the current one; another in tests of layout upgrades)."""
 
 
 @dataclass(frozen=True)
@@ -77,44 +89,29 @@ class TabSummary:
     tool_edits: int = 0
 
 
-@dataclass
-class Notes:
-    """Everything a plan reports besides writes and conflicts."""
-
-    sheet_edits_pending: int = 0
-    local_edits_pending: int = 0
-    new_rows_pending: int = 0
-    resolved: list[str] = field(default_factory=list)
-    resolved_not_written: list[str] = field(default_factory=list)
-    pulled_fields: int = 0
-    deleted_in_sheet: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    deletions_accepted: list[str] = field(default_factory=list)
-    deleted_locally: list[str] = field(default_factory=list)
-    imported: list[str] = field(default_factory=list)
-    id_repairs: list[str] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
-    removed_modules: list[str] = field(default_factory=list)
-    removed_tabs_deleted: list[str] = field(default_factory=list)
-    modules_without_tab: list[str] = field(default_factory=list)
-
-
-@dataclass
+@dataclass(kw_only=True)
 class Plan:
     """Writes to the workbook (in order), local modules to save, the base to save, and the report."""
 
     direction: Direction
-    ops: list[Op]
-    row_writes: list[RowWrite]
-    tabs: list[TabSummary]
-    conflicts: list[Conflict]
     base: Base
-    modules: dict[str, Module]
-    notes: Notes
+    ops: list[Op] = field(default_factory=list)
+    row_writes: list[RowWrite] = field(default_factory=list)
+    tabs: list[TabSummary] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    modules: dict[str, Module] = field(default_factory=dict)
+    notes: Notes = field(default_factory=Notes)
+    expected: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
+    """Per sheetId, the texts every suggestion must show after the plan (tabs whose layout upgrade moved PM text)."""
 
     @property
     def has_writes(self) -> bool:
         return bool(self.ops)
+
+    @property
+    def partial(self) -> bool:
+        """Values refused or tabs skipped: everything else was applied (exit 5)."""
+        return bool(self.notes.refused or self.notes.skipped_tabs or self.notes.copy_edits)
 
     @property
     def cells_written(self) -> int:
@@ -144,7 +141,8 @@ class _PushPlanner:
         tabs = map_tabs(self.sheet, self.base.module_tabs, self.base.heatmap_sheet_id, self._keys())
         taken = {tab.sheet_id for tab in self.sheet.tabs}
         new_base = Base(spreadsheet_id=self.base.spreadsheet_id)
-        plan = Plan(Direction.PUSH, [], [], [], [], new_base, {}, Notes())
+        plan = Plan(direction=Direction.PUSH, base=new_base)
+        tabs = _copies(self.sheet, tabs, self.local, self.base, plan)
         adds, body = self._heatmap(tabs, taken, plan)
         for module_id in sorted(self.local, key=natural_key):
             add, ops = self._module(module_id, tabs, taken, plan)
@@ -174,7 +172,14 @@ class _PushPlanner:
     def _module(self, module_id: str, tabs: TabMap, taken: set[int], plan: Plan) -> tuple[list[Op], list[Op]]:
         module = self.local[module_id]
         tab = tabs.modules.get(module_id)
-        sheet_id = self._sheet_id_for(module_id, module_id, tab, tabs, taken)
+        try:
+            sheet_id = self._sheet_id_for(module_id, module_id, tab, tabs, taken)
+        except (
+            WorkbookLayoutError
+        ) as problem:  # a foreign tab holds the title: never overwritten, this module waits
+            plan.notes.skipped_tabs.append(f"{problem}")
+            _keep_base(plan, self.base, module_id)
+            return [], []
         given = ModuleTabInput(
             module,
             tab,
@@ -182,9 +187,16 @@ class _PushPlanner:
             self.base.suggestions.get(module_id, {}),
             self.base.digests.get(module_id),
             self.sheet.recovery,
+            self.options.table,
         )
-        tab_plan = plan_module_tab(given, _merge_options(Direction.PUSH, self.options))
+        try:
+            tab_plan = plan_module_tab(given, _merge_options(Direction.PUSH, self.options))
+        except TabLayoutProblem as problem:
+            _skip(plan, self.base, module_id, sheet_id, problem)
+            return [], []
         _record(plan, module_id, tab.title if tab else module_id, tab is None, tab_plan)
+        if tab_plan.expected:
+            plan.expected[sheet_id] = tab_plan.expected
         plan.base.module_tabs[module_id] = sheet_id
         plan.base.digests[module_id] = tab_plan.digest
         add: list[Op] = []
@@ -225,6 +237,12 @@ class _PushPlanner:
             if module_id in self.local:
                 continue
             plan.notes.removed_modules.append(module_id)
+            conflicts = removed_module_conflicts(module_id, tab, self.base)
+            if conflicts and self.options.prefer is not Prefer.LOCAL:
+                plan.conflicts += [] if self.options.prefer is Prefer.SHEET else conflicts
+                plan.base.module_tabs[module_id] = tab.sheet_id
+                plan.base.suggestions[module_id] = dict(self.base.suggestions.get(module_id, {}))
+                continue
             if self.options.delete_removed_tabs:
                 ops.append(DeleteTab(tab.sheet_id, tab.title))
                 plan.notes.removed_tabs_deleted.append(module_id)
@@ -243,6 +261,26 @@ class _PushPlanner:
                 f"{GRID_CELL_LIMIT:,}; nothing was written. Delete unused tabs or rows (Sheet > Delete), or split "
                 "the modules over two spreadsheets"
             )
+
+
+def removed_module_conflicts(module_id: str, tab: TabSnapshot, base: Base) -> list[Conflict]:
+    """A module deleted locally whose tab holds PM edits not yet pulled (rows edited or added since the last
+    sync): one conflict per row, so the deletion never silently throws them away. ``--prefer local`` deletes."""
+    known = base.suggestions.get(module_id, {})
+    try:
+        rows = read_module_tab(tab).suggestions
+    except TabLayoutProblem:
+        return [Conflict(module_id, "(tab)", "(module)", "(present)", "(deleted)", "(unreadable tab)")]
+    conflicts = []
+    for row in rows:
+        if row.blank:
+            continue
+        agreed = known.get(row.truth_id)
+        if agreed is not None and canonical_texts(row.truth) == canonical_texts(agreed):
+            continue
+        name = row.truth_id or f"new row {row.row + 1 if row.row is not None else '?'}"
+        conflicts.append(Conflict(module_id, name, "(module)", "(present)", "(deleted)", "(edited)"))
+    return conflicts
 
 
 def check_cell_texts(module: Module) -> None:
@@ -287,28 +325,48 @@ def _check_title_free(sheet: SheetSnapshot, title: str, key: str, tabs: TabMap) 
     )
 
 
+def _skip(plan: Plan, base: Base, module_id: str, sheet_id: int, problem: TabLayoutProblem) -> None:
+    """A tab that cannot be read safely: nothing of it is written or taken, its base stays as it was."""
+    plan.notes.skipped_tabs.append(f"{problem}")
+    plan.base.module_tabs[module_id] = sheet_id
+    _keep_base(plan, base, module_id)
+
+
+def _keep_base(plan: Plan, base: Base, module_id: str) -> None:
+    if module_id in base.module_tabs:
+        plan.base.module_tabs.setdefault(module_id, base.module_tabs[module_id])
+    if module_id in base.digests:
+        plan.base.digests[module_id] = base.digests[module_id]
+    plan.base.suggestions[module_id] = dict(base.suggestions.get(module_id, {}))
+
+
+def _copies(
+    sheet: SheetSnapshot, tabs: TabMap, local: Mapping[str, Module], base: Base, plan: Plan
+) -> TabMap:
+    """Adopt a renamed copy of a module's lost tab; report every other copy with its edits (sheets_sync.sync.copies)."""
+    known = {
+        module_id: {s.id for s in module.suggestions} | set(base.suggestions.get(module_id, {}))
+        for module_id, module in local.items()
+    }
+    tabs, adopted = adopt_renamed_copies(sheet, tabs, known)
+    plan.notes.adopted_tabs += adopted
+    copies = report_copies(sheet, tabs, base)
+    plan.notes.copies += copies.lines
+    plan.notes.copy_edits += copies.edits
+    plan.base.copies = copies.baselines
+    return tabs
+
+
 def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleTabPlan) -> None:
     merge = tab_plan.merge
+    plan.notes.add(tab_plan.notes)
     plan.tabs.append(
         TabSummary(title, tab_plan.cells_written, tab_plan.rows_added, new, False, tab_plan.tool_edits)
     )
     plan.row_writes += tab_plan.row_writes
     plan.conflicts += merge.conflicts
     plan.base.suggestions[module_id] = merge.base
-    notes = plan.notes
-    notes.resolved += merge.resolved
-    notes.resolved_not_written += merge.resolved_not_written
-    notes.sheet_edits_pending += merge.sheet_edits_pending
-    notes.local_edits_pending += merge.local_edits_pending
-    notes.new_rows_pending += merge.new_rows_pending
-    notes.pulled_fields += merge.pulled_fields
-    notes.deleted_in_sheet += merge.deleted_in_sheet
-    notes.restored += merge.restored
-    notes.deletions_accepted += merge.deletions_accepted
-    notes.deleted_locally += merge.deleted_locally
-    notes.imported += merge.imported
-    notes.id_repairs += merge.id_repairs
-    notes.invalid += merge.invalid
+    plan.notes.add(merge.notes)
 
 
 def _merge_options(direction: Direction, options: PlanOptions) -> MergeOptions:
@@ -408,7 +466,8 @@ def plan_pull(
     keys = sorted(set(local) | set(base.module_tabs), key=natural_key)
     tabs = map_tabs(sheet, base.module_tabs, base.heatmap_sheet_id, keys)
     new_base = base.model_copy(deep=True)
-    plan = Plan(Direction.PULL, [], [], [], [], new_base, {}, Notes())
+    plan = Plan(direction=Direction.PULL, base=new_base)
+    tabs = _copies(sheet, tabs, local, base, plan)
     for module_id in sorted(local, key=natural_key):
         tab = tabs.modules.get(module_id)
         if tab is None:
@@ -416,6 +475,9 @@ def plan_pull(
             continue
         _pull_module(plan, local[module_id], tab, base, sheet, options)
     plan.notes.removed_modules = [m for m in tabs.modules if m not in local]
+    if options.prefer is None:
+        for module_id in plan.notes.removed_modules:
+            plan.conflicts += removed_module_conflicts(module_id, tabs.modules[module_id], base)
     return plan
 
 
@@ -430,8 +492,13 @@ def _pull_module(
         base.suggestions.get(module_id, {}),
         base.digests.get(module_id),
         sheet.recovery,
+        options.table,
     )
-    tab_plan = plan_module_tab(given, _merge_options(Direction.PULL, options))
+    try:
+        tab_plan = plan_module_tab(given, _merge_options(Direction.PULL, options))
+    except TabLayoutProblem as problem:
+        plan.notes.skipped_tabs.append(f"{problem}")
+        return
     _record(plan, module_id, tab.title, False, tab_plan)
     plan.ops += tab_plan.cell_ops
     plan.base.module_tabs[module_id] = tab.sheet_id

@@ -22,7 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from sheets_sync.sync.codec import CellValue, text_or_none
-from sheets_sync.sync.layout import FIELD_LABEL, PM_FIELDS, SUGGESTION_ID
+from sheets_sync.sync.columns import SUGGESTION_ID
+from sheets_sync.sync.layout import FIELD_LABEL, PM_FIELDS
 from sheets_sync.sync.merge import canonical_texts
 from sheets_sync.sync.ops import RowWrite, WriteCells
 from sheets_sync.sync.plan import Plan
@@ -55,9 +56,37 @@ def verify(before: SheetSnapshot, plan: Plan, after: SheetSnapshot) -> Verificat
         truth.update(checker.truth)
         if checker.lost:
             lost[sheet_id] = tuple(checker.lost)
+    problems += _check_moved_text(plan, after, truth)
     if not problems:
         return Verification(True, after)
     return Verification(False, replace(after, recovery=Recovery(truth, lost)), problems)
+
+
+def _check_moved_text(
+    plan: Plan, after: SheetSnapshot, truth: dict[tuple[int, int, int], CellValue]
+) -> list[str]:
+    """After a layout upgrade moved PM columns: every suggestion shows the text it showed before. A cell that does
+    not is put back by the next plan (its text is taken as the truth of that cell)."""
+    problems = []
+    for sheet_id, expected in plan.expected.items():
+        tab = after.tab(sheet_id)
+        view = read_module_tab(tab) if tab is not None else None
+        if view is None or view.geometry is None:
+            problems.append(f"tab {sheet_id} lost its tables during a layout upgrade")
+            continue
+        rows = {row.truth_id: row for row in view.suggestions if row.row is not None}
+        for sid, texts in expected.items():
+            row = rows.get(sid)
+            if row is None:
+                continue  # a row gone is found by the row checks
+            for name, text in texts.items():
+                if row.actual.get(name, "") != text:
+                    assert row.row is not None
+                    truth[(sheet_id, row.row, view.geometry.field_column(name))] = text_or_none(text)
+                    problems.append(
+                        f"{tab.title if tab else sheet_id}: {sid} {name} changed while its column moved"
+                    )
+    return problems
 
 
 def _unlanded_cells(plan: Plan, after: SheetSnapshot) -> list[str]:
@@ -184,7 +213,13 @@ class _TabCheck:
         meanwhile); without one (a PM's new row, or one whose id a PM cleared), found by content, and only looked
         for when we appended rows (a sort can move such a row into the rows an append then overwrites)."""
         cleared = {w.target_id for w in self.writes if _clears_id(w)}
-        present = {s.id_cell for s in self.after.suggestions} | overridden_ids
+        # A row whose id cell a PM overwrote and we put back: its old (typed) id is meant to go.
+        renamed = {
+            intended.truth_id
+            for w in self.writes
+            if SUGGESTION_ID in dict(w.cells) and (intended := self._intended(w)) is not None
+        }
+        present = {s.id_cell for s in self.after.suggestions} | overridden_ids | renamed
         problems = []
         for row in self.before.suggestions:
             if row.truth_id and row.truth_id not in present and row.truth_id not in cleared:

@@ -55,6 +55,13 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "modules_removed_locally": notes.removed_modules,
         "tabs_of_removed_modules_deleted": notes.removed_tabs_deleted,
         "modules_without_tab": notes.modules_without_tab,
+        "values_refused": notes.refused,
+        "tabs_skipped": notes.skipped_tabs,
+        "tabs_upgraded": notes.upgraded_tabs,
+        "merged_cells": notes.merged_cells,
+        "tab_copies": notes.copies,
+        "edits_only_in_copies": notes.copy_edits,
+        "tabs_adopted": notes.adopted_tabs,
     }
 
 
@@ -79,6 +86,14 @@ def plan_lines(plan: Plan) -> list[str]:
         )
     if notes.resolved:
         lines.append(_resolved_line(plan))
+    lines += [f"tab skipped: {text}" for text in notes.skipped_tabs]
+    lines += [f"value refused: {text}" for text in notes.refused]
+    if notes.refused and push:
+        lines.append("refused cells are marked in the sheet (a note and a colour); fix them there, then pull")
+    lines += [f"layout upgraded: {text}" for text in notes.upgraded_tabs]
+    lines += [f"merged cells: {text}" for text in notes.merged_cells]
+    lines += [f"copy of a module tab: {text}" for text in notes.copies]
+    lines += [f"tab adopted: {text}" for text in notes.adopted_tabs]
     if notes.sheet_edits_pending:
         lines.append(
             f"{notes.sheet_edits_pending} edit(s) in the sheet not yet pulled (run sheets-sync pull)"

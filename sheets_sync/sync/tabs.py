@@ -17,21 +17,12 @@ from dataclasses import dataclass, field
 
 from sheets_sync.errors import WorkbookLayoutError
 from sheets_sync.sync.codec import cell_text
-from sheets_sync.sync.layout import (
-    EXPERIMENT_COLUMNS,
-    EXPERIMENT_ID,
-    HEADER_BLOCK,
-    LABEL_FIELD,
-    RUBRIC_PREFIX,
-    SUGGESTION_ID,
-    SUGGESTION_LABELS,
-    TabGeometry,
-)
-from sheets_sync.sync.snapshot import Recovery, SheetSnapshot, TabSnapshot
+from sheets_sync.sync.columns import EXPERIMENT_ID, MODULE_COLUMNS, ColumnTable, TableName
+from sheets_sync.sync.layout import HEADER_BLOCK, LABEL_FIELD, TabGeometry
+from sheets_sync.sync.snapshot import Cell, Recovery, SheetSnapshot, TabSnapshot
 
 HEATMAP_KEY = "::heatmap"
 CANDIDATES = 8
-FIXED_LABELS = frozenset(label for label, _ in EXPERIMENT_COLUMNS) | frozenset(SUGGESTION_LABELS)
 
 
 # ---------------------------------------------------------------------------------------------- which tab is whose
@@ -120,6 +111,14 @@ class SheetSuggestion:
     truth_id: str
     actual: Mapping[str, str]
     truth: Mapping[str, str]
+    formulas: frozenset[str] = frozenset()
+    """Fields whose cell holds a real formula (its source is not the PM's text; reported, never taken)."""
+    absent: frozenset[str] = frozenset()
+    """Fields the tab has no column for yet (an older layout): never read as a PM's edit."""
+    merged: frozenset[str] = frozenset()
+    """Fields whose cell a merge hides (blanked): never read as a PM's edit; push unmerges and writes them."""
+    apostrophes: frozenset[str] = frozenset()
+    """Fields whose cell text starts with ``'`` (dropped from the text read: a PM's "this is text" mark)."""
 
     @property
     def blank(self) -> bool:
@@ -138,67 +137,186 @@ class ModuleTabView:
     suggestions_end: int = 0
 
 
-def read_module_tab(tab: TabSnapshot, recovery: Recovery | None = None) -> ModuleTabView:
-    """Parse a module tab; a tab with values but no recognisable header row is an error, never overwritten."""
+class TabLayoutProblem(WorkbookLayoutError):
+    """A module tab whose tables cannot be read safely (a header label really gone): that tab is skipped, reported,
+    and every other tab syncs (exit 5). Carries the tab's title."""
+
+    def __init__(self, title: str, message: str) -> None:
+        self.title = title
+        super().__init__(f"tab {title!r}: {message}")
+
+
+def read_module_tab(
+    tab: TabSnapshot, recovery: Recovery | None = None, table: ColumnTable = MODULE_COLUMNS
+) -> ModuleTabView:
+    """Parse a module tab; a tab with values but no recognisable tables raises :class:`TabLayoutProblem`."""
     if not tab.has_values():
         return ModuleTabView(None)
-    geometry = find_geometry(tab)
-    experiments = _experiment_rows(tab, geometry)
+    geometry = find_geometry(tab, table)
+    block = _block_cells(tab, geometry)
+    experiments = _experiment_rows(tab, geometry, block)
     suggestions = _suggestion_rows(tab, geometry, recovery or Recovery())
     placed = [s.row for s in suggestions if s.row is not None]
     return ModuleTabView(
         geometry,
-        _block_cells(tab, geometry.header_row),
+        block,
         tuple(experiments),
         tuple(suggestions),
-        max((e.row for e in experiments), default=geometry.header_row) + 1,
-        max(placed, default=geometry.header_row) + 1,
+        max([e.row for e in experiments] + [geometry.header_row]) + 1,
+        max(placed + [geometry.suggestions_header]) + 1,
     )
 
 
-def find_geometry(tab: TabSnapshot) -> TabGeometry:
-    """The header row (the first with both id labels) and the column of every known label in it."""
+def find_geometry(tab: TabSnapshot, table: ColumnTable = MODULE_COLUMNS) -> TabGeometry:
+    """Each table's header row (wherever a sort or inserted rows moved it) and the column of every label in it.
+
+    Labels are recognised ignoring case and spacing, old labels included (the column table's aliases). A table
+    missing a column that the current layout has is fine when nothing says the column was there (an older layout:
+    push inserts it); a column holding data under a blank or unknown header means a header was lost, and the tab
+    is skipped rather than guessed at.
+    """
+    labels = _recognised_labels(tab, table)
+    experiments = _header_row(labels, table, TableName.EXPERIMENTS, table.experiments[0].label)
+    suggestions = _header_row(labels, table, TableName.SUGGESTIONS, table.suggestions[0].label)
+    if experiments is None or suggestions is None:
+        missing = table.experiments[0].label if experiments is None else table.suggestions[0].label
+        raise TabLayoutProblem(
+            tab.title,
+            f"no header row with {missing!r} found; type the header labels back (Edit > Version history shows "
+            "them), then sync again; until then this tab is skipped and its edits stay in the sheet",
+        )
+    columns = {label: column for label, column in labels[experiments].items() if _is_experiment(table, label)}
+    columns |= {
+        label: column for label, column in labels[suggestions].items() if not _is_experiment(table, label)
+    }
+    columns |= _reclaimed_experiment_columns(tab, table, experiments, columns)
+    geometry = TabGeometry(experiments, columns, suggestions if suggestions != experiments else None, table)
+    _check_no_lost_header(tab, geometry)
+    return geometry
+
+
+def _reclaimed_experiment_columns(
+    tab: TabSnapshot, table: ColumnTable, header: int, columns: Mapping[str, int]
+) -> dict[str, int]:
+    """Experiments-table columns whose header a PM changed: tool-owned, so when as many unknown header cells sit
+    between the table's known columns as fixed labels are missing, they are those columns (in order), and push
+    writes their labels back instead of adding the columns again."""
+    missing = [c.label for c in table.experiments if c.label not in columns]
+    if not missing:
+        return {}
+    known = sorted(column for label, column in columns.items() if _is_experiment(table, label))
+    inside = [c for c in range(known[0], known[-1] + 1) if c not in known]
+    if len(inside) != len(missing):
+        return {}
+    return dict(zip(missing, inside, strict=True))
+
+
+def _recognised_labels(tab: TabSnapshot, table: ColumnTable) -> dict[int, dict[str, int]]:
+    """Per row, each recognised label (as the current layout names it) and its first column."""
     rows: dict[int, dict[str, int]] = {}
     for row, column, value in sorted(tab.valued_cells()):
-        if isinstance(value, str) and (value in FIXED_LABELS or value.startswith(RUBRIC_PREFIX)):
-            rows.setdefault(row, {}).setdefault(value, column)
-    header = next((row for row in sorted(rows) if {EXPERIMENT_ID, SUGGESTION_ID} <= rows[row].keys()), None)
-    if header is None:
-        raise WorkbookLayoutError(
-            f"tab {tab.title!r}: no header row with {EXPERIMENT_ID!r} and {SUGGESTION_ID!r} found; restore it "
-            "(Edit > Version history) or delete the tab, then push again"
-        )
-    missing = sorted(FIXED_LABELS - rows[header].keys())
-    if missing:
-        raise WorkbookLayoutError(
-            f"tab {tab.title!r}: header row {header + 1} lacks the column(s) {', '.join(missing)}; put the header "
-            "labels back or delete the tab, then push again"
-        )
-    return TabGeometry(header, rows[header])
+        if not isinstance(value, str):
+            continue
+        known = table.recognise(value)
+        rubric = table.rubric_of(value)
+        label = known.label if known is not None else table.rubric_label(rubric) if rubric else None
+        if label is not None:
+            rows.setdefault(row, {}).setdefault(label, column)
+    return rows
 
 
-def _experiment_rows(tab: TabSnapshot, geometry: TabGeometry) -> list[SheetExperiment]:
+def _is_experiment(table: ColumnTable, label: str) -> bool:
+    column = table.recognise(label)
+    return column.table is TableName.EXPERIMENTS if column is not None else True
+
+
+def _header_row(
+    labels: Mapping[int, Mapping[str, int]], table: ColumnTable, name: TableName, id_label: str
+) -> int | None:
+    """The row holding the table's id label and the most of its other labels (the first such row on a tie)."""
+    own = {c.label for c in table.table(name)}
+    candidates = [row for row in sorted(labels) if id_label in labels[row]]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda row: (len(own & labels[row].keys()), -row))
+
+
+def _check_no_lost_header(tab: TabSnapshot, geometry: TabGeometry) -> None:
+    """A column of the suggestions table's span that holds data under no known label: a lost header."""
+    table = geometry.table
+    own = [geometry.columns[c.label] for c in table.suggestions if c.label in geometry.columns]
+    missing = [c.label for c in table.suggestions if c.label not in geometry.columns]
+    if not missing:
+        return
+    start = min(own)
+    known_columns = set(geometry.columns.values())
+    header = geometry.suggestions_header
+    for column in range(start, start + len(table.suggestions)):
+        if column in known_columns:
+            continue
+        if any(c == column and r != header for r, c, _ in tab.valued_cells()):
+            raise TabLayoutProblem(
+                tab.title,
+                f"the header of column {_column_letters(column)} (row {header + 1}) is not one sheets-sync knows, "
+                f"and {', '.join(repr(m) for m in missing)} is missing; type {missing[0]!r} back into that header "
+                "cell (Edit > Version history shows it), then sync again; until then this tab is skipped and its "
+                "edits stay in the sheet",
+            )
+
+
+def _column_letters(column: int) -> str:
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _experiment_rows(
+    tab: TabSnapshot, geometry: TabGeometry, block: Mapping[str, tuple[int, int]]
+) -> list[SheetExperiment]:
+    """Rows with anything in the experiments columns but the header row and the header block's rows (rows above
+    the header row count too: a sort that took the header row along puts rows above it)."""
     columns = [geometry.column(label) for label in geometry.experiment_labels]
     id_column = geometry.column(EXPERIMENT_ID)
+    block_rows = {row for row, _ in block.values()}
     return [
         SheetExperiment(row, cell_text(tab.value(row, id_column)).strip())
-        for row in _used_rows(tab, geometry.header_row, columns)
+        for row in _used_rows(tab, {geometry.header_row} | block_rows, columns)
+        if row > geometry.header_row or cell_text(tab.value(row, id_column)).strip()
     ]
 
 
 def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery) -> list[SheetSuggestion]:
-    columns = {LABEL_FIELD[label]: geometry.column(label) for label in SUGGESTION_LABELS}
+    columns = {
+        c.key: geometry.column(c.label) for c in geometry.table.suggestions if c.label in geometry.columns
+    }
+    absent = frozenset(c.key for c in geometry.table.suggestions if c.label not in geometry.columns)
+    hidden = tab.merged_away()
     rows = []
-    for row in _used_rows(tab, geometry.header_row, list(columns.values())):
-        actual = {name: cell_text(tab.value(row, column)) for name, column in columns.items()}
+    for row in _used_rows(tab, {geometry.suggestions_header}, list(columns.values())):
+        cells = {name: tab.cell(row, column) for name, column in columns.items()}
+        actual = {name: column_text(cell) for name, cell in cells.items()}
         truth = {
             name: cell_text(recovery.truth[key])
             if (key := (tab.sheet_id, row, column)) in recovery.truth
             else text
             for (name, column), text in zip(columns.items(), actual.values(), strict=True)
         }
+        formulas = frozenset(name for name, cell in cells.items() if cell.formula and name != "id")
+        merged = frozenset(
+            name for name, column in columns.items() if (row, column) in hidden and name != "id"
+        )
+        apostrophes = frozenset(name for name, cell in cells.items() if _text_of(cell).startswith("'"))
         id_cell = actual.pop("id").strip()
-        rows.append(SheetSuggestion(row, id_cell, truth.pop("id").strip(), actual, truth))
+        actual |= {name: "" for name in absent}
+        truth |= {name: "" for name in absent}
+        rows.append(
+            SheetSuggestion(
+                row, id_cell, truth.pop("id").strip(), actual, truth, formulas, absent, merged, apostrophes
+            )
+        )
     for lost in recovery.lost_rows.get(tab.sheet_id, ()):
         texts = {
             LABEL_FIELD[label]: cell_text(value) for label, value in lost.items() if label in LABEL_FIELD
@@ -209,15 +327,38 @@ def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery
     return rows
 
 
-def _used_rows(tab: TabSnapshot, header_row: int, columns: list[int]) -> list[int]:
+def column_text(cell: Cell) -> str:
+    """What a PM text cell says, as the PM sees it: its text; for a value Sheets turned into a number, date,
+    percentage or boolean (a cell not formatted as plain text), the text Sheets shows (``3/4/2026``, ``30%``,
+    ``0012`` under a ``0000`` format); one leading ``'`` (the PM's "this is text" mark) is not part of the text.
+    """
+    text = _text_of(cell)
+    return text[1:] if text.startswith("'") and not cell.formula else text
+
+
+def _text_of(cell: Cell) -> str:
+    if isinstance(cell.value, str):
+        return cell.value
+    if cell.value is None:
+        return ""
+    return cell.shown if cell.shown is not None else cell_text(cell.value)
+
+
+def _used_rows(tab: TabSnapshot, skipped: set[int], columns: list[int]) -> list[int]:
     wanted = set(columns)
-    return sorted({row for row, column, _ in tab.valued_cells() if row > header_row and column in wanted})
+    return sorted({row for row, column, _ in tab.valued_cells() if row not in skipped and column in wanted})
 
 
-def _block_cells(tab: TabSnapshot, header_row: int) -> dict[str, tuple[int, int]]:
-    """Where each header-block label is (above the header row, wherever inserted rows moved it)."""
+def _block_cells(tab: TabSnapshot, geometry: TabGeometry) -> dict[str, tuple[int, int]]:
+    """Where each header-block label is (in the first column; wherever inserted rows or a sort moved it)."""
+    first = geometry.column(EXPERIMENT_ID)
     found: dict[str, tuple[int, int]] = {}
     for row, column, value in sorted(tab.valued_cells()):
-        if row < header_row and isinstance(value, str) and value in HEADER_BLOCK:
+        if (
+            column == first
+            and row != geometry.header_row
+            and isinstance(value, str)
+            and value in HEADER_BLOCK
+        ):
             found.setdefault(value, (row, column))
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sheets_sync.index import write_index
+from sheets_sync.index_file import write_index
 from sheets_sync.models import Experiment, Metrics, Module, RubricResult, Suggestion, experiment_id, rate
 from sheets_sync.store import Store
 

@@ -12,7 +12,7 @@ from dashboard_factory import XSS_IMG, XSS_SCRIPT, m01, run, sample_modules, wri
 from sheets_sync.dashboard.build import build_site, script_json
 from sheets_sync.dashboard.views import heatmap_view, safe_url
 from sheets_sync.errors import DataError
-from sheets_sync.index import write_index
+from sheets_sync.index_file import write_index
 from sheets_sync.store import Store
 
 

@@ -15,7 +15,7 @@ import pytest
 from dashboard_factory import m01, run, sample_modules, write_modules
 
 from sheets_sync.dashboard.serve import SiteServer
-from sheets_sync.index import write_index
+from sheets_sync.index_file import write_index
 from sheets_sync.store import Store
 
 pytestmark = pytest.mark.http

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.index import best_by_pass_rate, build_index, write_index
+from sheets_sync.index import best_by_pass_rate, build_index
+from sheets_sync.index_file import write_index
 from sheets_sync.models import Module
 from sheets_sync.stats import wilson_interval
 from sheets_sync.store import Store

@@ -11,7 +11,7 @@ from pathlib import Path
 from data_helpers import REPO, SAMPLE_DATA, copy_sample_data, snapshot
 
 from sheets_sync.importers import ImportStatus, import_paths
-from sheets_sync.index import write_index
+from sheets_sync.index_file import write_index
 from sheets_sync.store import Store
 
 

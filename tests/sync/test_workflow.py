@@ -142,3 +142,15 @@ def test_a_failed_pull_skips_the_push_and_commits_nothing(checkout: Path) -> Non
 
 def test_a_clean_run_succeeds(checkout: Path) -> None:
     assert run_job(checkout, pull_exit=0, push_exit=0) == (0, ["pull", "push"])
+
+
+def test_refused_values_or_skipped_tabs_fail_the_run_with_5_after_pushing_and_committing(
+    checkout: Path,
+) -> None:
+    code, calls = run_job(checkout, pull_exit=5, push_exit=0)
+    assert (code, calls) == (5, ["pull", "push"])
+    assert git(checkout, "show", "origin/main:data/modules/m01.json") == '{"after": true}\n'
+
+
+def test_conflicts_win_over_refused_values(checkout: Path) -> None:
+    assert run_job(checkout, pull_exit=5, push_exit=3) == (3, ["pull", "push"])
