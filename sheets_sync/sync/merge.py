@@ -330,6 +330,9 @@ class _Merger:
         targets = {}
         for name in PM_FIELDS:
             base_text = base.get(name, "") if base is not None else None
+            if name in row.absent:  # no column yet: push writes the local text into the new column
+                targets[name], agreed[name] = (local[name], local[name]) if self.push else ("", base_text)
+                continue
             if self._not_taken(sid, row, name, sheet[name], local[name]):
                 agreed[name] = base_text
                 if name not in row.formulas:

@@ -18,7 +18,6 @@ from sheets_sync.sync.codec import CellTextTooLongError, text_value
 from sheets_sync.sync.columns import MODULE_COLUMNS, PLAIN_TEXT_FORMAT, ColumnTable, Owner
 from sheets_sync.sync.layout import (
     COLUMN_MARGIN,
-    FIELD_LABEL,
     HEADER_BLOCK,
     REFUSED_COLOUR,
     REFUSED_NOTE_PREFIX,
@@ -103,15 +102,18 @@ def plan_module_tab(given: ModuleTabInput, options: MergeOptions) -> ModuleTabPl
         upgrade = upgrade_tab(tab, recovery, view.geometry, module_rubrics(given.module))
         tab, recovery, geometry = upgrade.tab, upgrade.recovery, upgrade.geometry
         if upgrade.ops or upgrade.geometry != view.geometry:
-            view = _reread(tab, recovery, geometry)
+            view = _reread(tab, recovery, geometry, frozenset(upgrade.inserted_fields))
     return _ModulePlanner(given, options, tab, view, geometry, upgrade).plan()
 
 
-def _reread(tab: TabSnapshot, recovery: Recovery, geometry: TabGeometry) -> ModuleTabView:
+def _reread(
+    tab: TabSnapshot, recovery: Recovery, geometry: TabGeometry, inserted: frozenset[str]
+) -> ModuleTabView:
     """The tab as it will be after the upgrade, read with the upgraded geometry (its header labels may still be
-    the old ones: they are rewritten by this same plan)."""
+    the old ones: they are rewritten by this same plan); fields of inserted columns are absent, not blank."""
     view = read_module_tab(tab, recovery, geometry.table)
-    return replace(view, geometry=geometry)
+    rows = tuple(replace(row, absent=row.absent | inserted) for row in view.suggestions)
+    return replace(view, geometry=geometry, suggestions=rows)
 
 
 @dataclass
@@ -319,8 +321,9 @@ class _ModulePlanner:
             next_row += placed is None
             appended += placed is None
             cells = tuple(
-                (FIELD_LABEL[name], self._text(update.suggestion_id, name, text))
+                (self.given.table.suggestion(name).label, self._text(update.suggestion_id, name, text))
                 for name, text in update.cells.items()
+                if name in self._table_fields
             )
             for label, value in cells:
                 self.wanted[(row, self.geometry.column(label))] = CellSpec(value)
@@ -328,6 +331,11 @@ class _ModulePlanner:
                 RowWrite(self.sheet_id, row, update.suggestion_id, placed, cells, update.whole_row)
             )
         return appended
+
+    @property
+    def _table_fields(self) -> set[str]:
+        """Fields the layout has a column for (an older layout may lack one)."""
+        return {c.key for c in self.given.table.suggestions}
 
     def _text(self, suggestion_id: str, name: str, text: str) -> str | None:
         try:

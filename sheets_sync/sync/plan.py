@@ -18,6 +18,7 @@ from sheets_sync.sync.base import Base, digest
 from sheets_sync.sync.cells import changed_cells, group_cells
 from sheets_sync.sync.clone_plan import ClonePlan
 from sheets_sync.sync.codec import MAX_CELL_CHARS
+from sheets_sync.sync.columns import MODULE_COLUMNS, ColumnTable
 from sheets_sync.sync.layout import (
     COLOUR_POINTS,
     GRID_CELL_LIMIT,
@@ -71,6 +72,8 @@ class PlanOptions:
     prefer: Prefer | None = None
     accept_deletions: bool = False
     delete_removed_tabs: bool = False
+    table: ColumnTable = MODULE_COLUMNS
+    """The module tab's layout (the current one; another in tests of layout upgrades)."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,7 @@ class _PushPlanner:
             clones.base_suggestions,
             self.base.digests.get(module_id),
             self.sheet.recovery,
+            self.options.table,
         )
         try:
             tab_plan = plan_module_tab(
@@ -511,6 +515,7 @@ def _pull_module(
         clones.base_suggestions,
         base.digests.get(module_id),
         sheet.recovery,
+        options.table,
     )
     try:
         tab_plan = plan_module_tab(given, clones.merge_options(_merge_options(Direction.PULL, options)))

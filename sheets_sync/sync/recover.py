@@ -213,7 +213,13 @@ class _TabCheck:
         meanwhile); without one (a PM's new row, or one whose id a PM cleared), found by content, and only looked
         for when we appended rows (a sort can move such a row into the rows an append then overwrites)."""
         cleared = {w.target_id for w in self.writes if _clears_id(w)}
-        present = {s.id_cell for s in self.after.suggestions} | overridden_ids
+        # A row whose id cell a PM overwrote and we put back: its old (typed) id is meant to go.
+        renamed = {
+            intended.truth_id
+            for w in self.writes
+            if SUGGESTION_ID in dict(w.cells) and (intended := self._intended(w)) is not None
+        }
+        present = {s.id_cell for s in self.after.suggestions} | overridden_ids | renamed
         problems = []
         for row in self.before.suggestions:
             if row.truth_id and row.truth_id not in present and row.truth_id not in cleared:

@@ -113,6 +113,8 @@ class SheetSuggestion:
     truth: Mapping[str, str]
     formulas: frozenset[str] = frozenset()
     """Fields whose cell holds a real formula (its source is not the PM's text; reported, never taken)."""
+    absent: frozenset[str] = frozenset()
+    """Fields the tab has no column for yet (an older layout): never read as a PM's edit."""
 
     @property
     def blank(self) -> bool:
@@ -266,7 +268,10 @@ def _experiment_rows(
 
 
 def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery) -> list[SheetSuggestion]:
-    columns = {c.key: geometry.column(c.label) for c in geometry.table.suggestions}
+    columns = {
+        c.key: geometry.column(c.label) for c in geometry.table.suggestions if c.label in geometry.columns
+    }
+    absent = frozenset(c.key for c in geometry.table.suggestions if c.label not in geometry.columns)
     rows = []
     for row in _used_rows(tab, {geometry.suggestions_header}, list(columns.values())):
         cells = {name: tab.cell(row, column) for name, column in columns.items()}
@@ -279,7 +284,9 @@ def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery
         }
         formulas = frozenset(name for name, cell in cells.items() if cell.formula and name != "id")
         id_cell = actual.pop("id").strip()
-        rows.append(SheetSuggestion(row, id_cell, truth.pop("id").strip(), actual, truth, formulas))
+        actual |= {name: "" for name in absent}
+        truth |= {name: "" for name in absent}
+        rows.append(SheetSuggestion(row, id_cell, truth.pop("id").strip(), actual, truth, formulas, absent))
     for lost in recovery.lost_rows.get(tab.sheet_id, ()):
         texts = {
             LABEL_FIELD[label]: cell_text(value) for label, value in lost.items() if label in LABEL_FIELD

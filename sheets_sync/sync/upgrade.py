@@ -38,6 +38,8 @@ class Upgrade:
     geometry: TabGeometry
     changes: list[str] = field(default_factory=list)
     moved_pm_text: bool = False
+    inserted_fields: set[str] = field(default_factory=set)
+    """Suggestion fields whose column this upgrade inserts (empty now: push writes them, pull never reads them)."""
 
     @property
     def inserted_columns(self) -> set[int]:
@@ -115,6 +117,7 @@ def _order_suggestions(upgrade: Upgrade) -> None:
             upgrade.tab = shift_columns(upgrade.tab, target, 1)
             mover = _shifted_from(target)
             upgrade.changes.append(f"column {column.label!r} added")
+            upgrade.inserted_fields.add(column.key)
         else:
             upgrade.ops.append(MoveColumns(sheet_id, current, current + 1, target))
             upgrade.tab = move_columns(upgrade.tab, current, current + 1, target)
