@@ -190,8 +190,9 @@ def match_rows(
 
     With several clones (:mod:`sheets_sync.sync.team`), only ids that were in the sheet before
     (``in_sheet_before``, the base) can have had their id cell overwritten, and a row showing a well-formed id
-    above every number this clone knows is another clone's new suggestion, never an edited id cell. A ``retired``
-    (deleted) id is never adopted again.
+    above every number this clone knows is taken for an overwritten id cell only when it keeps that suggestion's
+    issue or suggestion text (else it is another clone's new suggestion). A ``retired`` (deleted) id is never
+    adopted again.
     """
     result = RowMatch()
     pending = []
@@ -203,14 +204,27 @@ def match_rows(
     candidates = known if in_sheet_before is None else {s: known[s] for s in in_sheet_before if s in known}
     highest = max((suggestion_number(s) or 0 for s in [*known, *retired]), default=0)
     for row in pending:
-        foreign = _is_fresh_id(module_id, row.truth_id, highest) and in_sheet_before is not None
-        recognised = None if foreign else _recognise_edited_id(row, candidates, result.matched)
+        recognised = _recognise_edited_id(row, candidates, result.matched)
+        if recognised and in_sheet_before is not None and _is_fresh_id(module_id, row.truth_id, highest):
+            recognised = recognised if _same_text(row, candidates[recognised]) else None
         if recognised:
             result.matched[recognised] = row
         else:
             adopted = _adoptable_id(module_id, row, known, result)
             result.new.append((row, None if adopted in retired else adopted))
     return result
+
+
+def _same_text(row: SheetSuggestion, versions: list[FieldTexts]) -> bool:
+    """A row showing a fresh id is an overwritten id cell only when it keeps the suggestion's own words (its issue
+    or suggestion text); with another issue and suggestion it is another clone's new suggestion."""
+    texts = canonical_texts(row.truth)
+    return any(
+        texts[name].strip() and texts[name] == version.get(name) for version in versions for name in TEXT_FIELDS
+    )
+
+
+TEXT_FIELDS = ("issue", "suggestion")
 
 
 def _is_fresh_id(module_id: str, text: str, highest: int) -> bool:
