@@ -220,7 +220,9 @@ def _same_text(row: SheetSuggestion, versions: list[FieldTexts]) -> bool:
     or suggestion text); with another issue and suggestion it is another clone's new suggestion."""
     texts = canonical_texts(row.truth)
     return any(
-        texts[name].strip() and texts[name] == version.get(name) for version in versions for name in TEXT_FIELDS
+        texts[name].strip() and texts[name] == version.get(name)
+        for version in versions
+        for name in TEXT_FIELDS
     )
 
 

@@ -1,0 +1,144 @@
+"""Two clones that synced and committed meet in a real git merge; ``sheets-sync reconcile`` rebuilds the data."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from clones import Clone, sheet_rows
+from sync_helpers import module, write_modules
+
+from sheets_emulator import Emulator
+from sheets_sync.cli import main
+from sheets_sync.store import Store
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_SYSTEM": "/dev/null",
+}
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=check, env={**os.environ, **GIT_ENV}
+    )
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A", "data")
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def team(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> tuple[Clone, Clone]:
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    hub = tmp_path / "hub.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(hub))
+    first = tmp_path / "first"
+    git(tmp_path, "clone", "-q", str(hub), str(first))
+    store = write_modules(first / "data", module("m01"))
+    Clone("first", store, emulator).push()
+    commit(first, "first sync")
+    git(first, "push", "-q", "origin", "HEAD:main")
+    clones = []
+    for name in ("ana", "ben"):
+        git(tmp_path, "clone", "-q", "-b", "main", str(hub), str(tmp_path / name))
+        clones.append(Clone(name, Store(tmp_path / name / "data"), emulator))
+    return clones[0], clones[1]
+
+
+def repo(clone: Clone) -> Path:
+    return clone.store.data_dir.parent
+
+
+def reconcile(clone: Clone) -> str:
+    result = CliRunner().invoke(
+        main, ["reconcile", "--data-dir", str(clone.store.data_dir)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_both_synced_and_committed_then_merge_and_reconcile(
+    team: tuple[Clone, Clone], emulator: Emulator
+) -> None:
+    ana, ben = team
+    ana.suggest("ana's idea")
+    ana.delete("m01-s1")
+    ana.push()
+    commit(repo(ana), "ana")
+    git(repo(ana), "push", "-q", "origin", "HEAD:main")
+    ben.suggest("ben's idea")
+    ben.edit("m01-s2", issue="ben's wording")
+    ben.push()
+    commit(repo(ben), "ben")
+    merged = git(repo(ben), "pull", "-q", "--no-rebase", "origin", "main", check=False)
+    assert merged.returncode != 0  # both appended a suggestion and both rewrote the base snapshot
+    output = reconcile(ben)
+    assert "reconciled" in output
+    git(repo(ben), "commit", "-q", "--no-edit")
+    assert not git(repo(ben), "diff", "--name-only", "--diff-filter=U").stdout
+    ben.store.load_all()  # a valid data directory
+    expected = {
+        "m01-s2": "ben's wording",
+        "m01-s3": "issue 3",
+        "m01-s4": "ana's idea",
+        "m01-s5": "ben's idea",
+    }
+    assert ben.suggestions() == expected
+    for clone_step in (ben.pull, ben.push):
+        assert not clone_step().conflicts
+    git(repo(ben), "push", "-q", "origin", "HEAD:main")
+    git(repo(ana), "pull", "-q", "--no-rebase", "origin", "main")
+    for clone_step in (ana.pull, ana.push, ben.pull):
+        assert not clone_step().conflicts
+    assert ana.suggestions() == ben.suggestions() == expected
+    assert {sid: row["issue"] for sid, row in sheet_rows(emulator).items()} == expected
+
+
+def test_offline_suggestions_with_one_number_meet_in_git(
+    team: tuple[Clone, Clone], emulator: Emulator
+) -> None:
+    ana, ben = team
+    ana.suggest("ana offline")
+    commit(repo(ana), "ana")
+    git(repo(ana), "push", "-q", "origin", "HEAD:main")
+    ben.suggest("ben offline")
+    commit(repo(ben), "ben")
+    assert git(repo(ben), "pull", "-q", "--no-rebase", "origin", "main", check=False).returncode != 0
+    output = reconcile(ben)
+    assert "m01-s4 -> m01-s5" in output
+    git(repo(ben), "commit", "-q", "--no-edit")
+    assert set(ben.suggestions().values()) >= {"ana offline", "ben offline"}
+    assert not ben.push().conflicts
+    assert not ana.push().conflicts  # ana's own m01-s4 is the same suggestion: no renumbering, no conflict
+    ana.pull()
+    assert ana.suggestions() == ben.suggestions()
+
+
+def test_a_field_both_sides_edited_without_pushing_stops_with_its_name(team: tuple[Clone, Clone]) -> None:
+    ana, ben = team
+    ana.edit("m01-s1", issue="ana's")
+    commit(repo(ana), "ana")
+    git(repo(ana), "push", "-q", "origin", "HEAD:main")
+    ben.edit("m01-s1", issue="ben's")
+    commit(repo(ben), "ben")
+    git(repo(ben), "pull", "-q", "--no-rebase", "origin", "main", check=False)
+    result = CliRunner().invoke(main, ["reconcile", "--data-dir", str(ben.store.data_dir)])
+    assert result.exit_code == 1
+    assert "suggestions[id=m01-s1].issue" in result.output and "Traceback" not in result.output
+
+
+def test_reconcile_outside_a_merge_says_so(team: tuple[Clone, Clone]) -> None:
+    ana, _ = team
+    result = CliRunner().invoke(main, ["reconcile", "--data-dir", str(ana.store.data_dir)])
+    assert result.exit_code == 1 and "no merge to reconcile" in result.output
