@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sheets_sync.errors import DataError, SheetsSyncError
+from sheets_sync.index_file import write_index
 from sheets_sync.models import Module, describe_validation_error
 from sheets_sync.reconcile import Sides, merge_bases, merge_module
 from sheets_sync.store import Store
@@ -35,6 +36,7 @@ class ReconcileResult:
     bases: list[str] = field(default_factory=list)
     renumbered: list[str] = field(default_factory=list)
     other_conflicts: list[str] = field(default_factory=list)
+    index: bool = False
 
 
 def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -170,5 +172,9 @@ def _write(
             save_base(store, base)
             result.bases.append(base.spreadsheet_id)
             paths.append(store.sync_dir / f"{base.spreadsheet_id}.json")
+        if store.index_path.exists():  # derived from the modules: rebuilt, never merged
+            write_index(store)
+            result.index = True
+            paths.append(store.index_path)
     if paths:
         _git(root, "add", "-A", "--", *(str(p.resolve()) for p in paths))

@@ -30,6 +30,7 @@ def reconcile_command(data_dir: Path | None) -> None:
     """
     result = reconcile(Store(existing_data_dir(data_dir)))
     files = [f"modules/{m}.json" for m in result.modules] + [f".sync/{b}.json" for b in result.bases]
+    files += ["heatmap_index.json"] if result.index else []
     out.print(
         f"reconciled {len(files)} file(s) and staged them (git add); commit to finish the merge", markup=False
     )

@@ -122,3 +122,15 @@ def _letters(column: int) -> str:
 
 
 HIGH = Priority.HIGH
+
+
+def pm_type_new_row(emulator: Emulator, values: dict[str, str], title: str = "m01") -> None:
+    """A PM types a row below the suggestions table: ``values`` by field name, ``"id"`` for the id cell."""
+    tab = _tab(emulator, title)
+    geometry = find_geometry(tab)
+    rows = [r.row for r in read_module_tab(tab).suggestions if r.row is not None]
+    row = max(rows, default=geometry.header_row) + 2
+    pm = emulator.pm(SPREADSHEET)
+    for name, text in values.items():
+        label = "suggestion id" if name == "id" else FIELD_LABEL[name]
+        pm.set_cell(title, f"{_letters(geometry.column(label))}{row}", text)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from clones import Clone, sheet_rows
 from sync_helpers import module, write_modules
+from test_workflow import COMMIT_STEP, step_script
 
 from sheets_emulator import Emulator
 from sheets_sync.cli import main
@@ -25,8 +28,6 @@ GIT_ENV = {
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    import os
-
     return subprocess.run(
         ["git", *args], cwd=repo, capture_output=True, text=True, check=check, env={**os.environ, **GIT_ENV}
     )
@@ -142,3 +143,32 @@ def test_reconcile_outside_a_merge_says_so(team: tuple[Clone, Clone]) -> None:
     ana, _ = team
     result = CliRunner().invoke(main, ["reconcile", "--data-dir", str(ana.store.data_dir)])
     assert result.exit_code == 1 and "no merge to reconcile" in result.output
+
+
+def test_the_scheduled_jobs_commit_step_merges_what_an_engineer_pushed_meanwhile(
+    team: tuple[Clone, Clone], emulator: Emulator
+) -> None:
+    engineer, job = team
+    engineer.suggest("from the laptop")
+    engineer.push()
+    commit(repo(engineer), "engineer")
+    git(repo(engineer), "push", "-q", "origin", "HEAD:main")
+    job.suggest("from the job")
+    job.push()  # renumbered: the engineer's m01-s4 is in the sheet
+    env = {**os.environ, **GIT_ENV, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    step = subprocess.run(
+        ["bash", "-e", "-c", step_script(COMMIT_STEP)],
+        check=False,
+        cwd=repo(job),
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert step.returncode == 0, step.stdout + step.stderr
+    git(repo(engineer), "pull", "-q", "--no-rebase", "origin", "main")
+    assert not git(repo(engineer), "grep", "-l", "<<<<<<<", "--", "data", check=False).stdout
+    expected = {"m01-s1": "issue 1", "m01-s2": "issue 2", "m01-s3": "issue 3"}
+    expected |= {"m01-s4": "from the laptop", "m01-s5": "from the job"}
+    assert engineer.suggestions() == expected
+    for step_run in (engineer.pull, engineer.push):
+        assert not step_run().conflicts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from clones import Clone, clone_of, pm_cell, pm_row, sheet, sheet_rows
+from clones import Clone, clone_of, pm_cell, pm_row, pm_type_new_row, sheet, sheet_rows
 from sync_helpers import module, write_modules
 
 from sheets_emulator import Emulator
@@ -168,3 +168,29 @@ def test_every_write_claims_the_next_generation(origin: Clone, emulator: Emulato
     origin.edit("m01-s1", issue="changed")
     origin.push()
     assert generation(sheet(emulator)) == before + 1
+
+
+def test_the_highest_deleted_id_is_never_handed_out_again(
+    origin: Clone, tmp_path: Path, emulator: Emulator
+) -> None:
+    ana, ben = clones(origin, tmp_path, emulator, "ana", "ben")
+    ana.delete("m01-s3")
+    ana.push()
+    ben.pull()
+    assert ana.suggest("after the deletion") == ben.suggest("also after") == "m01-s4"
+    # a PM types the deleted id back into a new row: a new suggestion with a new id, never m01-s3 again
+    pm_type_new_row(emulator, {"id": "m01-s3", "issue": "PM brought it back", "suggestion": "again"})
+    pulled = ana.pull()
+    assert pulled.plan.notes.imported == ["m01-s5"]
+    assert ana.suggestions()["m01-s5"] == "PM brought it back" and "m01-s3" not in ana.suggestions()
+    assert "m01-s5" in sheet_rows(emulator) and "m01-s3" not in sheet_rows(emulator)
+
+
+def test_accepted_deletions_stick_in_other_clones(origin: Clone, tmp_path: Path, emulator: Emulator) -> None:
+    ana, ben = clones(origin, tmp_path, emulator, "ana", "ben")
+    emulator.pm("team-sheet").delete_rows("m01", pm_row(emulator, "m01-s1"))
+    pulled = ana.pull(accept_deletions=True)
+    assert pulled.plan.notes.deletions_accepted == ["m01-s1"]
+    pushed = ben.push()  # ben did not accept it, but ana did: the deletion is agreed, not restored
+    assert not pushed.plan.notes.restored and "m01-s1" not in sheet_rows(emulator)
+    assert "m01-s1" not in ben.suggestions()
