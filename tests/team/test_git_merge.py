@@ -35,7 +35,8 @@ def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 def commit(repo: Path, message: str) -> None:
     git(repo, "add", "-A", "data")
-    git(repo, "commit", "-q", "-m", message)
+    if git(repo, "diff", "--cached", "--quiet", check=False).returncode:
+        git(repo, "commit", "-q", "-m", message)
 
 
 @pytest.fixture
@@ -172,3 +173,42 @@ def test_the_scheduled_jobs_commit_step_merges_what_an_engineer_pushed_meanwhile
     assert engineer.suggestions() == expected
     for step_run in (engineer.pull, engineer.push):
         assert not step_run().conflicts
+
+
+def test_three_clones_sync_commit_and_merge_in_turn(
+    team: tuple[Clone, Clone], emulator: Emulator, tmp_path: Path
+) -> None:
+    ana, ben = team
+    git(tmp_path, "clone", "-q", "-b", "main", str(tmp_path / "hub.git"), str(tmp_path / "cid"))
+    cid = Clone("cid", Store(tmp_path / "cid" / "data"), emulator)
+    ana.suggest("ana new")
+    ana.delete("m01-s1")
+    ben.suggest("ben new")
+    ben.edit("m01-s2", issue="ben's wording")
+    cid.suggest("cid new")
+    cid.delete("m01-s3")
+    for clone in (cid, ana, ben):
+        assert not clone.push().conflicts
+        commit(repo(clone), clone.name)
+    for clone in (ana, ben, cid):
+        if git(
+            repo(clone), "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", check=False
+        ).returncode:
+            reconcile(clone)
+            git(repo(clone), "commit", "-q", "--no-edit")
+        elif git(repo(clone), "rev-parse", "-q", "--verify", "HEAD^2", check=False).returncode == 0:
+            reconcile(clone)
+            git(repo(clone), "commit", "-q", "-m", "reconcile", check=False)
+        clone.store.load_all()
+        for step_run in (clone.pull, clone.push):
+            assert not step_run().conflicts
+        commit(repo(clone), f"{clone.name} after merging")
+        git(repo(clone), "push", "-q", "origin", "HEAD:main")
+    for clone in (ana, ben):
+        git(repo(clone), "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+        assert not clone.pull().conflicts
+    expected = {"ben's wording", "ana new", "ben new", "cid new"}
+    for clone in (ana, ben, cid):
+        assert sorted(clone.suggestions().values()) == sorted(expected), clone.name
+        assert clone.suggestions() == ana.suggestions()
+    assert {sid: row["issue"] for sid, row in sheet_rows(emulator).items()} == ana.suggestions()
