@@ -33,6 +33,7 @@ from sheets_sync.sync.ops import (
     SetColumnWidths,
     SetDropdown,
     SetNumberFormat,
+    UnmergeCells,
     UpdateMetadata,
     UpdateTab,
     WriteCells,
@@ -125,6 +126,7 @@ def tab_from_api(sheet: Mapping[str, Any]) -> TabSnapshot:
         column_widths=widths,
         protections=tuple(_protection(p) for p in sheet.get("protectedRanges", [])),
         conditional_rules=tuple(_rule(r) for r in sheet.get("conditionalFormats", [])),
+        merges=tuple(grid_range_from_api(m) for m in sheet.get("merges", [])),
     )
 
 
@@ -445,6 +447,10 @@ def _number_format_json(op: SetNumberFormat) -> Json:
     }
 
 
+def _unmerge_json(op: UnmergeCells) -> Json:
+    return {"unmergeCells": {"range": grid_range_json(op.range)}}
+
+
 def _add_colour_scale(op: AddColourScale) -> Json:
     names = ("minpoint", "midpoint", "maxpoint")
     gradient = {name: _point_json(point) for name, point in zip(names, op.rule.points, strict=False)}
@@ -509,6 +515,7 @@ _BUILDERS: dict[type, object] = {
     DeleteProtection: _delete_protection,
     SetDropdown: _dropdown_json,
     SetNumberFormat: _number_format_json,
+    UnmergeCells: _unmerge_json,
     AddColourScale: _add_colour_scale,
     DeleteConditionalRule: _delete_rule,
     CreateMetadata: _create_metadata,

@@ -43,6 +43,10 @@ class Base(BaseModel):
         default_factory=dict,
         description="Per module, suggestion ids deleted for good (also in the workbook: see sheets_sync.sync.team).",
     )
+    copies: dict[str, dict[str, FieldTexts]] = Field(
+        default_factory=dict,
+        description="PM copies of module tabs (by sheetId): their rows when last seen, to name edits made in them.",
+    )
 
     def suggestion(self, module_id: str, suggestion_id: str) -> FieldTexts | None:
         return self.suggestions.get(module_id, {}).get(suggestion_id)
@@ -65,7 +69,11 @@ class Base(BaseModel):
                 for module_id, ids in sorted(self.tombstones.items(), key=lambda item: natural_key(item[0]))
                 if ids
             },
-        }
+        } | (
+            {"copies": {key: _sorted_suggestions(self.copies[key]) for key in sorted(self.copies, key=int)}}
+            if self.copies
+            else {}
+        )
 
 
 def _sorted_suggestions(entries: Mapping[str, FieldTexts]) -> dict[str, FieldTexts]:

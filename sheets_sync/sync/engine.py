@@ -73,9 +73,13 @@ class SyncResult:
             )
         notes = self.plan.notes
         if self.plan.partial:
+            parts = [
+                f"{len(notes.refused)} value(s) refused" if notes.refused else "",
+                f"{len(notes.skipped_tabs)} tab(s) skipped" if notes.skipped_tabs else "",
+                f"{len(notes.copy_edits)} edit(s) only in copies of module tabs" if notes.copy_edits else "",
+            ]
             raise PartialSyncError(
-                f"{len(notes.refused)} value(s) refused and {len(notes.skipped_tabs)} tab(s) skipped (listed "
-                "above); everything else was applied"
+                f"{', '.join(p for p in parts if p)} (listed above); everything else was applied"
             )
 
 

@@ -37,6 +37,7 @@ from sheets_sync.sync.ops import (
     SetColumnWidths,
     SetDropdown,
     SetNumberFormat,
+    UnmergeCells,
     UpdateMetadata,
     UpdateTab,
     WriteCells,
@@ -67,6 +68,7 @@ class FakeTab:
     widths: dict[int, int] = field(default_factory=dict)
     protections: list[Protection] = field(default_factory=list)
     rules: list[ConditionalRule] = field(default_factory=list)
+    merges: list[GridRange] = field(default_factory=list)
 
     def put(self, row: int, column: int, cell: Cell) -> None:
         if cell == EMPTY_CELL:
@@ -189,6 +191,40 @@ class FakeWorkbook:
             tab.put(row, column, Cell(value))
         self.tabs.append(tab)
 
+    def pm_merge(self, title: str, rows: tuple[int, int], columns: tuple[int, int]) -> None:
+        """Format > Merge cells > Merge all: only the top-left value stays; the others are emptied."""
+        tab = self.tab(title)
+        for row in range(*rows):
+            for column in range(*columns):
+                if (row, column) != (rows[0], columns[0]):
+                    cell = tab.cells.get((row, column), EMPTY_CELL)
+                    tab.put(row, column, replace(cell, value=None, shown=None, formula=False))
+        tab.merges.append(GridRange(tab.sheet_id, rows[0], rows[1], columns[0], columns[1]))
+
+    def pm_duplicate(self, title: str, new_title: str | None = None, sheet_id: int = 4242) -> str:
+        """The tab menu's Duplicate: a copy named "Copy of <title>" right after the original."""
+        tab = self.tab(title)
+        copy_tab = copy.deepcopy(tab)
+        copy_tab.sheet_id = sheet_id
+        copy_tab.title = new_title or f"Copy of {tab.title}"
+        copy_tab.protections = []
+        for protection in tab.protections:
+            self._next_protection_id += 1
+            copy_tab.protections.append(
+                replace(
+                    protection,
+                    range=replace(protection.range, sheet_id=sheet_id),
+                    unprotected=tuple(replace(r, sheet_id=sheet_id) for r in protection.unprotected),
+                    protected_range_id=self._next_protection_id,
+                )
+            )
+        copy_tab.merges = [replace(m, sheet_id=sheet_id) for m in tab.merges]
+        self.tabs.insert(self.tabs.index(tab) + 1, copy_tab)
+        return copy_tab.title
+
+    def pm_delete_tab(self, title: str) -> None:
+        self.tabs.remove(self.tab(title))
+
     def pm_rename(self, old: str, new: str) -> None:
         self.tab(old).title = new
 
@@ -235,6 +271,7 @@ class FakeWorkbook:
             dict(tab.widths),
             tuple(tab.protections),
             tuple(tab.rules),
+            tuple(tab.merges),
         )
 
     def _apply_one(self, tabs: list[FakeTab], op: Op) -> None:
@@ -281,6 +318,10 @@ class FakeWorkbook:
         moved = column_mover(op.start, op.end, op.to)
         tab.cells = {(r, moved(c)): cell for (r, c), cell in tab.cells.items()}
         tab.widths = {moved(c): w for c, w in tab.widths.items()}
+
+    def _op_UnmergeCells(self, tabs: list[FakeTab], op: UnmergeCells) -> None:
+        tab = self._find(tabs, op.range.sheet_id)
+        tab.merges = [m for m in tab.merges if not _intersects(m, op.range)]
 
     def _op_AppendRows(self, tabs: list[FakeTab], op: AppendRows) -> None:
         self._find(tabs, op.sheet_id).rows += op.count
@@ -408,6 +449,15 @@ def _typed(text: str) -> Cell:
     # The general format shows a number in its shortest form: "0012" typed is shown (and kept) as 12.
     shown = text if percent else f"${value:,.2f}" if currency else cell_text(stored)
     return Cell(value=stored, shown=shown)
+
+
+def _intersects(left: GridRange, right: GridRange) -> bool:
+    def overlap(a: int, b: int | None, c: int, d: int | None) -> bool:
+        return (b is None or c < b) and (d is None or a < d)
+
+    return overlap(left.start_row, left.end_row, right.start_row, right.end_row) and overlap(
+        left.start_column, left.end_column, right.start_column, right.end_column
+    )
 
 
 def _sort_key(value: CellValue) -> tuple[int, float, str]:

@@ -86,6 +86,15 @@ class FormulaCell:
 
 
 @dataclass(frozen=True)
+class MergedCell:
+    """A PM cell a merge of cells blanked (Sheets keeps only the top-left value): not pulled as a clearing."""
+
+    suggestion_id: str
+    row: int | None
+    field: str
+
+
+@dataclass(frozen=True)
 class RowUpdate:
     """Cells to write in one suggestion row: ``row`` None appends it. Texts by field, the id under ``"id"``."""
 
@@ -120,6 +129,7 @@ class MergeResult:
     invalid: list[str] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     formulas: list[FormulaCell] = field(default_factory=list)
+    merged: list[MergedCell] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------- texts
@@ -346,7 +356,11 @@ class _Merger:
         targets = {}
         for name in PM_FIELDS:
             base_text = base.get(name, "") if base is not None else None
-            if name in row.absent:  # no column yet: push writes the local text into the new column
+            if name in row.merged:
+                self.result.merged.append(MergedCell(sid, row.row, name))
+            if name in row.absent or name in row.merged:
+                # No column yet, or blanked by a merge: push writes the local text (after unmerging); pull takes
+                # nothing from it.
                 targets[name], agreed[name] = (local[name], local[name]) if self.push else ("", base_text)
                 continue
             if self._not_taken(sid, row, name, sheet[name], local[name]):

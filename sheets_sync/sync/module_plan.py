@@ -47,6 +47,7 @@ from sheets_sync.sync.ops import (
     SetColumnWidths,
     SetDropdown,
     SetNumberFormat,
+    UnmergeCells,
     UpdateTab,
     WriteCells,
 )
@@ -87,6 +88,7 @@ class ModuleTabPlan:
     refused: list[str] = field(default_factory=list)
     """Refused values and formulas, one line each: tab, cell, value and what is allowed."""
     upgraded: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
     expected: dict[str, dict[str, str]] = field(default_factory=dict)
     """After a layout upgrade moved PM text: what each suggestion must show once the plan is applied (verified)."""
 
@@ -125,6 +127,7 @@ class _ModulePlanner:
     geometry: TabGeometry
     upgrade: Upgrade | None
     wanted: dict[Position, CellSpec] = field(default_factory=dict)
+    forced: set[Position] = field(default_factory=set)
     row_writes: list[RowWrite] = field(default_factory=list)
 
     @property
@@ -149,6 +152,7 @@ class _ModulePlanner:
         if self.push:
             self._marks(merge)
         changed = changed_cells(self.tab, self.wanted)
+        changed |= {position: self.wanted[position] for position in self.forced if position in self.wanted}
         rows, columns = self._grid_size()
         plan = ModuleTabPlan(
             ops=[],
@@ -164,12 +168,14 @@ class _ModulePlanner:
             columns=columns,
             frozen_rows=self.geometry.header_row + 1,
             refused=self._refusal_lines(merge),
+            merged=self._merged_lines(merge),
             upgraded=self.upgrade.changes if self.upgrade else [],
         )
         if self.push:
             plan.ops = self.structure + self._grid_ops(rows, columns)
             plan.rule_ops = self._width_ops() + self._protection_ops() + self._dropdown_ops(rows)
             plan.rule_ops += self._plain_text_ops(rows)
+            plan.ops = self._unmerge_ops() + plan.ops
             if self.upgrade is not None and self.upgrade.moved_pm_text:
                 plan.expected = self._expected(merge)
         return plan
@@ -188,6 +194,15 @@ class _ModulePlanner:
             allowed = ", ".join(refusal.allowed) or "none yet"
             label = self.given.table.suggestion(refusal.field).label
             lines.append(f"{title}!{where}: {label} {refusal.value!r} refused (allowed: {allowed})")
+        for merged in merge.merged:
+            where = self._cell_name(merged.row, merged.field)
+            action = (
+                "push unmerges the cells and writes it back" if self.push else "the next push writes it back"
+            )
+            lines.append(
+                f"{title}!{where}: {merged.suggestion_id} {merged.field} blanked by merged cells; not pulled, "
+                f"kept locally ({action})"
+            )
         for formula in merge.formulas:
             where = self._cell_name(formula.row, formula.field)
             lines.append(
@@ -195,6 +210,19 @@ class _ModulePlanner:
                 "or format the cell as plain text first)"
             )
         return lines
+
+    def _merged_lines(self, merge: MergeResult) -> list[str]:
+        title = self.tab.title if self.tab is not None else self.given.module.module_id
+        action = (
+            "unmerged and written back by this push"
+            if self.push
+            else "the next push unmerges and writes it back"
+        )
+        return [
+            f"{title}!{self._cell_name(m.row, m.field)}: {m.suggestion_id} {m.field} blanked by merged cells; "
+            f"not pulled, kept locally ({action})"
+            for m in merge.merged
+        ]
 
     def _cell_name(self, row: int | None, name: str) -> str:
         if row is None:
@@ -327,6 +355,9 @@ class _ModulePlanner:
             )
             for label, value in cells:
                 self.wanted[(row, self.geometry.column(label))] = CellSpec(value)
+                # Sent even when the cell already holds it: every field of a row push writes is written, so a
+                # row that moved under the write never keeps a field of the row that was there.
+                self.forced.add((row, self.geometry.column(label)))
             self.row_writes.append(
                 RowWrite(self.sheet_id, row, update.suggestion_id, placed, cells, update.whole_row)
             )
@@ -399,6 +430,21 @@ class _ModulePlanner:
             if cells is None or any(cell.dropdown != dropdown for cell in cells):
                 ops.append(SetDropdown(grid_range, dropdown))
         return ops
+
+    def _unmerge_ops(self) -> list[Op]:
+        """Merges over the suggestions table's rows hide PM text and stop Sheets sorting the table: undone."""
+        if self.tab is None or not self.tab.merges:
+            return []
+        columns = [self.geometry.column(c.label) for c in self.given.table.suggestions]
+        first, last = min(columns), max(columns)
+        below = self.geometry.suggestions_header + 1
+        return [
+            UnmergeCells(merge)
+            for merge in self.tab.merges
+            if (merge.end_column is None or merge.end_column > first)
+            and merge.start_column <= last
+            and (merge.end_row is None or merge.end_row > below)
+        ]
 
     def _plain_text_ops(self, rows: int) -> list[Op]:
         ops: list[Op] = []

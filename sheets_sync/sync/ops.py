@@ -170,6 +170,14 @@ class SetNumberFormat:
 
 
 @dataclass(frozen=True)
+class UnmergeCells:
+    """``unmergeCells``: merges intersecting the range are undone (a merge inside the suggestions table hides PM
+    text and stops Sheets from sorting it)."""
+
+    range: GridRange
+
+
+@dataclass(frozen=True)
 class AddColourScale:
     sheet_id: int
     rule: ColourScale
@@ -221,6 +229,7 @@ Op = (
     | DeleteProtection
     | SetDropdown
     | SetNumberFormat
+    | UnmergeCells
     | AddColourScale
     | DeleteConditionalRule
     | CreateMetadata

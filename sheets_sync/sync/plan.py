@@ -19,6 +19,7 @@ from sheets_sync.sync.cells import changed_cells, group_cells
 from sheets_sync.sync.clone_plan import ClonePlan
 from sheets_sync.sync.codec import MAX_CELL_CHARS
 from sheets_sync.sync.columns import MODULE_COLUMNS, ColumnTable
+from sheets_sync.sync.copies import adopt_renamed_copies, report_copies
 from sheets_sync.sync.layout import (
     COLOUR_POINTS,
     GRID_CELL_LIMIT,
@@ -113,8 +114,12 @@ class Notes:
     skipped_tabs: list[str] = field(default_factory=list)
     """Tabs that could not be read safely (a header gone), one line each with what to do: exit 5."""
     upgraded_tabs: list[str] = field(default_factory=list)
+    merged_cells: list[str] = field(default_factory=list)
+    """PM text blanked by merged cells: kept locally, never pulled as a clearing."""
     copies: list[str] = field(default_factory=list)
     """Tabs that look like copies of a module tab ("Copy of m03"), with the edits found only in them."""
+    copy_edits: list[str] = field(default_factory=list)
+    """Edits made only in a copy (not applied: exit 5)."""
     adopted_tabs: list[str] = field(default_factory=list)
     renumbered: list[str] = field(default_factory=list)
     """Provisional ids another suggestion had in the workbook, given the next free number (module file saved)."""
@@ -145,7 +150,7 @@ class Plan:
     @property
     def partial(self) -> bool:
         """Values refused or tabs skipped: everything else was applied (exit 5)."""
-        return bool(self.notes.refused or self.notes.skipped_tabs)
+        return bool(self.notes.refused or self.notes.skipped_tabs or self.notes.copy_edits)
 
     @property
     def cells_written(self) -> int:
@@ -177,6 +182,7 @@ class _PushPlanner:
         new_base = Base(spreadsheet_id=self.base.spreadsheet_id)
         new_base.tombstones = {m: list(ids) for m, ids in self.base.tombstones.items()}
         plan = Plan(Direction.PUSH, [], [], [], [], new_base, {}, Notes())
+        tabs = _copies(self.sheet, tabs, self.local, self.base, plan)
         adds, body = self._heatmap(tabs, taken, plan)
         for module_id in sorted(self.local, key=natural_key):
             add, ops = self._module(module_id, tabs, taken, plan)
@@ -205,7 +211,14 @@ class _PushPlanner:
 
     def _module(self, module_id: str, tabs: TabMap, taken: set[int], plan: Plan) -> tuple[list[Op], list[Op]]:
         tab = tabs.modules.get(module_id)
-        sheet_id = self._sheet_id_for(module_id, module_id, tab, tabs, taken)
+        try:
+            sheet_id = self._sheet_id_for(module_id, module_id, tab, tabs, taken)
+        except (
+            WorkbookLayoutError
+        ) as problem:  # a foreign tab holds the title: never overwritten, this module waits
+            plan.notes.skipped_tabs.append(f"{problem}")
+            _keep_base(plan, self.base, module_id)
+            return [], []
         clones = ClonePlan.before(
             self.local[module_id], tab, sheet_id, self.sheet, self.base, self.options.prefer
         )
@@ -361,14 +374,38 @@ def _skip(plan: Plan, base: Base, module_id: str, sheet_id: int, problem: TabLay
     """A tab that cannot be read safely: nothing of it is written or taken, its base stays as it was."""
     plan.notes.skipped_tabs.append(f"{problem}")
     plan.base.module_tabs[module_id] = sheet_id
+    _keep_base(plan, base, module_id)
+
+
+def _keep_base(plan: Plan, base: Base, module_id: str) -> None:
+    if module_id in base.module_tabs:
+        plan.base.module_tabs.setdefault(module_id, base.module_tabs[module_id])
     if module_id in base.digests:
         plan.base.digests[module_id] = base.digests[module_id]
     plan.base.suggestions[module_id] = dict(base.suggestions.get(module_id, {}))
 
 
+def _copies(
+    sheet: SheetSnapshot, tabs: TabMap, local: Mapping[str, Module], base: Base, plan: Plan
+) -> TabMap:
+    """Adopt a renamed copy of a module's lost tab; report every other copy with its edits (sheets_sync.sync.copies)."""
+    known = {
+        module_id: {s.id for s in module.suggestions} | set(base.suggestions.get(module_id, {}))
+        for module_id, module in local.items()
+    }
+    tabs, adopted = adopt_renamed_copies(sheet, tabs, known)
+    plan.notes.adopted_tabs += adopted
+    copies = report_copies(sheet, tabs, base)
+    plan.notes.copies += copies.lines
+    plan.notes.copy_edits += copies.edits
+    plan.base.copies = copies.baselines
+    return tabs
+
+
 def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleTabPlan) -> None:
     merge = tab_plan.merge
     plan.notes.refused += tab_plan.refused
+    plan.notes.merged_cells += tab_plan.merged
     plan.notes.upgraded_tabs += [f"{title}: {change}" for change in tab_plan.upgraded]
     plan.tabs.append(
         TabSummary(title, tab_plan.cells_written, tab_plan.rows_added, new, False, tab_plan.tool_edits)
@@ -490,6 +527,7 @@ def plan_pull(
     tabs = map_tabs(sheet, base.module_tabs, base.heatmap_sheet_id, keys)
     new_base = base.model_copy(deep=True)
     plan = Plan(Direction.PULL, [], [], [], [], new_base, {}, Notes())
+    tabs = _copies(sheet, tabs, local, base, plan)
     for module_id in sorted(local, key=natural_key):
         tab = tabs.modules.get(module_id)
         if tab is None:

@@ -58,6 +58,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "values_refused": notes.refused,
         "tabs_skipped": notes.skipped_tabs,
         "tabs_upgraded": notes.upgraded_tabs,
+        "merged_cells": notes.merged_cells,
         "tab_copies": notes.copies,
         "tabs_adopted": notes.adopted_tabs,
         "ids_renumbered": notes.renumbered,
@@ -91,6 +92,7 @@ def plan_lines(plan: Plan) -> list[str]:
     if notes.refused and push:
         lines.append("refused cells are marked in the sheet (a note and a colour); fix them there, then pull")
     lines += [f"layout upgraded: {text}" for text in notes.upgraded_tabs]
+    lines += [f"merged cells: {text}" for text in notes.merged_cells]
     lines += [f"copy of a module tab: {text}" for text in notes.copies]
     lines += [f"tab adopted: {text}" for text in notes.adopted_tabs]
     if notes.sheet_edits_pending:

@@ -129,6 +129,7 @@ class TabSnapshot:
     column_widths: Mapping[int, int] = field(default_factory=dict)
     protections: tuple[Protection, ...] = ()
     conditional_rules: tuple[ConditionalRule, ...] = ()
+    merges: tuple[GridRange, ...] = ()
 
     def cell(self, row: int, column: int) -> Cell:
         return self.cells.get((row, column), EMPTY_CELL)
@@ -151,6 +152,18 @@ class TabSnapshot:
     @property
     def cell_count(self) -> int:
         return self.row_count * self.column_count
+
+    def merged_away(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Cells a merge hides (every cell of a merged range but its top-left one), each with that anchor cell."""
+        hidden = {}
+        for merge in self.merges:
+            end_row = merge.end_row if merge.end_row is not None else self.row_count
+            end_column = merge.end_column if merge.end_column is not None else self.column_count
+            for row in range(merge.start_row, end_row):
+                for column in range(merge.start_column, end_column):
+                    if (row, column) != (merge.start_row, merge.start_column):
+                        hidden[(row, column)] = (merge.start_row, merge.start_column)
+        return hidden
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,8 @@ class SheetSuggestion:
     """Fields whose cell holds a real formula (its source is not the PM's text; reported, never taken)."""
     absent: frozenset[str] = frozenset()
     """Fields the tab has no column for yet (an older layout): never read as a PM's edit."""
+    merged: frozenset[str] = frozenset()
+    """Fields whose cell a merge hides (blanked): never read as a PM's edit; push unmerges and writes them."""
 
     @property
     def blank(self) -> bool:
@@ -272,6 +274,7 @@ def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery
         c.key: geometry.column(c.label) for c in geometry.table.suggestions if c.label in geometry.columns
     }
     absent = frozenset(c.key for c in geometry.table.suggestions if c.label not in geometry.columns)
+    hidden = tab.merged_away()
     rows = []
     for row in _used_rows(tab, {geometry.suggestions_header}, list(columns.values())):
         cells = {name: tab.cell(row, column) for name, column in columns.items()}
@@ -283,10 +286,15 @@ def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery
             for (name, column), text in zip(columns.items(), actual.values(), strict=True)
         }
         formulas = frozenset(name for name, cell in cells.items() if cell.formula and name != "id")
+        merged = frozenset(
+            name for name, column in columns.items() if (row, column) in hidden and name != "id"
+        )
         id_cell = actual.pop("id").strip()
         actual |= {name: "" for name in absent}
         truth |= {name: "" for name in absent}
-        rows.append(SheetSuggestion(row, id_cell, truth.pop("id").strip(), actual, truth, formulas, absent))
+        rows.append(
+            SheetSuggestion(row, id_cell, truth.pop("id").strip(), actual, truth, formulas, absent, merged)
+        )
     for lost in recovery.lost_rows.get(tab.sheet_id, ()):
         texts = {
             LABEL_FIELD[label]: cell_text(value) for label, value in lost.items() if label in LABEL_FIELD

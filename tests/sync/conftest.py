@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sides import Side
 from sync_helpers import FakeClock, module, write_modules
 
 from sheets_emulator import Emulator
@@ -60,6 +61,19 @@ def fake() -> FakeWorkbook:
 @pytest.fixture
 def fake_engine(store: Store, fake: FakeWorkbook, retrier: Retrier) -> SyncEngine:
     return SyncEngine(store, fake, retrier)
+
+
+@pytest.fixture(params=["fake", "emulator"])
+def side(request: pytest.FixtureRequest, store: Store, retrier: Retrier) -> Iterator[Side]:
+    """Each behaviour test runs against the in-memory workbook and against the emulator behind real gspread."""
+    if request.param == "fake":
+        fake = FakeWorkbook(SPREADSHEET)
+        yield Side("fake", SyncEngine(store, fake, retrier), fake=fake)
+        return
+    emulator = Emulator()
+    emulator.create_spreadsheet(SPREADSHEET, title="Evals")
+    workbook = GspreadWorkbook(SPREADSHEET, emulator.session(), retrier=retrier)
+    yield Side("emulator", SyncEngine(store, workbook, retrier), emu=emulator)
 
 
 @pytest.fixture

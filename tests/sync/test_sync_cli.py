@@ -231,7 +231,8 @@ def test_pull_dry_run_and_status_write_nothing(server: EmulatorServer, cli_store
     status = run("status", "--json", *base)
     assert status.exit_code == 0
     both = json.loads(status.stdout)
-    assert (both["push"]["cells"], both["push"]["sheet_edits_not_yet_pulled"]) == (1, 1)
+    # the edited row is written whole: its 7 PM fields
+    assert (both["push"]["cells"], both["push"]["sheet_edits_not_yet_pulled"]) == (7, 1)
     assert both["push"]["new_sheet_rows_not_yet_pulled"] == 1
     assert (both["pull"]["modules_changed"], both["pull"]["local_edits_not_yet_pushed"]) == (["m01"], 1)
     human = run("status", *base)
