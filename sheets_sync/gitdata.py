@@ -91,9 +91,26 @@ def _find_merge(store: Store) -> tuple[_Merge, str]:
         ours, theirs = "HEAD^1", "HEAD^2"
     else:
         raise GitError("no merge to reconcile: no merge in progress and HEAD is not a merge commit")
+    _check_clean(root, relative, merging=ours == "HEAD")
     base = _git(root, "merge-base", ours, theirs, check=False)
     ancestor = base.stdout.strip() if base.returncode == 0 and base.stdout.strip() else None
     return _Merge(root, ours, theirs, ancestor), relative
+
+
+def _check_clean(root: Path, data: str, *, merging: bool) -> None:
+    """Reconcile rewrites data/ from both sides of the merge: edits made since (other than git's conflict markers)
+    would be lost, so it refuses to run over them."""
+    unmerged = set(_git(root, "diff", "--name-only", "--diff-filter=U", "--", data).stdout.split())
+    if merging:
+        changed = set(_git(root, "diff", "--name-only", "--", data).stdout.split()) - unmerged
+    else:
+        changed = {line[3:] for line in _git(root, "status", "--porcelain", "--", data).stdout.splitlines()}
+    changed = {path for path in changed if not path.endswith(".lock") and "/.tmp/" not in f"/{path}"}
+    if changed:
+        raise GitError(
+            f"{', '.join(sorted(changed)[:3])}: changed since the merge and not committed; reconcile rewrites "
+            f"{data}/ from both sides of the merge: commit or stash those changes first"
+        )
 
 
 def reconcile(store: Store) -> ReconcileResult:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sheets_sync.errors import WorkbookLayoutError
 from sheets_sync.models import Module, Suggestion, suggestion_number
 from sheets_sync.sync.base import FieldTexts
 from sheets_sync.sync.merge import Conflict, Prefer, canonical_texts, local_texts
@@ -29,6 +30,8 @@ from sheets_sync.sync.snapshot import DeveloperMetadata, SheetSnapshot
 from sheets_sync.sync.tabs import SheetSuggestion
 
 TOMBSTONE_KEY = "sheets-sync:deleted"
+MAX_METADATA_CHARS = 30_000
+"""Google keeps at most 30,000 characters of developer metadata per location: about 3,000 deleted ids per tab."""
 
 
 # ---------------------------------------------------------------------------------------------- tombstones
@@ -52,6 +55,11 @@ def tombstone_ops(sheet: SheetSnapshot, sheet_id: int, wanted: set[str]) -> list
     """Make the tab's list of deleted ids ``wanted`` (space-separated, by number); nothing when it already is."""
     entry = tombstone_entry(sheet, sheet_id)
     value = " ".join(by_number(wanted))
+    if len(value) > MAX_METADATA_CHARS:
+        raise WorkbookLayoutError(
+            f"tab {sheet_id}: {len(wanted)} deleted suggestion ids no longer fit in the tab's developer metadata "
+            f"({MAX_METADATA_CHARS:,} characters); nothing was written"
+        )
     if entry is None:
         return [CreateMetadata(TOMBSTONE_KEY, value, sheet_id)] if wanted else []
     return [] if set(entry.value.split()) == wanted else [UpdateMetadata(entry.metadata_id, value)]

@@ -212,3 +212,23 @@ def test_three_clones_sync_commit_and_merge_in_turn(
         assert sorted(clone.suggestions().values()) == sorted(expected), clone.name
         assert clone.suggestions() == ana.suggestions()
     assert {sid: row["issue"] for sid, row in sheet_rows(emulator).items()} == ana.suggestions()
+
+
+def test_reconcile_never_runs_over_edits_made_after_the_merge(team: tuple[Clone, Clone]) -> None:
+    ana, ben = team
+    ana.suggest("ana")
+    commit(repo(ana), "ana")
+    git(repo(ana), "push", "-q", "origin", "HEAD:main")
+    ben.edit("m01-s1", issue="ben")
+    commit(repo(ben), "ben")
+    git(
+        repo(ben), "pull", "-q", "--no-rebase", "--no-edit", "origin", "main"
+    )  # merges cleanly: a merge commit
+    ben.edit("m01-s2", issue="edited after the merge")
+    result = CliRunner().invoke(main, ["reconcile", "--data-dir", str(ben.store.data_dir)])
+    assert result.exit_code == 1 and "commit or stash" in result.output
+    assert ben.suggestions()["m01-s2"] == "edited after the merge"
+    commit(repo(ben), "after")
+    git(repo(ben), "reset", "-q", "--hard", "HEAD^")  # back on the merge commit, nothing uncommitted
+    assert "reconciled" in reconcile(ben)
+    assert ben.suggestions()["m01-s1"] == "ben" and ben.suggestions()["m01-s4"] == "ana"
