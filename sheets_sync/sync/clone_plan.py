@@ -76,7 +76,7 @@ class ClonePlan:
         held = {s.id: dict(self.base_before[s.id]) for s in self.team.held if s.id in self.base_before}
         plan.base.suggestions[module_id] = {**merge.base, **held}
         kept = {s.id for s in self.suggestions_after(merge)}
-        cleared = merge.deleted_locally
+        cleared = merge.notes.deleted_locally
         new = new_tombstones(self.base_before, plan.base.suggestions[module_id], kept, self.rows, cleared)
         wanted = set(self.tombstones) | new
         if wanted:

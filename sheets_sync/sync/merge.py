@@ -29,6 +29,7 @@ from sheets_sync.models import SUGGESTION_ID, Module, Suggestion, describe_valid
 from sheets_sync.sync.base import FieldTexts
 from sheets_sync.sync.columns import MODULE_COLUMNS
 from sheets_sync.sync.layout import DROPDOWNS, PM_FIELDS
+from sheets_sync.sync.notes import Notes
 from sheets_sync.sync.tabs import SheetSuggestion
 
 
@@ -112,21 +113,8 @@ class MergeResult:
     base: dict[str, FieldTexts]
     updates: list[RowUpdate] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-    resolved: list[str] = field(default_factory=list)
-    resolved_not_written: list[str] = field(default_factory=list)
-    """Resolutions whose chosen value this command does not write (the next command the other way carries it)."""
-    sheet_edits_pending: int = 0
-    local_edits_pending: int = 0
-    new_rows_pending: int = 0
-    pulled_fields: int = 0
-    deleted_in_sheet: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    deletions_accepted: list[str] = field(default_factory=list)
-    """Suggestions whose rows were deleted in the sheet, deleted locally too (``pull --accept-deletions``)."""
-    deleted_locally: list[str] = field(default_factory=list)
-    imported: list[str] = field(default_factory=list)
-    id_repairs: list[str] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
+    notes: Notes = field(default_factory=Notes)
+    """What the merge reports (the plan adds up every module's)."""
     refused: list[Refusal] = field(default_factory=list)
     formulas: list[FormulaCell] = field(default_factory=list)
     merged: list[MergedCell] = field(default_factory=list)
@@ -332,9 +320,9 @@ class _Merger:
     def _resolved(self, what: str) -> None:
         """A conflict settled by ``--prefer``: push writes the sheet, pull the local files, so the value the user
         chose is written now only when it goes that way."""
-        self.result.resolved.append(what)
+        self.result.notes.resolved.append(what)
         if (self.options.prefer is Prefer.LOCAL) is not self.push:
-            self.result.resolved_not_written.append(what)
+            self.result.notes.resolved_not_written.append(what)
 
     def merge_id(self, sid: str, row: SheetSuggestion | None) -> None:
         in_local, in_base = sid in self.local, sid in self.base
@@ -419,7 +407,7 @@ class _Merger:
         if self.push:
             return local, local
         if not resolved:
-            self.result.local_edits_pending += 1
+            self.result.notes.local_edits_pending += 1
         return sheet, sheet if resolved else base
 
     def _sheet_wins(
@@ -429,10 +417,10 @@ class _Merger:
         that pull sees a sheet-only change)."""
         if self.push:
             if not resolved:
-                self.result.sheet_edits_pending += 1
+                self.result.notes.sheet_edits_pending += 1
             return sheet, local if resolved else base
         if self._take(sid, name, sheet):
-            self.result.pulled_fields += 1
+            self.result.notes.pulled_fields += 1
             return sheet, sheet
         return sheet, base
 
@@ -443,7 +431,9 @@ class _Merger:
         try:
             updated = Suggestion.model_validate(data)
         except ValidationError as exc:
-            self.result.invalid.append(f"{sid} {name}: {describe_validation_error(exc)[0][1]} ({text!r})")
+            self.result.notes.invalid.append(
+                f"{sid} {name}: {describe_validation_error(exc)[0][1]} ({text!r})"
+            )
             return False
         self.local[sid] = updated
         self.result.suggestions = [updated if s.id == sid else s for s in self.result.suggestions]
@@ -454,7 +444,7 @@ class _Merger:
         if row.id_cell != sid:
             writes["id"] = sid
             if not whole:
-                self.result.id_repairs.append(sid)
+                self.result.notes.id_repairs.append(sid)
         if not self.push:
             writes = {"id": sid} if "id" in writes and not whole else {}
         if writes:
@@ -465,19 +455,19 @@ class _Merger:
     def _missing_in_sheet(self, sid: str, in_base: bool) -> None:
         texts = local_texts(self.local[sid])
         if in_base:
-            self.result.deleted_in_sheet.append(sid)
+            self.result.notes.deleted_in_sheet.append(sid)
         if self.push:
             if in_base:
-                self.result.restored.append(sid)
+                self.result.notes.restored.append(sid)
             self.result.updates.append(RowUpdate(None, sid, {"id": sid, **texts}, whole_row=True))
             self.result.base[sid] = texts
         elif in_base and self.options.accept_deletions:
             self.result.suggestions = [s for s in self.result.suggestions if s.id != sid]
-            self.result.deletions_accepted.append(sid)
+            self.result.notes.deletions_accepted.append(sid)
         elif in_base:
             self.result.base[sid] = dict(self.base[sid])
         else:
-            self.result.local_edits_pending += 1
+            self.result.notes.local_edits_pending += 1
 
     def _deleted_locally(self, sid: str, row: SheetSuggestion) -> None:
         """A suggestion removed from the module JSON: push clears its row unless a PM edited it since (a conflict).
@@ -512,7 +502,7 @@ class _Merger:
         if not self.push:
             self.result.base[sid] = agreed
         elif row.row is not None:
-            self.result.deleted_locally.append(sid)
+            self.result.notes.deleted_locally.append(sid)
             cells = {"id": "", **{name: "" for name in PM_FIELDS}}
             self.result.updates.append(RowUpdate(row, sid, cells))
 
@@ -537,7 +527,7 @@ class _Merger:
         if self.push:
             for row, _ in rows:
                 refused = self._refused_in_new_row(row.truth_id, row)
-                self.result.new_rows_pending += not refused
+                self.result.notes.new_rows_pending += not refused
                 if row.row is None:
                     self.result.updates.append(RowUpdate(None, "", {"id": "", **row.truth}, whole_row=True))
                 elif row.id_cell != row.truth_id:
@@ -572,11 +562,13 @@ class _Merger:
             )
         except ValidationError as exc:
             where = f"row {row.row + 1}" if row.row is not None else sid
-            self.result.invalid.append(f"new suggestion in {where}: {describe_validation_error(exc)[0][1]}")
+            self.result.notes.invalid.append(
+                f"new suggestion in {where}: {describe_validation_error(exc)[0][1]}"
+            )
             return
         self.local[sid] = suggestion
         self.result.suggestions.append(suggestion)
-        self.result.imported.append(sid)
+        self.result.notes.imported.append(sid)
         self.result.base[sid] = texts
         if row.id_cell != sid and row.row is not None:
             self.result.updates.append(RowUpdate(row, sid, {"id": sid}))

@@ -36,6 +36,7 @@ from sheets_sync.sync.layout import (
     plain_text_ranges,
 )
 from sheets_sync.sync.merge import Direction, MergeOptions, MergeResult, Refusal, merge_module
+from sheets_sync.sync.notes import Notes
 from sheets_sync.sync.ops import (
     AddProtection,
     AppendRows,
@@ -85,10 +86,9 @@ class ModuleTabPlan:
     rows: int
     columns: int
     frozen_rows: int
-    refused: list[str] = field(default_factory=list)
-    """Refused values and formulas, one line each: tab, cell, value and what is allowed."""
-    upgraded: list[str] = field(default_factory=list)
-    merged: list[str] = field(default_factory=list)
+    notes: Notes = field(default_factory=Notes)
+    """What this tab's plan reports besides the merge's notes: refused values and formulas (tab, cell, value,
+    allowed values), merged cells, layout upgrades."""
     expected: dict[str, dict[str, str]] = field(default_factory=dict)
     """After a layout upgrade moved PM text: what each suggestion must show once the plan is applied (verified)."""
 
@@ -167,9 +167,13 @@ class _ModulePlanner:
             rows=rows,
             columns=columns,
             frozen_rows=self.geometry.header_row + 1,
-            refused=self._refusal_lines(merge),
-            merged=self._merged_lines(merge),
-            upgraded=self.upgrade.changes if self.upgrade else [],
+            notes=Notes(
+                refused=self._refusal_lines(merge),
+                merged_cells=self._merged_lines(merge),
+                upgraded_tabs=[f"{self._title}: {change}" for change in self.upgrade.changes]
+                if self.upgrade
+                else [],
+            ),
         )
         if self.push:
             plan.ops = self.structure + self._grid_ops(rows, columns)
@@ -186,23 +190,18 @@ class _ModulePlanner:
 
     # ------------------------------------------------------------------------------------ refused values
 
+    @property
+    def _title(self) -> str:
+        return self.tab.title if self.tab is not None else self.given.module.module_id
+
     def _refusal_lines(self, merge: MergeResult) -> list[str]:
-        title = self.tab.title if self.tab is not None else self.given.module.module_id
+        title = self._title
         lines = []
         for refusal in merge.refused:
             where = self._cell_name(refusal.row, refusal.field)
             allowed = ", ".join(refusal.allowed) or "none yet"
             label = self.given.table.suggestion(refusal.field).label
             lines.append(f"{title}!{where}: {label} {refusal.value!r} refused (allowed: {allowed})")
-        for merged in merge.merged:
-            where = self._cell_name(merged.row, merged.field)
-            action = (
-                "push unmerges the cells and writes it back" if self.push else "the next push writes it back"
-            )
-            lines.append(
-                f"{title}!{where}: {merged.suggestion_id} {merged.field} blanked by merged cells; not pulled, "
-                f"kept locally ({action})"
-            )
         for formula in merge.formulas:
             where = self._cell_name(formula.row, formula.field)
             lines.append(
@@ -212,7 +211,7 @@ class _ModulePlanner:
         return lines
 
     def _merged_lines(self, merge: MergeResult) -> list[str]:
-        title = self.tab.title if self.tab is not None else self.given.module.module_id
+        title = self._title
         action = (
             "unmerged and written back by this push"
             if self.push

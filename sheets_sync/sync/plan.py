@@ -38,6 +38,7 @@ from sheets_sync.sync.module_plan import (
     protection_ops,
     width_ops,
 )
+from sheets_sync.sync.notes import Notes
 from sheets_sync.sync.ops import (
     AddColourScale,
     AddTab,
@@ -89,57 +90,18 @@ class TabSummary:
     tool_edits: int = 0
 
 
-@dataclass
-class Notes:
-    """Everything a plan reports besides writes and conflicts."""
-
-    sheet_edits_pending: int = 0
-    local_edits_pending: int = 0
-    new_rows_pending: int = 0
-    resolved: list[str] = field(default_factory=list)
-    resolved_not_written: list[str] = field(default_factory=list)
-    pulled_fields: int = 0
-    deleted_in_sheet: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    deletions_accepted: list[str] = field(default_factory=list)
-    deleted_locally: list[str] = field(default_factory=list)
-    imported: list[str] = field(default_factory=list)
-    id_repairs: list[str] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
-    removed_modules: list[str] = field(default_factory=list)
-    removed_tabs_deleted: list[str] = field(default_factory=list)
-    modules_without_tab: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    """Values not taken (tab, cell, value, allowed values) and formulas found in PM cells: exit 5."""
-    skipped_tabs: list[str] = field(default_factory=list)
-    """Tabs that could not be read safely (a header gone), one line each with what to do: exit 5."""
-    upgraded_tabs: list[str] = field(default_factory=list)
-    merged_cells: list[str] = field(default_factory=list)
-    """PM text blanked by merged cells: kept locally, never pulled as a clearing."""
-    copies: list[str] = field(default_factory=list)
-    """Tabs that look like copies of a module tab ("Copy of m03"), with the edits found only in them."""
-    copy_edits: list[str] = field(default_factory=list)
-    """Edits made only in a copy (not applied: exit 5)."""
-    adopted_tabs: list[str] = field(default_factory=list)
-    renumbered: list[str] = field(default_factory=list)
-    """Provisional ids another suggestion had in the workbook, given the next free number (module file saved)."""
-    deleted_elsewhere: list[str] = field(default_factory=list)
-    """Suggestions deleted for good by another clone (or accepted deletions), removed from the module file."""
-
-
-@dataclass
+@dataclass(kw_only=True)
 class Plan:
     """Writes to the workbook (in order), local modules to save, the base to save, and the report."""
 
     direction: Direction
-    ops: list[Op]
-    row_writes: list[RowWrite]
-    tabs: list[TabSummary]
-    conflicts: list[Conflict]
     base: Base
-    modules: dict[str, Module]
-    notes: Notes
-
+    ops: list[Op] = field(default_factory=list)
+    row_writes: list[RowWrite] = field(default_factory=list)
+    tabs: list[TabSummary] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    modules: dict[str, Module] = field(default_factory=dict)
+    notes: Notes = field(default_factory=Notes)
     expected: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
     """Per sheetId, the texts every suggestion must show after the plan (tabs whose layout upgrade moved PM text)."""
 
@@ -181,7 +143,7 @@ class _PushPlanner:
         taken = {tab.sheet_id for tab in self.sheet.tabs}
         new_base = Base(spreadsheet_id=self.base.spreadsheet_id)
         new_base.tombstones = {m: list(ids) for m, ids in self.base.tombstones.items()}
-        plan = Plan(Direction.PUSH, [], [], [], [], new_base, {}, Notes())
+        plan = Plan(direction=Direction.PUSH, base=new_base)
         tabs = _copies(self.sheet, tabs, self.local, self.base, plan)
         adds, body = self._heatmap(tabs, taken, plan)
         for module_id in sorted(self.local, key=natural_key):
@@ -404,29 +366,14 @@ def _copies(
 
 def _record(plan: Plan, module_id: str, title: str, new: bool, tab_plan: ModuleTabPlan) -> None:
     merge = tab_plan.merge
-    plan.notes.refused += tab_plan.refused
-    plan.notes.merged_cells += tab_plan.merged
-    plan.notes.upgraded_tabs += [f"{title}: {change}" for change in tab_plan.upgraded]
+    plan.notes.add(tab_plan.notes)
     plan.tabs.append(
         TabSummary(title, tab_plan.cells_written, tab_plan.rows_added, new, False, tab_plan.tool_edits)
     )
     plan.row_writes += tab_plan.row_writes
     plan.conflicts += merge.conflicts
     plan.base.suggestions[module_id] = merge.base
-    notes = plan.notes
-    notes.resolved += merge.resolved
-    notes.resolved_not_written += merge.resolved_not_written
-    notes.sheet_edits_pending += merge.sheet_edits_pending
-    notes.local_edits_pending += merge.local_edits_pending
-    notes.new_rows_pending += merge.new_rows_pending
-    notes.pulled_fields += merge.pulled_fields
-    notes.deleted_in_sheet += merge.deleted_in_sheet
-    notes.restored += merge.restored
-    notes.deletions_accepted += merge.deletions_accepted
-    notes.deleted_locally += merge.deleted_locally
-    notes.imported += merge.imported
-    notes.id_repairs += merge.id_repairs
-    notes.invalid += merge.invalid
+    plan.notes.add(merge.notes)
 
 
 def _merge_options(direction: Direction, options: PlanOptions) -> MergeOptions:
@@ -526,7 +473,7 @@ def plan_pull(
     keys = sorted(set(local) | set(base.module_tabs), key=natural_key)
     tabs = map_tabs(sheet, base.module_tabs, base.heatmap_sheet_id, keys)
     new_base = base.model_copy(deep=True)
-    plan = Plan(Direction.PULL, [], [], [], [], new_base, {}, Notes())
+    plan = Plan(direction=Direction.PULL, base=new_base)
     tabs = _copies(sheet, tabs, local, base, plan)
     for module_id in sorted(local, key=natural_key):
         tab = tabs.modules.get(module_id)

@@ -118,13 +118,15 @@ class Side:
         self.pm.copy_paste(title, a1(0, spare), a1(row, column))
         self.pm.set_cell(title, a1(0, spare), "")
 
-    def sort(self, title: str, rows: tuple[int, int], columns: tuple[int, int], key: int) -> None:
+    def sort(
+        self, title: str, rows: tuple[int, int], columns: tuple[int, int], key: int, descending: bool = False
+    ) -> None:
         """Data > Sort range over the rectangle (rows [a, b), columns [c, d)), no header rows marked."""
         if self.fake is not None:
-            self.fake.pm_sort(title, rows, columns, key)
+            self.fake.pm_sort(title, rows, columns, key, descending)
         else:
             cells = f"{a1(rows[0], columns[0])}:{a1(rows[1] - 1, columns[1] - 1)}"
-            self.pm.sort_range(title, cells, key)
+            self.pm.sort_range(title, cells, key, descending)
 
     def rename_tab(self, old: str, new: str) -> None:
         if self.fake is not None:

@@ -362,3 +362,52 @@ def test_three_429s_then_success_over_http(server: EmulatorServer, cli_store: St
     header = next(i for i, row in enumerate(values) if row and row[0] == "experiment id")
     ids = [row[0] for row in values[header + 1 :] if row and row[0]]
     assert sorted(ids) == sorted(e.id for e in cli_store.load_module("m02").experiments)  # no duplicated rows
+
+
+def test_refused_values_and_a_skipped_tab_exit_5_after_everything_else(
+    server: EmulatorServer, cli_store: Store
+) -> None:
+    base = ["--spreadsheet", SHEET, "--data-dir", str(cli_store.data_dir), "--endpoint", server.url]
+    assert run("push", *base).exit_code == 0
+    pm = server.emulator.pm(SHEET)
+    rubric = cell_of(server, "m01", "rubric", "m01-s1")
+    pm.set_cell("m01", rubric, "no such rubric")
+    pm.set_cell("m01", cell_of(server, "m01", "priority", "m01-s2"), "high")
+    header = cell_of(server, "m02", "issue", "m02-s1")
+    pm.set_cell("m02", f"{header[0]}6", "problem")  # the header above m02's issue column, renamed
+    pulled = run("pull", *base)
+    assert pulled.exit_code == 5, pulled.output
+    assert (
+        f"value refused: m01!{rubric}: rubric 'no such rubric' refused (allowed: main, style)"
+        in pulled.stdout
+    )
+    assert "tab skipped: tab 'm02':" in pulled.stdout and "type 'issue' back" in pulled.stdout
+    assert (
+        "1 value(s) refused, 1 tab(s) skipped" in pulled.stderr
+        and "everything else was applied" in pulled.stderr
+    )
+    assert cli_store.load_module("m01").suggestions[1].priority is Priority.HIGH
+    pushed = run("push", *base)
+    assert pushed.exit_code == 5, pushed.output
+    assert "run sheets-sync pull" not in pushed.stdout
+    assert "no such rubric" in (pm.note("m01", rubric) or "")
+    pm.set_cell("m01", rubric, "style")
+    pm.set_cell("m02", f"{header[0]}6", "issue")
+    assert run("pull", *base).exit_code == 0
+    assert run("push", *base).exit_code == 0
+    assert pm.note("m01", rubric) is None
+
+
+def test_conflicts_win_over_refused_values(server: EmulatorServer, cli_store: Store) -> None:
+    base = ["--spreadsheet", SHEET, "--data-dir", str(cli_store.data_dir), "--endpoint", server.url]
+    assert run("push", *base).exit_code == 0
+    pm = server.emulator.pm(SHEET)
+    pm.set_cell("m01", cell_of(server, "m01", "rubric", "m01-s1"), "no such rubric")
+    pm.set_cell("m01", cell_of(server, "m01", "issue", "m01-s2"), "sheet text")
+    edited = cli_store.load_module("m01")
+    edited.suggestions[1].issue = "local text"
+    with cli_store.lock():
+        cli_store.save_module(edited)
+    result = run("push", *base)
+    assert result.exit_code == 3, result.output
+    assert "value refused" in result.stdout

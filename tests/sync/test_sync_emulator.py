@@ -16,13 +16,12 @@ from sheets_sync.errors import (
     SheetsUnavailableError,
     WorkbookLayoutError,
 )
-from sheets_sync.models import Priority, Status
+from sheets_sync.models import Priority
 from sheets_sync.store import Store
 from sheets_sync.sync.codec import cell_text
-from sheets_sync.sync.engine import SyncEngine, SyncOptions
+from sheets_sync.sync.engine import SyncEngine
 from sheets_sync.sync.gspread_adapter import GspreadWorkbook
-from sheets_sync.sync.merge import Prefer, local_texts
-from sheets_sync.sync.report import plan_lines
+from sheets_sync.sync.merge import local_texts
 from sheets_sync.sync.retry import Retrier, RetryPolicy
 from sheets_sync.sync.tabs import find_geometry, read_module_tab
 
@@ -197,166 +196,6 @@ def _hex(colour: dict[str, float]) -> str:
     return "#" + "".join(f"{round(colour.get(c, 0) * 255):02x}" for c in ("red", "green", "blue"))
 
 
-def test_pm_edit_pulled_local_edit_pushed_and_conflict(
-    emu_engine: SyncEngine, emu: Emulator, store: Store
-) -> None:
-    emu_engine.push()
-    pm = emu.pm(SHEET)
-    pm.set_cell("m01", a1(emu, "m01", "priority", "m01-s1"), "high")
-    pm.set_cell("m01", a1(emu, "m01", "status", "m01-s2"), "In_Progress")  # the strict dropdown ignores case
-    assert emu_engine.pull().saved_modules == ["m01"]
-    local = store.load_module("m01").suggestions
-    assert (local[0].priority, local[1].status) == (Priority.HIGH, Status.IN_PROGRESS)
-    local[2].issue = "edited locally"
-    with store.lock():
-        store.save_module(store.load_module("m01").model_copy(update={"suggestions": local}))
-    emu.clear_log()
-    assert emu_engine.push().plan.cells_written == 7  # the edited row, whole
-    assert rows_by_id(emu, "m01")["m01-s3"]["issue"] == "edited locally"
-    pm.set_cell("m01", a1(emu, "m01", "issue", "m01-s3"), "edited in the sheet")
-    local[2].issue = "edited locally again"
-    with store.lock():
-        store.save_module(store.load_module("m01").model_copy(update={"suggestions": local}))
-    result = emu_engine.push()
-    assert [(c.row_id, c.column) for c in result.conflicts] == [("m01-s3", "issue")]
-    assert rows_by_id(emu, "m01")["m01-s3"]["issue"] == "edited in the sheet"
-    assert store.load_module("m01").suggestions[2].issue == "edited locally again"
-
-
-def test_pm_sorts_inserts_a_row_and_adds_a_suggestion(
-    emu_engine: SyncEngine, emu: Emulator, store: Store
-) -> None:
-    emu_engine.push()
-    pm = emu.pm(SHEET)
-    pm.sort_range(
-        "m01",
-        table_range(emu, "m01"),
-        column=a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789"),
-        descending=True,
-    )
-    pm.set_cell("m01", a1(emu, "m01", "priority", "m01-s1"), "low")
-    pm.insert_rows("m01", 6)  # a blank row above the tables
-    pm.set_cell("m01", a1(emu, "m01", "issue", "m01-s2"), "edited after the sort")
-    last = table_range(emu, "m01").split(":")[1]
-    new_row = int(last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) + 1
-    issue_column = a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789")
-    pm.set_cell("m01", f"{issue_column}{new_row}", "a new issue")
-    result = emu_engine.pull()
-    assert result.plan.notes.imported == ["m01-s4"]
-    local = {s.id: s for s in store.load_module("m01").suggestions}
-    assert local["m01-s1"].priority is Priority.LOW
-    assert local["m01-s2"].issue == "edited after the sort"
-    assert local["m01-s4"].issue == "a new issue"
-    assert rows_by_id(emu, "m01")["m01-s4"]["issue"] == "a new issue"
-    emu_engine.push()
-    assert rows_by_id(emu, "m01")["m01-s4"]["status"] == "proposed"
-    assert not emu_engine.pull().plan.modules and not emu_engine.push().plan.has_writes
-
-
-def test_a_sort_between_read_and_write(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
-    emu_engine.push()
-    edited = store.load_module("m01")
-    edited.suggestions[0].priority = Priority.HIGH
-    edited.suggestions[1].issue = "zz edited locally"
-    with store.lock():
-        store.save_module(edited)
-    pm = emu.pm(SHEET)
-    issue_column = a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789")
-    emu.before_next_write(
-        lambda: pm.sort_range("m01", table_range(emu, "m01"), column=issue_column, descending=True)
-    )
-    result = emu_engine.push()
-    assert result.recovered
-    assert rows_by_id(emu, "m01") == {s.id: local_texts(s) for s in edited.suggestions}
-
-
-def test_a_sort_with_blank_lines_between_read_and_write_of_a_pull(
-    emu_engine: SyncEngine, emu: Emulator, store: Store
-) -> None:
-    """Blank lines sort last: the id pull writes for the PM's new row would land on a blank line."""
-    emu_engine.push()
-    pm = emu.pm(SHEET)
-    first = int(a1(emu, "m01", "issue", "m01-s2").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    pm.insert_rows("m01", first)  # a blank line above m01-s2
-    issue_column = a1(emu, "m01", "issue", "m01-s1").rstrip("0123456789")
-    last = int(table_range(emu, "m01").split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    pm.set_cell("m01", f"{issue_column}{last + 1}", "zzz a new issue")
-    whole = table_range(emu, "m01")
-    emu.before_next_write(lambda: pm.sort_range("m01", whole, column=issue_column, descending=True))
-    assert emu_engine.pull().recovered
-    rows = rows_by_id(emu, "m01")
-    assert (
-        set(rows) == {"m01-s1", "m01-s2", "m01-s3", "m01-s4"} and rows["m01-s4"]["issue"] == "zzz a new issue"
-    )
-    assert [s.issue for s in store.load_module("m01").suggestions][-1] == "zzz a new issue"
-    assert not emu_engine.pull().plan.modules and not emu_engine.push().plan.notes.new_rows_pending
-
-
-def test_a_deleted_row_is_reported_and_restored(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
-    emu_engine.push()
-    row = int(a1(emu, "m02", "issue", "m02-s1").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    emu.pm(SHEET).delete_rows("m02", row)
-    assert emu_engine.pull().plan.notes.deleted_in_sheet == ["m02-s1"]
-    assert [s.id for s in store.load_module("m02").suggestions] == ["m02-s1", "m02-s2"]
-    emu_engine.push()
-    assert set(rows_by_id(emu, "m02")) == {"m02-s1", "m02-s2"}
-
-
-def test_a_local_deletion_resolved_for_the_sheet_comes_back_with_the_next_pull(
-    emu_engine: SyncEngine, emu: Emulator, store: Store
-) -> None:
-    """push --prefer sheet leaves the PM's row and says the next pull brings it: that pull does, with no conflict."""
-    emu_engine.push()
-    emu.pm(SHEET).set_cell("m02", a1(emu, "m02", "issue", "m02-s2"), "a PM still cares")
-    edited = store.load_module("m02")
-    edited.suggestions = edited.suggestions[:1]
-    with store.lock():
-        store.save_module(edited)
-    assert [c.row_id for c in emu_engine.push().conflicts] == ["m02-s2"]
-    pushed = emu_engine.push(SyncOptions(prefer=Prefer.SHEET))
-    assert not pushed.conflicts and rows_by_id(emu, "m02")["m02-s2"]["issue"] == "a PM still cares"
-    assert any("comes across with the next pull" in line for line in plan_lines(pushed.plan))
-    pulled = emu_engine.pull()
-    assert not pulled.conflicts and pulled.saved_modules == ["m02"]
-    local = {s.id: s for s in store.load_module("m02").suggestions}
-    assert local["m02-s2"].issue == "a PM still cares" and local["m02-s2"].suggestion == "suggestion 2"
-    assert not emu_engine.push().plan.has_writes and not emu_engine.pull().plan.modules
-
-
-def test_a_pm_edit_of_a_tool_owned_cell_is_reported_and_reverted(
-    emu_engine: SyncEngine, emu: Emulator, store: Store
-) -> None:
-    emu_engine.push()
-    run = store.load_module("m01").experiments[0]
-    tab = GspreadWorkbook(SHEET, emu.session()).read().by_title("m01")
-    assert tab is not None
-    geometry = find_geometry(tab)
-    row = next(r for (r, c), cell in tab.cells.items() if c == 0 and cell.value == run.id)
-    pass_rate = _name(row, geometry.column("pass rate"))
-    before = emu.pm(SHEET).value("m01", pass_rate)
-    emu.pm(SHEET).set_cell("m01", pass_rate, "99%")
-    status = emu_engine.status()
-    assert [(t.title, t.tool_edits) for t in status.pull.tabs if t.tool_edits] == [("m01", 1)]
-    assert not status.pull.modules  # never pulled into the module file
-    pushed = emu_engine.push()
-    assert [(t.title, t.tool_edits, t.cells) for t in pushed.plan.tabs if t.cells] == [("m01", 1, 1)]
-    assert emu.pm(SHEET).value("m01", pass_rate) == before == run.metrics.pass_rate / 100
-
-
-def test_a_deletion_accepted_by_pull_is_not_restored(
-    emu_engine: SyncEngine, emu: Emulator, store: Store
-) -> None:
-    emu_engine.push()
-    row = int(a1(emu, "m01", "issue", "m01-s2").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    emu.pm(SHEET).delete_rows("m01", row)
-    pulled = emu_engine.pull(SyncOptions(accept_deletions=True))
-    assert pulled.plan.notes.deleted_in_sheet == ["m01-s2"]
-    assert [s.id for s in store.load_module("m01").suggestions] == ["m01-s1", "m01-s3"]
-    pushed = emu_engine.push()
-    assert not pushed.plan.notes.restored
-    assert set(rows_by_id(emu, "m01")) == {"m01-s1", "m01-s3"}
-
-
 def test_a_push_interrupted_after_its_write_is_repaired_by_the_next(
     emu_engine: SyncEngine, emu: Emulator, store: Store
 ) -> None:
@@ -382,24 +221,6 @@ def test_a_push_interrupted_after_its_write_is_repaired_by_the_next(
     assert rows_by_id(emu, "m02") == {s.id: local_texts(s) for s in edited.suggestions}
     assert all(len(s.protected_ranges) == 1 for s in emu.spreadsheet(SHEET).sheets)
     assert not again.push().plan.has_writes
-
-
-def test_ten_pushes_leave_one_rule_of_each_kind(emu_engine: SyncEngine, emu: Emulator, store: Store) -> None:
-    for n in range(10):
-        edited = store.load_module("m02")
-        edited.suggestions[0].issue = f"edit {n}"
-        edited.suggestions.append(edited.suggestions[0].model_copy(update={"id": f"m02-s{n + 10}"}))
-        with store.lock():
-            store.save_module(edited)
-        emu_engine.push()
-    book = emu.spreadsheet(SHEET)
-    for sheet in book.sheets:
-        assert len(sheet.protected_ranges) == 1, sheet.title
-    heatmap, m02 = book.sheet_by_title("Heatmap"), book.sheet_by_title("m02")
-    assert heatmap is not None and m02 is not None
-    assert len(heatmap.conditional_formats) == 1
-    rules = {str(c.validation) for row in m02.cells.values() for c in row.values() if c.validation}
-    assert len(rules) == 2  # one priority rule, one status rule, on every row of their columns
 
 
 @pytest.mark.parametrize("count", [1, 10, 100])
