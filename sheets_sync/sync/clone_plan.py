@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sheets_sync.models import Module, Suggestion, suggestion_number
@@ -31,7 +32,7 @@ class ClonePlan:
     module: Module
     sheet_id: int
     sheet: SheetSnapshot
-    rows: tuple[SheetSuggestion, ...]
+    tab: TabSnapshot | None
     base_before: Mapping[str, FieldTexts]
     tombstones: frozenset[str]
     team: TeamResult
@@ -49,17 +50,24 @@ class ClonePlan:
         prefer: Prefer | None,
     ) -> ClonePlan:
         module_id = module.module_id
-        rows = _rows(tab, sheet.recovery)
         known = base.suggestions.get(module_id, {})
         tombstones = set(base.tombstones.get(module_id, [])) | sheet_tombstones(
             sheet, tab.sheet_id if tab else None
         )
+        # the rows are only needed for an id this clone has not synced or one deleted elsewhere (parsing a tab
+        # twice for every module of a no-op push would cost time for nothing)
+        unsure = any(s.id not in known or s.id in tombstones for s in module.suggestions)
+        rows = _rows(tab, sheet.recovery) if unsure else ()
         team = prepare_module(
             module, rows, known, tombstones, synced=module_id in base.module_tabs, prefer=prefer
         )
         held = {s.id for s in team.held}
         merge_base = {sid: dict(texts) for sid, texts in known.items() if sid not in held}
-        return cls(module, sheet_id, sheet, rows, known, frozenset(tombstones), team, merge_base)
+        return cls(module, sheet_id, sheet, tab, known, frozenset(tombstones), team, merge_base)
+
+    @cached_property
+    def rows(self) -> tuple[SheetSuggestion, ...]:
+        return _rows(self.tab, self.sheet.recovery)
 
     def merge_options(self, options: MergeOptions) -> MergeOptions:
         return replace(options, retired=self.tombstones)
@@ -77,7 +85,9 @@ class ClonePlan:
         plan.base.suggestions[module_id] = {**merge.base, **held}
         kept = {s.id for s in self.suggestions_after(merge)}
         cleared = merge.notes.deleted_locally
-        new = new_tombstones(self.base_before, plan.base.suggestions[module_id], kept, self.rows, cleared)
+        gone = set(self.base_before) - set(plan.base.suggestions[module_id]) - kept
+        rows = self.rows if gone else ()
+        new = new_tombstones(self.base_before, plan.base.suggestions[module_id], kept, rows, cleared)
         wanted = set(self.tombstones) | new
         if wanted:
             plan.base.tombstones[module_id] = by_number(wanted)
