@@ -62,6 +62,18 @@ class Context:
 
     spreadsheet: Spreadsheet
     options: Options = field(default_factory=Options)
+    # Metadata ids in use, kept for the length of one request: a batch creating a metadata entry per row
+    # would otherwise scan every entry for each new id (quadratic).
+    _metadata_ids: set[int] | None = None
+
+    def metadata_ids(self) -> set[int]:
+        if self._metadata_ids is None:
+            self._metadata_ids = self.spreadsheet.metadata_ids()
+        return self._metadata_ids
+
+    def forget_metadata_ids(self) -> None:
+        """After metadata were deleted (the cache would only be a superset, but keep it exact)."""
+        self._metadata_ids = None
 
 
 def required_mask(body: Json) -> fieldmask.Mask | None:

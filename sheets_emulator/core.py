@@ -2,8 +2,8 @@
 point that both the in-process transport and the HTTP server call.
 
 Every API request goes through :meth:`Emulator.handle`, under one lock, in this order: route -> run a pending
-``before_next_write`` callback (for writes) -> scripted fault -> quota -> handler (writes run on a clone,
-swapped in on success) -> log entry. The log records every request the server received, including faulted
+``before_next_write`` callback (for writes) -> scripted fault -> quota -> handler (writes run in a
+copy-on-write transaction, undone when they fail) -> log entry. The log records every request the server received, including faulted
 ones.
 """
 
@@ -24,7 +24,7 @@ from sheets_emulator import batch, drive, server, spreadsheets, state
 from sheets_emulator.api import ApiRequest, Context, Options
 from sheets_emulator.errors import ApiError, QuotaError, not_found
 from sheets_emulator.faults import Fault, FaultQueue, Quota
-from sheets_emulator.model import Json, Spreadsheet, new_spreadsheet
+from sheets_emulator.model import Json, Spreadsheet, new_spreadsheet, transaction
 
 if TYPE_CHECKING:
     import gspread
@@ -320,9 +320,8 @@ class Emulator:
         handler = server.HANDLERS[kind]
         if not matched.write:
             return 200, handler(Context(book, self.options), request)
-        working = book.clone()
-        result = handler(Context(working, self.options), request)
-        book.replace_state(working)
+        with transaction():  # all or nothing; copies only what the request changes
+            result = handler(Context(book, self.options), request)
         return 200, result
 
     def _run_drive(self, kind: str, request: ApiRequest) -> tuple[int, Json | None]:

@@ -22,6 +22,7 @@ import datetime as dt
 import math
 import operator
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -65,11 +66,14 @@ def parse_raw(value: Any) -> Json | None:
     return {"stringValue": text} if text != "" else None
 
 
-def parse_user_entered(value: Any, today: dt.date | None = None) -> tuple[Json | None, Json | None]:
+Today = Callable[[], dt.date]
+
+
+def parse_user_entered(value: Any, today: Today | None = None) -> tuple[Json | None, Json | None]:
     """USER_ENTERED input as Sheets parses typing: (ExtendedValue or None to clear, implied format).
 
-    ``today`` gives the year of a date typed without one (``3/4``); the emulator passes its injectable
-    ``today`` (default: the real date).
+    ``today()`` gives the year of a date typed without one (``3/4``); the emulator passes its injectable
+    ``today`` (default: the real date). It is called only for such a date.
     """
     if not isinstance(value, str):
         return parse_raw(value), None
@@ -79,10 +83,10 @@ def parse_user_entered(value: Any, today: dt.date | None = None) -> tuple[Json |
         return {"stringValue": value[1:]}, None
     if value.startswith("=") and len(value) > 1:
         return {"formulaValue": value}, None
-    return _parse_typed_text(value, today or dt.date.today())
+    return _parse_typed_text(value, today or dt.date.today)
 
 
-def _parse_typed_text(value: str, today: dt.date) -> tuple[Json, Json | None]:
+def _parse_typed_text(value: str, today: Today) -> tuple[Json, Json | None]:
     text = value.strip()
     if text.upper() in ("TRUE", "FALSE"):
         return {"boolValue": text.upper() == "TRUE"}, None
@@ -96,11 +100,11 @@ def _parse_typed_text(value: str, today: dt.date) -> tuple[Json, Json | None]:
     return {"stringValue": value}, None
 
 
-def _parse_short_or_named_date(text: str, today: dt.date) -> tuple[Json, Json] | None:
+def _parse_short_or_named_date(text: str, today: Today) -> tuple[Json, Json] | None:
     """``3/4`` (this year, en_US month first), ``March 4, 2026``, ``Mar 4 2026``, ``4 March 2026``."""
     match = _SHORT_DATE_RE.match(text)
     if match:
-        month, day, year, pattern = int(match.group(1)), int(match.group(2)), today.year, "m/d/yyyy"
+        month, day, year, pattern = int(match.group(1)), int(match.group(2)), today().year, "m/d/yyyy"
     else:
         named = _MONTH_NAME_RE.match(text)
         reverse = _DAY_MONTH_RE.match(text)

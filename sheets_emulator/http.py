@@ -13,12 +13,15 @@ https://sheets.googleapis.com, plus a small control API under ``/_emulator/``:
     POST   /_emulator/reset          forget everything
 
 Any Authorization header is accepted (anonymous too). A dropped connection closes the socket without an
-answer.
+answer. Every answer goes out in one write (status line, headers and body together) on a socket with
+TCP_NODELAY: with Nagle's algorithm on, a headers write followed by a body write waits for the client's
+delayed ACK, about 40 ms per request on Linux.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -116,6 +119,10 @@ class _EmulatorHandler(BaseHTTPRequestHandler):
     server_version = "ESF"
     sys_version = ""
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def do_GET(self) -> None:
         self._serve()
 
@@ -166,13 +173,18 @@ class _EmulatorHandler(BaseHTTPRequestHandler):
         self._send(answer.status, answer.body, answer.headers)
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body and self.command != "HEAD":
-            self.wfile.write(body)
+        """The whole answer in one write (see the module docstring)."""
+        self.log_request(status)
+        reason = self.responses.get(status, ("",))[0]
+        lines = [
+            f"{self.protocol_version} {status} {reason}",
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+            *(f"{name}: {value}" for name, value in headers.items()),
+            f"Content-Length: {len(body)}",
+        ]
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
+        self.wfile.write(head + (body if self.command != "HEAD" else b""))
 
 
 def _control(emulator: Emulator, method: str, path: str, body: bytes) -> tuple[int, Any]:

@@ -128,7 +128,7 @@ def match_metadata(spreadsheet: Spreadsheet, lookup: Json) -> list[Json]:
     criteria = {k: v for k, v in lookup.items() if v not in (None, "")}
     if not criteria:
         raise invalid("Invalid developerMetadataLookup: at least one criterion must be set.")
-    return [m for m in spreadsheet.developer_metadata if _matches(m, criteria)]
+    return [m for m in spreadsheet.metadata_for_reading if _matches(m, criteria)]
 
 
 def _matches(metadata: Json, criteria: dict[str, Any]) -> bool:
@@ -187,7 +187,7 @@ def _dimension_matches(location: Json, wanted: Json, strategy: str) -> bool:
 def metadata_in_box(spreadsheet: Spreadsheet, sheet: Sheet, box: Box) -> list[Json]:
     """Metadata whose location intersects a box (developerMetadata:search with an a1Range or gridRange)."""
     found = []
-    for metadata in spreadsheet.developer_metadata:
+    for metadata in spreadsheet.metadata_for_reading:
         target = metadata_target(spreadsheet, metadata)
         if target is None or target[0].sheet_id != sheet.sheet_id:
             continue
@@ -205,7 +205,7 @@ def search_metadata(spreadsheet: Spreadsheet, data_filters: list[Json]) -> list[
                 int(metadata["metadataId"]), {"developerMetadata": metadata, "dataFilters": []}
             )
             entry["dataFilters"].append(data_filter)
-    order = {int(m["metadataId"]): i for i, m in enumerate(spreadsheet.developer_metadata)}
+    order = {int(m["metadataId"]): i for i, m in enumerate(spreadsheet.metadata_for_reading)}
     return sorted(matched.values(), key=lambda e: order[int(e["developerMetadata"]["metadataId"])])
 
 

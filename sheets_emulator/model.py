@@ -1,9 +1,10 @@
 """The state of emulated spreadsheets: sheets, cells, notes, formats, protections, rules and developer
 metadata.
 
-Cells are stored sparsely (``cells[row][col]``) as immutable :class:`Cell` values, so that copying a sheet
-copies dictionaries of references, not cells: every write request runs on a :meth:`Spreadsheet.clone` and
-replaces the state only when the whole request succeeded (Google's batchUpdate is all-or-nothing).
+Cells are stored sparsely (``cells[row][col]``) as immutable :class:`Cell` values. Every write request runs
+inside a :func:`transaction`: what it touches is copied on first access (a row of cells, a sheet's merges, the
+developer metadata...) and put back if the request fails, so a request is all or nothing (Google's batchUpdate
+is) and costs what it changes, not the size of the workbook.
 
 JSON-shaped parts (sheet properties, protected ranges, conditional format rules, developer metadata) are kept
 as the API's own dictionaries, with one internal difference: ``sheetId`` is always present in ranges here,
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from sheets_emulator.a1 import cell_name
@@ -53,31 +56,190 @@ class Cell(NamedTuple):
 EMPTY = Cell()
 
 
-@dataclass
+# ---------------------------------------------------------------- copy-on-write transactions
+
+
+class Transaction:
+    """A write request in progress: what it changed, so that a failure can put everything back.
+
+    Inside :func:`transaction`, the first access to a container of a sheet or a spreadsheet (its properties,
+    protected ranges, merges, developer metadata...) replaces it with a copy and remembers the original; cells
+    are copied row by row, only for the rows written. So a write costs what it changes, not the size of the
+    workbook, and a failing request (or batch) is undone by putting the originals back.
+    """
+
+    def __init__(self) -> None:
+        self.saved: list[tuple[Any, str, Any]] = []
+        self._claimed: set[tuple[int, Any]] = set()
+        self._owned: set[int] = set()
+        self._keep_alive: list[Any] = []  # so that ids in _owned are not reused while the transaction runs
+
+    def own(self, container: Any) -> Any:
+        """Mark a container as made inside this transaction (free to change in place)."""
+        self._owned.add(id(container))
+        self._keep_alive.append(container)
+        return container
+
+    def owns(self, container: Any) -> bool:
+        return id(container) in self._owned
+
+    def claim(self, owner: Any, name: Any) -> bool:
+        """True the first time ``owner.name`` is touched in this transaction."""
+        key = (id(owner), name)
+        if key in self._claimed:
+            return False
+        self._claimed.add(key)
+        return True
+
+    def save(self, owner: Any, slot: str) -> None:
+        self.saved.append((owner, slot, owner.__dict__.get(slot)))
+
+    def rollback(self) -> None:
+        for owner, slot, original in reversed(self.saved):
+            owner.__dict__[slot] = original
+
+
+_active = threading.local()
+
+
+def active_transaction() -> Transaction | None:
+    return getattr(_active, "transaction", None)
+
+
+@contextmanager
+def transaction() -> Iterator[Transaction]:
+    """Run a write: on an exception every change made inside is undone (all or nothing)."""
+    outer = active_transaction()
+    current = Transaction()
+    _active.transaction = current
+    try:
+        yield current
+    except BaseException:
+        current.rollback()
+        raise
+    finally:
+        _active.transaction = outer
+
+
+class _CopiedOnWrite:
+    """A container attribute: inside a transaction, the first access swaps in a copy (the original is kept
+    for a rollback); assignments inside a transaction are remembered too."""
+
+    def __init__(self, copier: Callable[[Any], Any]) -> None:
+        self.copier = copier
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, owner: Any, owner_type: type | None = None) -> Any:
+        if owner is None:
+            return self
+        current = active_transaction()
+        if current is not None and current.claim(owner, self.slot):
+            current.save(owner, self.slot)
+            owner.__dict__[self.slot] = self.copier(owner.__dict__[self.slot])
+        return owner.__dict__[self.slot]
+
+    def __set__(self, owner: Any, value: Any) -> None:
+        current = active_transaction()
+        if current is not None and current.claim(owner, self.slot):
+            current.save(owner, self.slot)
+        owner.__dict__[self.slot] = value
+
+
+class _Assigned:
+    """A value changed only by assigning a new one (cells are changed in place only by :meth:`Sheet.put`):
+    reading copies nothing; inside a transaction an assignment is remembered, and the new value (built by
+    the request) is the transaction's own."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, owner: Any, owner_type: type | None = None) -> Any:
+        if owner is None:
+            return self
+        return owner.__dict__[self.slot]
+
+    def __set__(self, owner: Any, value: Any) -> None:
+        current = active_transaction()
+        if current is not None:
+            if current.claim(owner, self.slot):
+                current.save(owner, self.slot)
+            if isinstance(value, dict):
+                current.own(value)
+        owner.__dict__[self.slot] = value
+
+
+_deep = copy.deepcopy
+
+
 class Sheet:
     """One tab: properties as the API writes them, sparse cells and what is attached to its ranges."""
 
-    properties: Json
-    cells: dict[int, dict[int, Cell]] = field(default_factory=dict)
-    protected_ranges: list[Json] = field(default_factory=list)
-    conditional_formats: list[Json] = field(default_factory=list)
-    merges: list[Json] = field(default_factory=list)
-    row_sizes: dict[int, int] = field(default_factory=dict)
-    col_sizes: dict[int, int] = field(default_factory=dict)
-    hidden_rows: set[int] = field(default_factory=set)
-    hidden_cols: set[int] = field(default_factory=set)
-    basic_filter: Json | None = None
-    filter_views: list[Json] = field(default_factory=list)
-    row_groups: list[Json] = field(default_factory=list)
-    column_groups: list[Json] = field(default_factory=list)
+    properties: Json = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    cells: dict[int, dict[int, Cell]] = _Assigned()  # type: ignore[assignment]
+    protected_ranges: list[Json] = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    conditional_formats: list[Json] = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    merges: list[Json] = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    row_sizes: dict[int, int] = _CopiedOnWrite(dict)  # type: ignore[assignment]
+    col_sizes: dict[int, int] = _CopiedOnWrite(dict)  # type: ignore[assignment]
+    hidden_rows: set[int] = _CopiedOnWrite(set)  # type: ignore[assignment]
+    hidden_cols: set[int] = _CopiedOnWrite(set)  # type: ignore[assignment]
+    basic_filter: Json | None = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    filter_views: list[Json] = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    row_groups: list[Json] = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    column_groups: list[Json] = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        properties: Json,
+        cells: dict[int, dict[int, Cell]] | None = None,
+        protected_ranges: list[Json] | None = None,
+        conditional_formats: list[Json] | None = None,
+        merges: list[Json] | None = None,
+        row_sizes: dict[int, int] | None = None,
+        col_sizes: dict[int, int] | None = None,
+        hidden_rows: set[int] | None = None,
+        hidden_cols: set[int] | None = None,
+        basic_filter: Json | None = None,
+        filter_views: list[Json] | None = None,
+        row_groups: list[Json] | None = None,
+        column_groups: list[Json] | None = None,
+    ) -> None:
+        self.properties = properties
+        self.cells = cells if cells is not None else {}
+        self.protected_ranges = protected_ranges if protected_ranges is not None else []
+        self.conditional_formats = conditional_formats if conditional_formats is not None else []
+        self.merges = merges if merges is not None else []
+        self.row_sizes = row_sizes if row_sizes is not None else {}
+        self.col_sizes = col_sizes if col_sizes is not None else {}
+        self.hidden_rows = hidden_rows if hidden_rows is not None else set()
+        self.hidden_cols = hidden_cols if hidden_cols is not None else set()
+        self.basic_filter = basic_filter
+        self.filter_views = filter_views if filter_views is not None else []
+        self.row_groups = row_groups if row_groups is not None else []
+        self.column_groups = column_groups if column_groups is not None else []
+
+    def __repr__(self) -> str:
+        return f"Sheet(sheetId={self.sheet_id}, title={self.title!r})"
+
+    @property
+    def _current_properties(self) -> Json:
+        """The properties for reading only (no copy inside a transaction)."""
+        return self.__dict__["_properties"]  # type: ignore[no-any-return]
 
     @property
     def sheet_id(self) -> int:
-        return int(self.properties["sheetId"])
+        return int(self._current_properties["sheetId"])
 
     @property
     def title(self) -> str:
-        return str(self.properties["title"])
+        return str(self._current_properties["title"])
+
+    @property
+    def index(self) -> int:
+        return int(self._current_properties.get("index", 0))
 
     @property
     def grid(self) -> Json:
@@ -85,11 +247,11 @@ class Sheet:
 
     @property
     def row_count(self) -> int:
-        return int(self.grid.get("rowCount", 0))
+        return int(self._current_properties.get("gridProperties", {}).get("rowCount", 0))
 
     @property
     def col_count(self) -> int:
-        return int(self.grid.get("columnCount", 0))
+        return int(self._current_properties.get("gridProperties", {}).get("columnCount", 0))
 
     @property
     def cell_count(self) -> int:
@@ -100,31 +262,46 @@ class Sheet:
         return self.cells.get(row, {}).get(col, EMPTY)
 
     def put(self, row: int, col: int, cell: Cell) -> None:
-        """Store a cell; an empty cell is removed so storage stays sparse."""
+        """Store a cell; an empty cell is removed so storage stays sparse. Inside a transaction, the row table
+        and the row are copied before their first change (only the rows written are copied)."""
+        current = active_transaction()
+        cells = self.__dict__["_cells"]
+        if current is not None:
+            if not current.owns(cells):
+                if current.claim(self, "_cells"):
+                    current.save(self, "_cells")
+                cells = self.__dict__["_cells"] = current.own(dict(cells))
+            row_cells = cells.get(row)
+            if row_cells is not None and not current.owns(row_cells):
+                cells[row] = current.own(dict(row_cells))
+            elif row_cells is None and not cell.empty:
+                cells[row] = current.own({})
         if cell.empty:
-            row_cells = self.cells.get(row)
+            row_cells = cells.get(row)
             if row_cells is not None:
                 row_cells.pop(col, None)
                 if not row_cells:
-                    del self.cells[row]
+                    del cells[row]
             return
-        self.cells.setdefault(row, {})[col] = cell
+        cells.setdefault(row, {})[col] = cell
 
     def notes(self) -> dict[str, str]:
         """Every note by cell name ({"B7": "..."}), for assertions."""
-        return {cell_name(r, c): cell.note for r, c, cell in self._cells() if cell.note is not None}
+        return {cell_name(r, c): cell.note for r, c, cell in self._cells_in_order() if cell.note is not None}
 
     def data_validation(self) -> dict[str, Json]:
         """Every data-validation rule by cell name, for assertions."""
         return {
-            cell_name(r, c): cell.validation for r, c, cell in self._cells() if cell.validation is not None
+            cell_name(r, c): cell.validation
+            for r, c, cell in self._cells_in_order()
+            if cell.validation is not None
         }
 
-    def _cells(self) -> list[tuple[int, int, Cell]]:
+    def _cells_in_order(self) -> list[tuple[int, int, Cell]]:
         return [(r, c, self.cells[r][c]) for r in sorted(self.cells) for c in sorted(self.cells[r])]
 
     def clone(self) -> Sheet:
-        """Copy the containers; cells are shared (immutable)."""
+        """A copy of everything (cells are shared: they are immutable)."""
         return Sheet(
             properties=copy.deepcopy(self.properties),
             cells={row: dict(cols) for row, cols in self.cells.items()},
@@ -142,32 +319,85 @@ class Sheet:
         )
 
 
-@dataclass
 class Spreadsheet:
-    """A workbook: properties, tabs in order, and all developer metadata (any location)."""
+    """A workbook: properties, tabs in order, all developer metadata (any location) and named ranges."""
 
-    spreadsheet_id: str
-    properties: Json
-    sheets: list[Sheet] = field(default_factory=list)
-    developer_metadata: list[Json] = field(default_factory=list)
-    named_ranges: list[Json] = field(default_factory=list)
-    id_counter: int = 0
+    properties: Json = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    sheets: list[Sheet] = _CopiedOnWrite(list)  # type: ignore[assignment]
+    developer_metadata: list[Json] = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    named_ranges: list[Json] = _CopiedOnWrite(_deep)  # type: ignore[assignment]
+    id_counter: int = _Assigned()  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        spreadsheet_id: str,
+        properties: Json,
+        sheets: list[Sheet] | None = None,
+        developer_metadata: list[Json] | None = None,
+        named_ranges: list[Json] | None = None,
+        id_counter: int = 0,
+    ) -> None:
+        self.spreadsheet_id = spreadsheet_id
+        self.properties = properties
+        self.sheets = sheets if sheets is not None else []
+        self.developer_metadata = developer_metadata if developer_metadata is not None else []
+        self.named_ranges = named_ranges if named_ranges is not None else []
+        self.id_counter = id_counter
+
+    def __repr__(self) -> str:
+        return f"Spreadsheet(spreadsheetId={self.spreadsheet_id!r}, tabs={len(self.sheets)})"
+
+    @property
+    def _current_sheets(self) -> list[Sheet]:
+        """The tabs for reading only (no copy of the list inside a transaction)."""
+        return self.__dict__["_sheets"]  # type: ignore[no-any-return]
+
+    @property
+    def metadata_for_reading(self) -> list[Json]:
+        """The developer metadata for reading only: no copy inside a transaction (never change what this
+        returns; go through ``developer_metadata`` to change entries)."""
+        return self.__dict__["_developer_metadata"]  # type: ignore[no-any-return]
 
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
-        return next((sheet for sheet in self.sheets if sheet.sheet_id == sheet_id), None)
+        cached = self._lookup_cache().get(("id", sheet_id))
+        if cached is not None and cached.sheet_id == sheet_id and cached in self._current_sheets:
+            return cached
+        found = next((sheet for sheet in self._current_sheets if sheet.sheet_id == sheet_id), None)
+        if found is not None:
+            self._remember()
+        return found
 
     def sheet_by_title(self, title: str) -> Sheet | None:
         """Sheet titles are unique ignoring case, as in Google Sheets."""
         wanted = title.casefold()
-        return next((sheet for sheet in self.sheets if sheet.title.casefold() == wanted), None)
+        cached = self._lookup_cache().get(("title", wanted))
+        if cached is not None and cached.title.casefold() == wanted and cached in self._current_sheets:
+            return cached
+        found = next((sheet for sheet in self._current_sheets if sheet.title.casefold() == wanted), None)
+        if found is not None:
+            self._remember()
+        return found
+
+    def _lookup_cache(self) -> dict[tuple[str, Any], Sheet]:
+        """Tabs by id and by folded title, so a lookup in a workbook of 1,000 tabs does not scan them all. A
+        hint only: every hit is checked (the tab still there, with that id or title), a miss rebuilds it."""
+        return self.__dict__.setdefault("_by_key", {})  # type: ignore[no-any-return]
+
+    def _remember(self) -> None:
+        index: dict[tuple[str, Any], Sheet] = {}
+        for sheet in self._current_sheets:
+            index[("id", sheet.sheet_id)] = sheet
+            index[("title", sheet.title.casefold())] = sheet
+        self.__dict__["_by_key"] = index
 
     def renumber(self) -> None:
-        """Keep ``properties.index`` equal to each tab's position."""
+        """Keep ``properties.index`` equal to each tab's position (touching only the tabs that moved)."""
         for index, sheet in enumerate(self.sheets):
-            sheet.properties["index"] = index
+            if sheet.index != index or "index" not in sheet._current_properties:
+                sheet.properties["index"] = index
 
     def total_cells(self) -> int:
-        return sum(sheet.cell_count for sheet in self.sheets)
+        return sum(sheet.cell_count for sheet in self._current_sheets)
 
     def new_id(self, taken: set[int]) -> int:
         """A Google-looking positive 31-bit id, deterministic per spreadsheet so tests and state files are
@@ -184,31 +414,13 @@ class Spreadsheet:
         return [m for m in self.developer_metadata if _located_sheet(m["location"]) == sheet_id]
 
     def sheet_ids(self) -> set[int]:
-        return {sheet.sheet_id for sheet in self.sheets}
+        return {sheet.sheet_id for sheet in self._current_sheets}
 
     def protected_range_ids(self) -> set[int]:
         return {int(p["protectedRangeId"]) for sheet in self.sheets for p in sheet.protected_ranges}
 
     def metadata_ids(self) -> set[int]:
         return {int(m["metadataId"]) for m in self.developer_metadata}
-
-    def clone(self) -> Spreadsheet:
-        return Spreadsheet(
-            spreadsheet_id=self.spreadsheet_id,
-            properties=copy.deepcopy(self.properties),
-            sheets=[sheet.clone() for sheet in self.sheets],
-            developer_metadata=copy.deepcopy(self.developer_metadata),
-            named_ranges=copy.deepcopy(self.named_ranges),
-            id_counter=self.id_counter,
-        )
-
-    def replace_state(self, other: Spreadsheet) -> None:
-        """Adopt another spreadsheet's state in place, so references held by tests stay live."""
-        self.properties = other.properties
-        self.sheets = other.sheets
-        self.developer_metadata = other.developer_metadata
-        self.named_ranges = other.named_ranges
-        self.id_counter = other.id_counter
 
 
 def _located_sheet(location: Json) -> int | None:

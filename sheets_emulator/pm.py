@@ -17,7 +17,7 @@ from sheets_emulator.api import Context
 from sheets_emulator.errors import ApiError, RequestProblem
 from sheets_emulator.formatting import is_date_format, json_number
 from sheets_emulator.lookup import box_to_grid_range, sheet_for
-from sheets_emulator.model import Json, Sheet, Spreadsheet
+from sheets_emulator.model import Json, Sheet, Spreadsheet, transaction
 from sheets_emulator.values import RenderOptions, read_box, typed_cell
 
 if TYPE_CHECKING:
@@ -51,9 +51,7 @@ class PM:
             sheet = self._sheet(title)
             row, col = _cell(cell)
             _check_inside(sheet, row, col)
-            typed = typed_cell(
-                sheet.cell(row, col), value, "USER_ENTERED", today=self.emulator.options.today()
-            )
+            typed = typed_cell(sheet.cell(row, col), value, "USER_ENTERED", today=self.emulator.options.today)
             if not validation.allowed(typed):
                 raise PMRefused(f"{title}!{cell}: {validation.refusal(row, col)}")
             sheet.put(row, col, typed)
@@ -76,7 +74,7 @@ class PM:
                         sheet.cell(top + i, left + j),
                         value,
                         "USER_ENTERED",
-                        today=self.emulator.options.today(),
+                        today=self.emulator.options.today,
                     )
                     if not validation.allowed(cell_after):
                         raise PMRefused(f"{title}: {validation.refusal(top + i, left + j)}")
@@ -87,17 +85,15 @@ class PM:
     # ------------------------------------------------------------ actions that are API requests underneath
 
     def _request(self, kind: str, body: Json) -> Json:
-        """Run one batchUpdate request kind on a copy of the spreadsheet, swapped in only on success."""
+        """Run one batchUpdate request kind, all or nothing."""
         from sheets_emulator.batch import HANDLERS  # the batch module imports this package's request modules
 
         with self.emulator.lock:
-            working = self._book.clone()
             try:
-                reply = HANDLERS[kind](Context(working, self.emulator.options), body) or {}
+                with transaction():
+                    return HANDLERS[kind](Context(self._book, self.emulator.options), body) or {}
             except (RequestProblem, ApiError) as problem:
                 raise PMRefused(f"{kind}: {problem}") from None
-            self._book.replace_state(working)
-            return reply
 
     def _grid(self, title: str, cell_range: str | None = None) -> Json:
         sheet = self._sheet(title)

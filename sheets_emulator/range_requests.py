@@ -306,7 +306,8 @@ def find_replace(ctx: Context, body: Json) -> Json:
 
 
 def _scope(ctx: Context, body: Json) -> list[tuple[Sheet, Box]]:
-    scopes = [key for key in ("range", "sheetId", "allSheets") if body.get(key) not in (None, False)]
+    scopes = [key for key in ("range", "sheetId") if body.get(key) is not None]
+    scopes += ["allSheets"] if body.get("allSheets") is True else []
     if len(scopes) != 1:
         raise RequestProblem("Exactly one of range, sheetId or allSheets must be set.")
     if scopes[0] == "range":

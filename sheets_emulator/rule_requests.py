@@ -168,8 +168,8 @@ def create_developer_metadata(ctx: Context, body: Json) -> Json:
     requested = body.get("developerMetadata") or {}
     metadata_id = requested.get("metadataId")
     if metadata_id is None:
-        metadata_id = spreadsheet.new_id(spreadsheet.metadata_ids())
-    elif int(metadata_id) in spreadsheet.metadata_ids():
+        metadata_id = spreadsheet.new_id(ctx.metadata_ids())
+    elif int(metadata_id) in ctx.metadata_ids():
         raise RequestProblem(f"Developer metadata with id {int(metadata_id)} already exists.")
     visibility = requested.get("visibility")
     if visibility not in ("DOCUMENT", "PROJECT"):
@@ -182,6 +182,7 @@ def create_developer_metadata(ctx: Context, body: Json) -> Json:
     stored["location"] = normalized_location(spreadsheet, requested.get("location") or {})
     stored["visibility"] = visibility
     spreadsheet.developer_metadata.append(stored)
+    ctx.metadata_ids().add(int(metadata_id))
     return {"createDeveloperMetadata": {"developerMetadata": metadata_json(stored)}}
 
 
@@ -234,6 +235,7 @@ def _matched(spreadsheet: Spreadsheet, data_filters: list[Json]) -> list[Json]:
 def update_developer_metadata(ctx: Context, body: Json) -> Json:
     """updateDeveloperMetadata: every entry the filters match gets the masked fields."""
     spreadsheet = ctx.spreadsheet
+    spreadsheet.developer_metadata  # noqa: B018 - copy the entries now: the matches below are changed in place
     mask = required_mask(body)
     requested = body.get("developerMetadata") or {}
     updated = []
@@ -256,6 +258,7 @@ def _as_request_location(location: Json) -> Json:
 def delete_developer_metadata(ctx: Context, body: Json) -> Json:
     """deleteDeveloperMetadata: every entry the filter matches goes; the reply lists them."""
     spreadsheet = ctx.spreadsheet
+    ctx.forget_metadata_ids()
     doomed = _matched(spreadsheet, [body.get("dataFilter") or {}])
     doomed_ids = {int(m["metadataId"]) for m in doomed}
     spreadsheet.developer_metadata = [

@@ -96,6 +96,7 @@ def delete_sheet(ctx: Context, body: Json) -> None:
     if len(spreadsheet.sheets) == 1:
         raise RequestProblem("You can't remove all the sheets in a document.")
     spreadsheet.sheets.remove(sheet)
+    ctx.forget_metadata_ids()
     spreadsheet.developer_metadata = [
         m for m in spreadsheet.developer_metadata if not _on_sheet(m, sheet.sheet_id)
     ]

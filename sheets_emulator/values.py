@@ -8,7 +8,6 @@ cells and rows out of ``values`` and leave ``values`` out for an empty range. Wr
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from sheets_emulator.a1 import Box, column_letters, format_range
 from sheets_emulator.api import ApiRequest, Context
 from sheets_emulator.errors import ApiError, cell_limit_message, invalid
 from sheets_emulator.formatting import (
+    Today,
     effective_value,
     format_value,
     is_date_format,
@@ -273,7 +273,7 @@ def write_values(
     option: str,
     *,
     bounded: bool,
-    today: dt.date | None = None,
+    today: Today | None = None,
 ) -> WriteResult:
     """Write a ValueRange at ``anchor``'s top-left; with ``bounded``, the data must fit inside ``anchor``.
 
@@ -300,7 +300,7 @@ def write_values(
     return result
 
 
-def typed_cell(cell: Cell, value: Any, option: str, *, today: dt.date | None = None) -> Cell:
+def typed_cell(cell: Cell, value: Any, option: str, *, today: Today | None = None) -> Cell:
     """A cell after a value is written into it: formats, notes and validation stay; USER_ENTERED may add a
     format. A cell formatted as plain text (number format TEXT) keeps typed text as it is, as Sheets does."""
     plain_text = ((cell.format or {}).get("numberFormat") or {}).get("type") == "TEXT"
@@ -346,7 +346,7 @@ def _write_a1(ctx: Context, text: str, body: Json, option: str, field_name: str)
         major,
         option,
         bounded=not parsed.is_single_cell,
-        today=ctx.options.today(),
+        today=ctx.options.today,
     )
 
 
@@ -427,7 +427,7 @@ def batch_update_by_data_filter(ctx: Context, request: ApiRequest) -> Json:
                     major,
                     option,
                     bounded=True,
-                    today=ctx.options.today(),
+                    today=ctx.options.today,
                 )
             )
             filters.append(data_filter)
@@ -496,7 +496,7 @@ def append(ctx: Context, request: ApiRequest) -> Json:
     _make_room(ctx.spreadsheet, sheet, start_row, start_col, rows, cols, request.param("insertDataOption"))
     anchor = Box(start_row, start_row + rows, start_col, start_col + cols)
     result = write_values(
-        ctx.spreadsheet, sheet, anchor, values, major, option, bounded=False, today=ctx.options.today()
+        ctx.spreadsheet, sheet, anchor, values, major, option, bounded=False, today=ctx.options.today
     )
     out: Json = {"spreadsheetId": ctx.spreadsheet.spreadsheet_id}
     if table:
@@ -508,30 +508,62 @@ def append(ctx: Context, request: ApiRequest) -> Json:
 
 
 def find_table(sheet: Sheet, box: Box, *, single_cell: bool) -> Box | None:
-    """The "table" append writes after: from the first row with a value in the range, the contiguous rows
-    below.
+    """The "table" append writes after, as Google finds it.
 
-    A single-cell range looks right of the cell across the whole row; a range whose first row is empty and
-    holds no value at all has no table (append then writes at the range's start, as the recordings show).
+    Tables are the blocks of non-empty cells joined side by side or one above the other (a row that starts
+    with empty cells still joins the block above it; an empty row or column separates two tables). For a
+    range, the table is the last block inside it (lowest, then rightmost): gspread's recordings show ``x, "",
+    y`` in row 1 appended to as table ``C1``. For a single cell, it is the block holding that cell
+    (``tableRange`` ``Sheet1!A1`` when B1 is empty) or, for an empty cell, the block of the first value right
+    of it in its row; an empty row has no table and the values go where the cell is (recorded: an append
+    at an inserted empty row A2 writes A2).
     """
-    col_end = sheet.col_count if single_cell else min(box.end_col, sheet.col_count)
-    row_end = min(box.end_row, sheet.row_count)
-
-    def value_cols(row: int) -> list[int]:
-        return [
-            c
-            for c, cell in sheet.cells.get(row, {}).items()
-            if box.start_col <= c < col_end and cell.value is not None
-        ]
-
-    first = next((r for r in sorted(sheet.cells) if box.start_row <= r < row_end and value_cols(r)), None)
-    if first is None:
+    area = (
+        Box(box.start_row, sheet.row_count, box.start_col, sheet.col_count)
+        if single_cell
+        else a1.clip(box, sheet.row_count, sheet.col_count)
+    )
+    filled = {
+        (r, c)
+        for r, cols in sheet.cells.items()
+        if area.start_row <= r < area.end_row
+        for c, cell in cols.items()
+        if area.start_col <= c < area.end_col and cell.value is not None
+    }
+    if not filled:
         return None
-    last, used = first, set(value_cols(first))
-    while last + 1 < sheet.row_count and value_cols(last + 1):
-        last += 1
-        used.update(value_cols(last))
-    return Box(first, last + 1, min(used), max(used) + 1)
+    if single_cell:
+        row = box.start_row
+        first = min((c for r, c in filled if r == row), default=None)
+        return _block_box(_block(filled, (row, first))) if first is not None else None
+    blocks = _blocks(filled)
+    return max((_block_box(block) for block in blocks), key=lambda b: (b.end_row, b.start_col))
+
+
+def _block(filled: set[tuple[int, int]], start: tuple[int, int]) -> set[tuple[int, int]]:
+    """The cells joined to ``start`` through side-by-side or stacked neighbours."""
+    seen, todo = {start}, [start]
+    while todo:
+        row, col = todo.pop()
+        for neighbour in ((row + 1, col), (row - 1, col), (row, col + 1), (row, col - 1)):
+            if neighbour in filled and neighbour not in seen:
+                seen.add(neighbour)
+                todo.append(neighbour)
+    return seen
+
+
+def _blocks(filled: set[tuple[int, int]]) -> list[set[tuple[int, int]]]:
+    blocks, left = [], set(filled)
+    while left:
+        block = _block(left, min(left))
+        blocks.append(block)
+        left -= block
+    return blocks
+
+
+def _block_box(block: set[tuple[int, int]]) -> Box:
+    rows, cols = [r for r, _ in block], [c for _, c in block]
+    return Box(min(rows), max(rows) + 1, min(cols), max(cols) + 1)
 
 
 def _make_room(

@@ -143,6 +143,15 @@ def canonical_texts(texts: Mapping[str, str]) -> FieldTexts:
     return {name: canonical(name, texts.get(name, "")) for name in PM_FIELDS}
 
 
+def _marked(texts: Mapping[str, str], row: SheetSuggestion, local: Mapping[str, str]) -> dict[str, str]:
+    """A cell that shows ``'x`` where the module holds ``'x`` holds exactly that text (written by a release that
+    wrote such texts as they are), not ``x`` typed with Sheets' text mark: never read as an edit."""
+    return {
+        name: f"'{text}" if name in row.apostrophes and f"'{text}" == local.get(name) else text
+        for name, text in texts.items()
+    }
+
+
 def classify(base: str | None, local: str, sheet: str) -> Change:
     """Which side changed a field; with no base, any difference is a conflict (nothing says who is right)."""
     if local == sheet:
@@ -339,7 +348,10 @@ class _Merger:
     def _merge_fields(self, sid: str, row: SheetSuggestion) -> None:
         local = local_texts(self.local[sid])
         base = self.base.get(sid)
-        sheet, shown = canonical_texts(row.truth), canonical_texts(row.actual)
+        sheet, shown = (
+            canonical_texts(_marked(row.truth, row, local)),
+            canonical_texts(_marked(row.actual, row, local)),
+        )
         agreed: dict[str, str | None] = {}
         targets = {}
         for name in PM_FIELDS:

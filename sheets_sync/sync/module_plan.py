@@ -19,6 +19,7 @@ from sheets_sync.sync.columns import MODULE_COLUMNS, PLAIN_TEXT_FORMAT, ColumnTa
 from sheets_sync.sync.layout import (
     COLUMN_MARGIN,
     HEADER_BLOCK,
+    HEADER_ROW,
     REFUSED_COLOUR,
     REFUSED_NOTE_PREFIX,
     ROW_MARGIN,
@@ -55,6 +56,9 @@ from sheets_sync.sync.ops import (
 from sheets_sync.sync.snapshot import Protection, Recovery, TabSnapshot
 from sheets_sync.sync.tabs import ModuleTabView, read_module_tab
 from sheets_sync.sync.upgrade import Upgrade, upgrade_tab
+
+MAX_FROZEN_HEADER_ROW = 2 * HEADER_ROW
+"""Below this row a header row moved by a sort is not frozen at (the tab keeps the frozen rows it has)."""
 
 
 @dataclass(frozen=True)
@@ -397,11 +401,12 @@ class _ModulePlanner:
     def _grid_ops(self, rows: int, columns: int) -> list[Op]:
         if self.tab is None:
             return []
-        frozen = self.geometry.header_row + 1
+        # Frozen rows follow the header row, unless a sort took it far down (freezing half the tab helps nobody).
+        frozen = self.geometry.header_row + 1 if self.geometry.header_row <= MAX_FROZEN_HEADER_ROW else None
         change = UpdateTab(
             self.sheet_id,
             columns=columns if columns != self.tab.column_count else None,
-            frozen_rows=frozen if frozen != self.tab.frozen_rows else None,
+            frozen_rows=frozen if frozen is not None and frozen != self.tab.frozen_rows else None,
         )
         ops: list[Op] = [change] if (change.columns, change.frozen_rows) != (None, None) else []
         # Rows are appended (a relative request), never set: rows a PM inserted meanwhile stay.

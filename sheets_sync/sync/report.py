@@ -60,6 +60,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "tabs_upgraded": notes.upgraded_tabs,
         "merged_cells": notes.merged_cells,
         "tab_copies": notes.copies,
+        "edits_only_in_copies": notes.copy_edits,
         "tabs_adopted": notes.adopted_tabs,
         "ids_renumbered": notes.renumbered,
         "deleted_by_another_clone": notes.deleted_elsewhere,

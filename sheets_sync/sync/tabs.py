@@ -117,6 +117,8 @@ class SheetSuggestion:
     """Fields the tab has no column for yet (an older layout): never read as a PM's edit."""
     merged: frozenset[str] = frozenset()
     """Fields whose cell a merge hides (blanked): never read as a PM's edit; push unmerges and writes them."""
+    apostrophes: frozenset[str] = frozenset()
+    """Fields whose cell text starts with ``'`` (dropped from the text read: a PM's "this is text" mark)."""
 
     @property
     def blank(self) -> bool:
@@ -289,11 +291,14 @@ def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery
         merged = frozenset(
             name for name, column in columns.items() if (row, column) in hidden and name != "id"
         )
+        apostrophes = frozenset(name for name, cell in cells.items() if _text_of(cell).startswith("'"))
         id_cell = actual.pop("id").strip()
         actual |= {name: "" for name in absent}
         truth |= {name: "" for name in absent}
         rows.append(
-            SheetSuggestion(row, id_cell, truth.pop("id").strip(), actual, truth, formulas, absent, merged)
+            SheetSuggestion(
+                row, id_cell, truth.pop("id").strip(), actual, truth, formulas, absent, merged, apostrophes
+            )
         )
     for lost in recovery.lost_rows.get(tab.sheet_id, ()):
         texts = {
@@ -310,13 +315,16 @@ def column_text(cell: Cell) -> str:
     percentage or boolean (a cell not formatted as plain text), the text Sheets shows (``3/4/2026``, ``30%``,
     ``0012`` under a ``0000`` format); one leading ``'`` (the PM's "this is text" mark) is not part of the text.
     """
-    if isinstance(cell.value, str):
-        text = cell.value
-    elif cell.value is None:
-        return ""
-    else:
-        text = cell.shown if cell.shown is not None else cell_text(cell.value)
+    text = _text_of(cell)
     return text[1:] if text.startswith("'") and not cell.formula else text
+
+
+def _text_of(cell: Cell) -> str:
+    if isinstance(cell.value, str):
+        return cell.value
+    if cell.value is None:
+        return ""
+    return cell.shown if cell.shown is not None else cell_text(cell.value)
 
 
 def _used_rows(tab: TabSnapshot, skipped: set[int], columns: list[int]) -> list[int]:

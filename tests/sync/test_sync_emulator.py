@@ -254,6 +254,18 @@ def test_request_counts_do_not_grow_with_the_workbook(
         "spreadsheets.batchUpdate",
         "spreadsheets.get",
     ]
+    # a refused value found by push: its mark (note and colour) goes into the same one write
+    emu.pm(SHEET).set_cell("m001", a1(emu, "m001", "version", "m001-s3"), "v99")
+    edited.suggestions[1].issue = "another cell"
+    with store.lock():
+        store.save_module(edited)
+    emu.clear_log()
+    assert engine.push().plan.notes.refused
+    assert [e["kind"] for e in emu.requests] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+        "spreadsheets.get",
+    ]
 
 
 def test_three_429s_then_success(emu_engine: SyncEngine, emu: Emulator, clock: FakeClock) -> None:

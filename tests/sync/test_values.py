@@ -108,3 +108,54 @@ def _lines(result: SyncResult) -> list[str]:
     from sheets_sync.sync.report import plan_lines
 
     return plan_lines(result.plan)
+
+
+def test_a_text_starting_with_an_apostrophe_round_trips(side: Side, store: Store) -> None:
+    module = store.load_module("m01")
+    module.suggestions[0].issue = "'quoted"
+    with store.lock():
+        store.save_module(module)
+    side.engine.push()
+    assert side.tab("m01").value(*side.cell_of("m01", "issue", "m01-s1")) == "''quoted"  # one more ' (docs)
+    assert not side.engine.pull().plan.modules and not side.engine.push().plan.has_writes
+
+
+def test_an_apostrophe_text_written_as_it_is_by_an_older_release_is_not_an_edit(
+    side: Side, store: Store
+) -> None:
+    from sheets_sync.sync.ops import CellSpec, WriteCells
+
+    module = store.load_module("m01")
+    module.suggestions[0].issue = "'quoted"
+    with store.lock():
+        store.save_module(module)
+    side.engine.push()
+    row, column = side.cell_of("m01", "issue", "m01-s1")
+    sheet_id = side.tab("m01").sheet_id
+    side.engine.workbook.apply(
+        [WriteCells(sheet_id, row, column, ((CellSpec("'quoted"),),))]
+    )  # RAW, as before
+    pulled = side.engine.pull()
+    assert store.load_module("m01").suggestions[0].issue == "'quoted", store.load_module("m01").suggestions[0]
+    assert not pulled.plan.modules
+    assert not side.engine.push().plan.has_writes
+
+
+def test_a_new_row_with_a_refused_value_is_not_imported_until_fixed(side: Side, store: Store) -> None:
+    side.engine.push()
+    row, column = side.cell_of("m01", "rubric", "m01-s3")
+    row += 1  # the row under the table: a PM's new suggestion
+    side.type("m01", row, column, "tone")  # m01 has no rubric "tone"
+    side.type("m01", row, side.cell_of("m01", "issue", "m01-s3")[1], "a new issue")
+    pulled = side.engine.pull()
+    assert exit_code(pulled) == 5 and not pulled.plan.notes.imported
+    assert pulled.plan.notes.refused == [
+        f"m01!{a1(row, column)}: rubric 'tone' refused (allowed: main, style)"
+    ]
+    pushed = side.engine.push()
+    assert not pushed.plan.notes.new_rows_pending  # never "run pull" for a row pull cannot take
+    assert "main, style" in (side.tab("m01").cell(row, column).note or "")
+    side.type("m01", row, column, "style")
+    assert side.engine.pull().plan.notes.imported == ["m01-s4"]
+    side.engine.push()
+    assert side.tab("m01").cell(row, column).note is None
