@@ -4,15 +4,20 @@ The shape (one job per module)::
 
     engine.SyncEngine          lock, read, plan, apply, verify, save        <- the only module sequencing I/O
       plan.plan_push/plan_pull (pure) -> plan.Plan
-        module_plan, merge, layout, tabs, cells, codec, recover (pure)
+        columns                the module tab's columns, described once (writer, reader, checks, upgrades)
+        module_plan, upgrade   one module tab; upgrading a tab of an older layout in place
+        merge, notes           the three-way merge; the one report vocabulary
+        layout, tabs, copies   what tabs look like; reading them; copies of module tabs
+        cells, codec, recover  cell writes; values; verification after writing (pure)
       workbook.Workbook        the port: read() -> snapshot.SheetSnapshot, apply(ops.Op...)
         gspread_adapter.GspreadWorkbook   Google (or the emulator) through gspread; retry.Retrier
         fake.FakeWorkbook                 in memory, for tests
       base (pure), base_file   data/.sync/<spreadsheet id>.json (base_file is the I/O edge)
+    connect.open_engine        settings (config) + credentials (auth) -> engine
 
 This package's ``__init__`` imports nothing, so that importing the pure planner (``sheets_sync.sync.plan``) never
-loads the engine, the adapter or the file system (a test follows the imports all the way down).
-    connect.open_engine        settings (config) + credentials (auth) -> engine
+loads the engine, the adapter or the file system (tests/sync/test_planner_purity.py follows the imports all the
+way down).
 
 From Python::
 

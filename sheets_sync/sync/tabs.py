@@ -189,9 +189,26 @@ def find_geometry(tab: TabSnapshot, table: ColumnTable = MODULE_COLUMNS) -> TabG
     columns |= {
         label: column for label, column in labels[suggestions].items() if not _is_experiment(table, label)
     }
+    columns |= _reclaimed_experiment_columns(tab, table, experiments, columns)
     geometry = TabGeometry(experiments, columns, suggestions if suggestions != experiments else None, table)
     _check_no_lost_header(tab, geometry)
     return geometry
+
+
+def _reclaimed_experiment_columns(
+    tab: TabSnapshot, table: ColumnTable, header: int, columns: Mapping[str, int]
+) -> dict[str, int]:
+    """Experiments-table columns whose header a PM changed: tool-owned, so when as many unknown header cells sit
+    between the table's known columns as fixed labels are missing, they are those columns (in order), and push
+    writes their labels back instead of adding the columns again."""
+    missing = [c.label for c in table.experiments if c.label not in columns]
+    if not missing:
+        return {}
+    known = sorted(column for label, column in columns.items() if _is_experiment(table, label))
+    inside = [c for c in range(known[0], known[-1] + 1) if c not in known]
+    if len(inside) != len(missing):
+        return {}
+    return dict(zip(missing, inside, strict=True))
 
 
 def _recognised_labels(tab: TabSnapshot, table: ColumnTable) -> dict[int, dict[str, int]]:

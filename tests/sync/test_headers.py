@@ -37,3 +37,13 @@ def test_a_header_really_gone_skips_that_tab_only_and_its_edits_stay(side: Side,
     side.type("m01", *header, "issue")
     assert exit_code(side.engine.pull()) == 0
     assert store.load_module("m01").suggestions[0].issue == "edited in the broken tab"
+
+
+def test_a_renamed_experiments_header_is_written_back_in_place(side: Side, store: Store) -> None:
+    side.engine.push()
+    before = side.tab("m01").column_count
+    side.type("m01", *side.header_of("m01", "model"), "Model name")
+    pushed = side.engine.push()
+    assert exit_code(pushed) == 0 and side.tab("m01").column_count == before  # no column added
+    assert side.tab("m01").value(*side.header_of("m01", "model")) == "model"
+    assert sum(t.tool_edits for t in pushed.plan.tabs) == 1

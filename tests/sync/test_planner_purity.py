@@ -24,6 +24,8 @@ PURE = [
     "sheets_sync.sync.recover",
     "sheets_sync.sync.report",
     "sheets_sync.sync.api_json",
+    "sheets_sync.sync.copies",
+    "sheets_sync.sync.notes",
 ]
 IO_MODULES = {
     "os",
