@@ -76,8 +76,16 @@ def _register() -> None:
     from sheets_sync.commands import demo as demo_commands
     from sheets_sync.commands import emulator as emulator_commands
     from sheets_sync.commands import sync as sync_commands
+    from sheets_sync.commands import team as team_commands
 
-    for module in (data_commands, sync_commands, dashboard_commands, emulator_commands, demo_commands):
+    for module in (
+        data_commands,
+        sync_commands,
+        team_commands,
+        dashboard_commands,
+        emulator_commands,
+        demo_commands,
+    ):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -45,14 +45,16 @@ def add_suggestion(
 
 
 def synced_suggestion_ids(store: Store, module_id: str) -> set[str]:
-    """Ids of the module's suggestions recorded in any base snapshot (``data/.sync/*.json``).
+    """Ids of the module's suggestions recorded in any base snapshot (``data/.sync/*.json``), deleted ones included.
 
     A suggestion deleted locally keeps its row in the sheet until the next push; giving its id to a new suggestion
     would make the sync match the new one to the old row. So ids a workbook still knows are never handed out again.
     """
     taken: set[str] = set()
     for path in sorted(store.sync_dir.glob("*.json")):
-        taken.update(load_base(store, path.stem).suggestions.get(module_id, {}))
+        base = load_base(store, path.stem)
+        taken.update(base.suggestions.get(module_id, {}))
+        taken.update(base.tombstones.get(module_id, []))  # deleted for good: never handed out again
     return taken
 
 

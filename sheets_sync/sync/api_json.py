@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sheets_sync.sync.codec import from_extended_value, to_extended_value
+from sheets_sync.sync.generation import GENERATION_KEY
 from sheets_sync.sync.ops import (
     AddColourScale,
     AddProtection,
@@ -21,7 +22,9 @@ from sheets_sync.sync.ops import (
     AppendRows,
     CellField,
     CellSpec,
+    CreateMetadata,
     DeleteConditionalRule,
+    DeleteMetadata,
     DeleteProtection,
     DeleteTab,
     InsertColumns,
@@ -31,6 +34,7 @@ from sheets_sync.sync.ops import (
     SetDropdown,
     SetNumberFormat,
     UnmergeCells,
+    UpdateMetadata,
     UpdateTab,
     WriteCells,
 )
@@ -39,6 +43,7 @@ from sheets_sync.sync.snapshot import (
     ColourPoint,
     ColourScale,
     ConditionalRule,
+    DeveloperMetadata,
     Dropdown,
     GridRange,
     OtherRule,
@@ -57,7 +62,8 @@ READ_FIELDS = (
     "data(startRow,startColumn,columnMetadata(pixelSize),"
     "rowData(values(userEnteredValue,formattedValue,note,"
     "userEnteredFormat(numberFormat,backgroundColor,textFormat(bold,link)),hyperlink,dataValidation))),"
-    "merges)"
+    "merges,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,sheetId))),"
+    "developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,spreadsheet))"
 )
 MAX_BATCH_BYTES = 1_900_000
 """Google refuses request bodies over about 2 MB; stay a little under."""
@@ -69,7 +75,31 @@ MAX_BATCH_BYTES = 1_900_000
 def snapshot_from_api(data: Mapping[str, Any]) -> SheetSnapshot:
     """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`."""
     tabs = tuple(tab_from_api(sheet) for sheet in data.get("sheets", []))
-    return SheetSnapshot(str(data.get("spreadsheetId", "")), tuple(sorted(tabs, key=lambda t: t.index)))
+    metadata = [_metadata(m, None) for m in data.get("developerMetadata", [])]
+    for sheet in data.get("sheets", []):
+        sheet_id = int(sheet.get("properties", {}).get("sheetId", 0))
+        metadata += [_metadata(m, sheet_id) for m in sheet.get("developerMetadata", [])]
+    return SheetSnapshot(
+        str(data.get("spreadsheetId", "")),
+        tuple(sorted(tabs, key=lambda t: t.index)),
+        metadata=tuple(m for m in metadata if m is not None),
+    )
+
+
+def _metadata(data: Mapping[str, Any], sheet_id: int | None) -> DeveloperMetadata | None:
+    """Spreadsheet- and sheet-level entries (row and column metadata is not sheets-sync's)."""
+    location = data.get("location") or {}
+    if location.get("locationType", "SPREADSHEET" if sheet_id is None else "SHEET") not in (
+        "SPREADSHEET",
+        "SHEET",
+    ):
+        return None
+    return DeveloperMetadata(
+        int(data.get("metadataId", 0)),
+        str(data.get("metadataKey", "")),
+        str(data.get("metadataValue", "")),
+        sheet_id,
+    )
 
 
 def tab_from_api(sheet: Mapping[str, Any]) -> TabSnapshot:
@@ -206,7 +236,10 @@ def batch_requests(ops: Iterable[Op]) -> list[Json]:
 
 
 def split_batches(requests: Sequence[Json], limit: int = MAX_BATCH_BYTES) -> list[list[Json]]:
-    """Consecutive groups of requests whose JSON stays under ``limit`` bytes (one request per group at least)."""
+    """Consecutive groups of requests whose JSON stays under ``limit`` bytes (one request per group at least).
+
+    When the first request claims the next write generation (:mod:`sheets_sync.sync.generation`), every later body
+    claims the one after, so another writer cannot slip in between two bodies of one write unnoticed."""
     batches: list[list[Json]] = []
     size = 0
     for request in requests:
@@ -216,6 +249,19 @@ def split_batches(requests: Sequence[Json], limit: int = MAX_BATCH_BYTES) -> lis
             size = 0
         batches[-1].append(request)
         size += length
+    return _chain_generation(batches)
+
+
+def _chain_generation(batches: list[list[Json]]) -> list[list[Json]]:
+    claim = (
+        (batches[0][0].get("createDeveloperMetadata") or {}).get("developerMetadata", {}) if batches else {}
+    )
+    if claim.get("metadataKey") != GENERATION_KEY or "metadataId" not in claim:
+        return batches
+    first = int(claim["metadataId"])
+    for offset, batch in enumerate(batches[1:], start=1):
+        taken = CreateMetadata(GENERATION_KEY, claim.get("metadataValue", ""), None, first + offset)
+        batch[:0] = [_create_metadata(taken), _delete_metadata(DeleteMetadata(first + offset - 1))]
     return batches
 
 
@@ -425,6 +471,37 @@ def _delete_rule(op: DeleteConditionalRule) -> Json:
     return {"deleteConditionalFormatRule": {"sheetId": op.sheet_id, "index": op.index}}
 
 
+def _create_metadata(op: CreateMetadata) -> Json:
+    location: Json = {"spreadsheet": True} if op.sheet_id is None else {"sheetId": op.sheet_id}
+    metadata: Json = {
+        "metadataKey": op.key,
+        "metadataValue": op.value,
+        "location": location,
+        "visibility": "DOCUMENT",
+    }
+    if op.metadata_id is not None:
+        metadata["metadataId"] = op.metadata_id
+    return {"createDeveloperMetadata": {"developerMetadata": metadata}}
+
+
+def _metadata_filter(metadata_id: int) -> Json:
+    return {"developerMetadataLookup": {"metadataId": metadata_id}}
+
+
+def _update_metadata(op: UpdateMetadata) -> Json:
+    return {
+        "updateDeveloperMetadata": {
+            "dataFilters": [_metadata_filter(op.metadata_id)],
+            "developerMetadata": {"metadataValue": op.value},
+            "fields": "metadataValue",
+        }
+    }
+
+
+def _delete_metadata(op: DeleteMetadata) -> Json:
+    return {"deleteDeveloperMetadata": {"dataFilter": _metadata_filter(op.metadata_id)}}
+
+
 _BUILDERS: dict[type, object] = {
     AddTab: _add_tab,
     DeleteTab: _delete_tab,
@@ -441,4 +518,7 @@ _BUILDERS: dict[type, object] = {
     UnmergeCells: _unmerge_json,
     AddColourScale: _add_colour_scale,
     DeleteConditionalRule: _delete_rule,
+    CreateMetadata: _create_metadata,
+    UpdateMetadata: _update_metadata,
+    DeleteMetadata: _delete_metadata,
 }

@@ -39,6 +39,10 @@ class Base(BaseModel):
     module_tabs: dict[str, int] = Field(default_factory=dict)
     digests: dict[str, str] = Field(default_factory=dict, description="Tool-owned cells per tab key.")
     suggestions: dict[str, dict[str, FieldTexts]] = Field(default_factory=dict)
+    tombstones: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per module, suggestion ids deleted for good (also in the workbook: see sheets_sync.sync.team).",
+    )
     copies: dict[str, dict[str, FieldTexts]] = Field(
         default_factory=dict,
         description="PM copies of module tabs (by sheetId): their rows when last seen, to name edits made in them.",
@@ -59,6 +63,11 @@ class Base(BaseModel):
                 module_id: _sorted_suggestions(self.suggestions[module_id])
                 for module_id in sorted(self.suggestions, key=natural_key)
                 if self.suggestions[module_id]
+            },
+            "tombstones": {
+                module_id: sorted(set(ids), key=lambda sid: (suggestion_number(sid) or 0, sid))
+                for module_id, ids in sorted(self.tombstones.items(), key=lambda item: natural_key(item[0]))
+                if ids
             },
         } | (
             {"copies": {key: _sorted_suggestions(self.copies[key]) for key in sorted(self.copies, key=int)}}

@@ -13,6 +13,7 @@ unknown (timeout, 5xx, lost answer) is never re-sent blindly: the engine reads a
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from sheets_sync.models import Module
 from sheets_sync.store import Store
 from sheets_sync.sync.base import Base
 from sheets_sync.sync.base_file import load_base, save_base
+from sheets_sync.sync.generation import claim_ops, generation, written_by
 from sheets_sync.sync.merge import Conflict, Prefer
 from sheets_sync.sync.plan import Plan, PlanOptions, plan_pull, plan_push
 from sheets_sync.sync.recover import verify
@@ -31,6 +33,8 @@ from sheets_sync.sync.workbook import Workbook, WriteOutcomeUnknownError
 log = logging.getLogger("sheets_sync.sync")
 
 MAX_RECOVERIES = 3
+MAX_RACES = 5
+"""Writes refused because another sync wrote first, before giving up (each one re-reads and re-plans)."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,17 @@ class SyncEngine:
         self.store = store
         self.workbook = workbook
         self.retrier = retrier or Retrier()
+        self._token = uuid.uuid4().hex[:12]
 
     def push(self, options: SyncOptions = SyncOptions()) -> SyncResult:
-        """Make the workbook show the local data; saves only the base snapshot."""
+        """Make the workbook show the local data; saves the base snapshot (and module files only where another
+        clone's suggestion took a provisional id or another clone deleted a suggestion)."""
         with self.store.lock():
             local, base = self._load()
             result = self._run(lambda snap: plan_push(local, snap, base, options.plan_options()), options)
             if result.applied:
+                # only ids renumbered or suggestions deleted by another clone (sheets_sync.sync.team)
+                result.saved_modules = self._save_modules(result.plan.modules)
                 save_base(self.store, result.plan.base)
             return result
 
@@ -143,12 +151,20 @@ class SyncEngine:
         """Apply, read back, verify; re-plan from what the workbook holds until the writes landed as meant."""
         recovered: list[str] = []
         recoveries = unknown = 0
+        races = 0
         while plan.has_writes:
             log.info("writing %d cell(s) in %d operation(s)", plan.cells_written, len(plan.ops))
-            outcome_known = self._apply(plan, unknown)
+            try:
+                outcome_known = self._apply(plan, unknown, snapshot)
+            except SheetsError as exc:
+                snapshot, plan = self._after_refusal(exc, make_plan, snapshot, races := races + 1)
+                continue
             unknown = 0 if outcome_known else unknown + 1
             log.info("reading the spreadsheet again to check what was written")
             after = self.workbook.read()
+            if outcome_known and written_by(after) not in (None, self._writer(plan)):
+                # another sync wrote after us, from a read that held our write: what differs is its doing
+                return SyncResult(plan, applied=True, recovered=recovered)
             check = verify(snapshot, plan, after)
             if check.clean:
                 return SyncResult(plan, applied=True, recovered=recovered)
@@ -166,14 +182,42 @@ class SyncEngine:
             snapshot, plan = check.snapshot, make_plan(check.snapshot)
         return SyncResult(plan, applied=True, recovered=recovered)
 
-    def _apply(self, plan: Plan, failures: int) -> bool:
-        """Send the plan's writes; False when the outcome is unknown (the caller reads again and re-plans)."""
+    def _after_refusal(
+        self,
+        error: SheetsError,
+        make_plan: Callable[[SheetSnapshot], Plan],
+        snapshot: SheetSnapshot,
+        races: int,
+    ) -> tuple[SheetSnapshot, Plan]:
+        """A refused write: when another sync wrote since our read (the generation moved), plan again from what
+        the workbook holds now; any other refusal is the user's error."""
+        if error.status != 400 or races > MAX_RACES:
+            raise error
+        fresh = self.workbook.read()
+        if generation(fresh) == generation(snapshot):
+            raise error
+        log.warning(
+            "another sync wrote to the workbook since this one read it (write %d); planning again from what it "
+            "holds now",
+            generation(fresh),
+        )
+        return fresh, make_plan(fresh)
+
+    def _apply(self, plan: Plan, failures: int, snapshot: SheetSnapshot) -> bool:
+        """Send the plan's writes, claiming the next write generation of the read they were planned from
+        (:mod:`sheets_sync.sync.generation`); False when the outcome is unknown (the caller reads again and
+        re-plans)."""
         try:
-            self.workbook.apply(plan.ops)
+            self.workbook.apply([*claim_ops(snapshot, self._writer(plan)), *plan.ops])
         except WriteOutcomeUnknownError as exc:
             self.retrier.wait_before_retry("write", failures + 1, exc, exc.retry_after)
             return False
         return True
+
+    def _writer(self, plan: Plan) -> str:
+        """Who claims a write generation: the command and this run's token, so a read can tell our write from
+        another sync's."""
+        return f"{plan.direction.value} {self._token}"
 
     def _save_modules(self, modules: dict[str, Module]) -> list[str]:
         return [module_id for module_id, module in modules.items() if self.store.save_module(module)]

@@ -26,7 +26,9 @@ from sheets_sync.sync.ops import (
     AppendRows,
     CellField,
     CellSpec,
+    CreateMetadata,
     DeleteConditionalRule,
+    DeleteMetadata,
     DeleteProtection,
     DeleteTab,
     InsertColumns,
@@ -36,6 +38,7 @@ from sheets_sync.sync.ops import (
     SetDropdown,
     SetNumberFormat,
     UnmergeCells,
+    UpdateMetadata,
     UpdateTab,
     WriteCells,
 )
@@ -44,6 +47,7 @@ from sheets_sync.sync.snapshot import (
     Cell,
     ColourScale,
     ConditionalRule,
+    DeveloperMetadata,
     GridRange,
     Protection,
     SheetSnapshot,
@@ -91,6 +95,8 @@ class FakeWorkbook:
         self.faults: list[WriteFault] = []
         self._before_write: list[Callable[[], None]] = []
         self._next_protection_id = 1000
+        self.metadata: list[DeveloperMetadata] = []
+        self._work_metadata: list[DeveloperMetadata] = []
 
     @property
     def spreadsheet_id(self) -> str:
@@ -101,7 +107,9 @@ class FakeWorkbook:
     def read(self) -> SheetSnapshot:
         self.reads += 1
         return SheetSnapshot(
-            self._id, tuple(self._snapshot(index, tab) for index, tab in enumerate(self.tabs))
+            self._id,
+            tuple(self._snapshot(index, tab) for index, tab in enumerate(self.tabs)),
+            metadata=tuple(self.metadata),
         )
 
     def apply(self, ops: Sequence[Op]) -> None:
@@ -112,11 +120,14 @@ class FakeWorkbook:
         if fault is not None and not fault.after_apply:
             raise WriteOutcomeUnknownError("fake: connection reset before the write arrived")
         work = copy.deepcopy(self.tabs)
+        self._work_metadata = list(self.metadata)
         for op in ops:
             self._apply_one(work, op)
         if sum(t.rows * t.columns for t in work) > GRID_CELL_LIMIT:
             raise SheetsError("fake: the workbook would exceed 10000000 cells", status=400)
         self.tabs = work
+        live = {t.sheet_id for t in work}
+        self.metadata = [m for m in self._work_metadata if m.sheet_id is None or m.sheet_id in live]
         if fault is not None:
             raise WriteOutcomeUnknownError("fake: the write was applied but its answer was lost")
 
@@ -367,6 +378,23 @@ class FakeWorkbook:
         if op.index >= len(tab.rules):
             raise SheetsError(f"fake: no conditional format rule at index {op.index}", status=400)
         del tab.rules[op.index]
+
+    def _op_CreateMetadata(self, tabs: list[FakeTab], op: CreateMetadata) -> None:
+        taken = {m.metadata_id for m in self._work_metadata}
+        if op.metadata_id in taken:
+            raise SheetsError(f"fake: developer metadata with id {op.metadata_id} already exists", status=400)
+        if op.sheet_id is not None:
+            self._find(tabs, op.sheet_id)
+        metadata_id = op.metadata_id or max(taken | {1_000_000}) + 1
+        self._work_metadata.append(DeveloperMetadata(metadata_id, op.key, op.value, op.sheet_id))
+
+    def _op_UpdateMetadata(self, tabs: list[FakeTab], op: UpdateMetadata) -> None:
+        self._work_metadata = [
+            replace(m, value=op.value) if m.metadata_id == op.metadata_id else m for m in self._work_metadata
+        ]
+
+    def _op_DeleteMetadata(self, tabs: list[FakeTab], op: DeleteMetadata) -> None:
+        self._work_metadata = [m for m in self._work_metadata if m.metadata_id != op.metadata_id]
 
     def colour_scales(self, title: str) -> list[ColourScale]:
         return [r for r in self.tab(title).rules if isinstance(r, ColourScale)]

@@ -182,13 +182,24 @@ class RowMatch:
 
 
 def match_rows(
-    module_id: str, rows: Iterable[SheetSuggestion], known: Mapping[str, list[FieldTexts]]
+    module_id: str,
+    rows: Iterable[SheetSuggestion],
+    known: Mapping[str, list[FieldTexts]],
+    *,
+    in_sheet_before: Iterable[str] | None = None,
+    retired: frozenset[str] = frozenset(),
 ) -> RowMatch:
     """Match sheet rows to known ids (local or base); the first row showing an id wins.
 
     A row whose id cell a PM changed or cleared is recognised when its fields equal a missing id's base or local
     fields (the id is put back); a new row with a well-formed unused id (a pull that wrote ids, then died before
     saving) keeps it; copies and other rows are new.
+
+    With several clones (:mod:`sheets_sync.sync.team`), only ids that were in the sheet before
+    (``in_sheet_before``, the base) can have had their id cell overwritten, and a row showing a well-formed id
+    above every number this clone knows is taken for an overwritten id cell only when it keeps that suggestion's
+    issue or suggestion text (else it is another clone's new suggestion). A ``retired`` (deleted) id is never
+    adopted again.
     """
     result = RowMatch()
     pending = []
@@ -197,13 +208,37 @@ def match_rows(
             result.matched[row.truth_id] = row
         elif not row.blank:
             pending.append(row)
+    candidates = known if in_sheet_before is None else {s: known[s] for s in in_sheet_before if s in known}
+    highest = max((suggestion_number(s) or 0 for s in [*known, *retired]), default=0)
     for row in pending:
-        recognised = _recognise_edited_id(row, known, result.matched)
+        recognised = _recognise_edited_id(row, candidates, result.matched)
+        if recognised and in_sheet_before is not None and _is_fresh_id(module_id, row.truth_id, highest):
+            recognised = recognised if _same_text(row, candidates[recognised]) else None
         if recognised:
             result.matched[recognised] = row
         else:
-            result.new.append((row, _adoptable_id(module_id, row, known, result)))
+            adopted = _adoptable_id(module_id, row, known, result)
+            result.new.append((row, None if adopted in retired else adopted))
     return result
+
+
+def _same_text(row: SheetSuggestion, versions: list[FieldTexts]) -> bool:
+    """A row showing a fresh id is an overwritten id cell only when it keeps the suggestion's own words (its issue
+    or suggestion text); with another issue and suggestion it is another clone's new suggestion."""
+    texts = canonical_texts(row.truth)
+    return any(
+        texts[name].strip() and texts[name] == version.get(name)
+        for version in versions
+        for name in TEXT_FIELDS
+    )
+
+
+TEXT_FIELDS = ("issue", "suggestion")
+
+
+def _is_fresh_id(module_id: str, text: str, highest: int) -> bool:
+    match = SUGGESTION_ID.match(text)
+    return match is not None and match["module"] == module_id and int(match["n"]) > highest
 
 
 RECOGNISED_FIELDS = 4
@@ -251,6 +286,8 @@ class MergeOptions:
     direction: Direction
     prefer: Prefer | None = None
     accept_deletions: bool = False
+    retired: frozenset[str] | None = None
+    """Ids deleted for good (:mod:`sheets_sync.sync.team`); None for a merge outside a sync (no clone rules)."""
 
 
 def merge_module(
@@ -262,12 +299,16 @@ def merge_module(
     known = {sid: [local_texts(s)] for sid, s in local.items()}
     for sid, texts in base.items():
         known.setdefault(sid, []).append(dict(texts))
-    match = match_rows(module.module_id, rows, known)
+    team = options.retired is not None
+    retired = options.retired or frozenset()
+    match = match_rows(
+        module.module_id, rows, known, in_sheet_before=set(base) if team else None, retired=retired
+    )
     result = MergeResult(suggestions=list(module.suggestions), base={})
     merger = _Merger(module, local, base, options, result)
     for sid in sorted(known, key=lambda s: (suggestion_number(s) or 0, s)):
         merger.merge_id(sid, match.matched.get(sid))
-    merger.new_rows(match.new, taken=set(known) | {r.truth_id for r in rows if r.truth_id})
+    merger.new_rows(match.new, taken=set(known) | {r.truth_id for r in rows if r.truth_id} | retired)
     merger.clear_stray_cells(rows)
     result.suggestions.sort(key=lambda s: (suggestion_number(s.id) or 0, s.id))
     return result

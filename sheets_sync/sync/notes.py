@@ -42,6 +42,10 @@ class Notes:
     copy_edits: list[str] = field(default_factory=list)
     """Edits made only in a copy (not applied: exit 5)."""
     adopted_tabs: list[str] = field(default_factory=list)
+    renumbered: list[str] = field(default_factory=list)
+    """Provisional ids another suggestion had in the workbook, given the next free number (module file saved)."""
+    deleted_elsewhere: list[str] = field(default_factory=list)
+    """Suggestions deleted for good by another clone (or accepted deletions), removed from the module file."""
 
     def add(self, other: Notes) -> None:
         """Add another report to this one (counts summed, lists extended, in order)."""

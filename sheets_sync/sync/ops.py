@@ -190,6 +190,32 @@ class DeleteConditionalRule:
     index: int
 
 
+@dataclass(frozen=True)
+class CreateMetadata:
+    """``createDeveloperMetadata`` on the spreadsheet (``sheet_id`` None) or a tab; ``metadata_id`` None lets the
+    server choose. A chosen id that exists already makes the whole batch fail: the write generation relies on it."""
+
+    key: str
+    value: str
+    sheet_id: int | None = None
+    metadata_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UpdateMetadata:
+    """``updateDeveloperMetadata`` of one entry's value, by id."""
+
+    metadata_id: int
+    value: str
+
+
+@dataclass(frozen=True)
+class DeleteMetadata:
+    """``deleteDeveloperMetadata`` of one entry, by id."""
+
+    metadata_id: int
+
+
 Op = (
     AddTab
     | DeleteTab
@@ -206,6 +232,9 @@ Op = (
     | UnmergeCells
     | AddColourScale
     | DeleteConditionalRule
+    | CreateMetadata
+    | UpdateMetadata
+    | DeleteMetadata
 )
 
 

@@ -16,6 +16,7 @@ from sheets_sync.errors import DataError, WorkbookLayoutError
 from sheets_sync.models import Module
 from sheets_sync.sync.base import Base, digest
 from sheets_sync.sync.cells import changed_cells, group_cells
+from sheets_sync.sync.clone_plan import ClonePlan
 from sheets_sync.sync.codec import MAX_CELL_CHARS
 from sheets_sync.sync.columns import MODULE_COLUMNS, ColumnTable
 from sheets_sync.sync.copies import adopt_renamed_copies, report_copies
@@ -141,6 +142,7 @@ class _PushPlanner:
         tabs = map_tabs(self.sheet, self.base.module_tabs, self.base.heatmap_sheet_id, self._keys())
         taken = {tab.sheet_id for tab in self.sheet.tabs}
         new_base = Base(spreadsheet_id=self.base.spreadsheet_id)
+        new_base.tombstones = {m: list(ids) for m, ids in self.base.tombstones.items()}
         plan = Plan(direction=Direction.PUSH, base=new_base)
         tabs = _copies(self.sheet, tabs, self.local, self.base, plan)
         adds, body = self._heatmap(tabs, taken, plan)
@@ -170,7 +172,6 @@ class _PushPlanner:
         return sheet_id
 
     def _module(self, module_id: str, tabs: TabMap, taken: set[int], plan: Plan) -> tuple[list[Op], list[Op]]:
-        module = self.local[module_id]
         tab = tabs.modules.get(module_id)
         try:
             sheet_id = self._sheet_id_for(module_id, module_id, tab, tabs, taken)
@@ -180,21 +181,27 @@ class _PushPlanner:
             plan.notes.skipped_tabs.append(f"{problem}")
             _keep_base(plan, self.base, module_id)
             return [], []
+        clones = ClonePlan.before(
+            self.local[module_id], tab, sheet_id, self.sheet, self.base, self.options.prefer
+        )
         given = ModuleTabInput(
-            module,
+            clones.team.module,
             tab,
             sheet_id,
-            self.base.suggestions.get(module_id, {}),
+            clones.base_suggestions,
             self.base.digests.get(module_id),
             self.sheet.recovery,
             self.options.table,
         )
         try:
-            tab_plan = plan_module_tab(given, _merge_options(Direction.PUSH, self.options))
+            tab_plan = plan_module_tab(
+                given, clones.merge_options(_merge_options(Direction.PUSH, self.options))
+            )
         except TabLayoutProblem as problem:
             _skip(plan, self.base, module_id, sheet_id, problem)
             return [], []
         _record(plan, module_id, tab.title if tab else module_id, tab is None, tab_plan)
+        tombstone_ops = clones.after(plan, tab_plan.merge, push=True)
         if tab_plan.expected:
             plan.expected[sheet_id] = tab_plan.expected
         plan.base.module_tabs[module_id] = sheet_id
@@ -204,7 +211,7 @@ class _PushPlanner:
             add.append(
                 AddTab(sheet_id, module_id, tab_plan.rows, tab_plan.columns, None, tab_plan.frozen_rows)
             )
-        return add, tab_plan.ops + tab_plan.cell_ops + tab_plan.rule_ops
+        return add, tab_plan.ops + tab_plan.cell_ops + tab_plan.rule_ops + tombstone_ops
 
     def _heatmap(self, tabs: TabMap, taken: set[int], plan: Plan) -> tuple[list[Op], list[Op]]:
         tab = tabs.heatmap
@@ -485,23 +492,24 @@ def _pull_module(
     plan: Plan, module: Module, tab: TabSnapshot, base: Base, sheet: SheetSnapshot, options: PlanOptions
 ) -> None:
     module_id = module.module_id
+    clones = ClonePlan.before(module, tab, tab.sheet_id, sheet, base, options.prefer)
     given = ModuleTabInput(
-        module,
+        clones.team.module,
         tab,
         tab.sheet_id,
-        base.suggestions.get(module_id, {}),
+        clones.base_suggestions,
         base.digests.get(module_id),
         sheet.recovery,
         options.table,
     )
     try:
-        tab_plan = plan_module_tab(given, _merge_options(Direction.PULL, options))
+        tab_plan = plan_module_tab(given, clones.merge_options(_merge_options(Direction.PULL, options)))
     except TabLayoutProblem as problem:
         plan.notes.skipped_tabs.append(f"{problem}")
         return
     _record(plan, module_id, tab.title, False, tab_plan)
-    plan.ops += tab_plan.cell_ops
+    plan.ops += tab_plan.cell_ops + clones.after(plan, tab_plan.merge, push=False)
     plan.base.module_tabs[module_id] = tab.sheet_id
-    updated = module.model_copy(update={"suggestions": tab_plan.merge.suggestions})
+    updated = module.model_copy(update={"suggestions": clones.suggestions_after(tab_plan.merge)})
     if updated.to_json_dict() != module.to_json_dict():
         plan.modules[module_id] = updated

@@ -62,6 +62,8 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "tab_copies": notes.copies,
         "edits_only_in_copies": notes.copy_edits,
         "tabs_adopted": notes.adopted_tabs,
+        "ids_renumbered": notes.renumbered,
+        "deleted_by_another_clone": notes.deleted_elsewhere,
     }
 
 
@@ -109,6 +111,12 @@ def plan_lines(plan: Plan) -> list[str]:
         lines.append(f"row(s) of suggestions deleted locally, cleared: {', '.join(notes.deleted_locally)}")
     if notes.id_repairs:
         lines.append(f"suggestion id cell(s) edited in the sheet, put back: {', '.join(notes.id_repairs)}")
+    lines += [f"suggestion renumbered (module file saved): {text}" for text in notes.renumbered]
+    if notes.deleted_elsewhere:
+        lines.append(
+            "suggestion(s) deleted by another clone, removed from the module file: "
+            + ", ".join(notes.deleted_elsewhere)
+        )
     edits = sum(tab.tool_edits for tab in plan.tabs)
     if edits:
         verb = "reverted" if push else "found; the next push reverts them"

@@ -184,12 +184,24 @@ class Recovery:
 
 
 @dataclass(frozen=True)
+class DeveloperMetadata:
+    """A developer metadata entry of the spreadsheet (``sheet_id`` None) or of one tab: how sheets-sync keeps what
+    every clone needs to know (deleted suggestion ids, the write generation) in the workbook itself."""
+
+    metadata_id: int
+    key: str
+    value: str
+    sheet_id: int | None = None
+
+
+@dataclass(frozen=True)
 class SheetSnapshot:
     """One read of the whole workbook, tabs in their order."""
 
     spreadsheet_id: str
     tabs: tuple[TabSnapshot, ...]
     recovery: Recovery = field(default_factory=Recovery)
+    metadata: tuple[DeveloperMetadata, ...] = ()
 
     def tab(self, sheet_id: int) -> TabSnapshot | None:
         return next((tab for tab in self.tabs if tab.sheet_id == sheet_id), None)
