@@ -1,10 +1,16 @@
 """Benchmark of the dashboards: build, first render and model/metric switches of a large heatmap in headless Chromium.
 
     .venv/bin/python bench/bench_dashboard.py [--modules 200] [--versions 25] [--models 4] [--repeat 5]
+                                              [--baseline main | --baseline none]
 
 Generates deterministic synthetic data (every module x version x model has a run, 4 rubrics each), writes it
 through the real Store and index, builds the site with ``build_site`` and opens ``index.html`` from ``file://`` in
 Debian's Chromium (/usr/bin/chromium). Target: first render and each switch under 1 s.
+
+Side by side with a previous build: ``--baseline REF`` (default ``main``) checks REF out into a temporary
+``git worktree``, builds the same data with that code (index included, in a subprocess) and measures both sites
+in the same run, page loads alternating, so both see the same machine load. The table then shows REF's median,
+this tree's median and the change.
 
 Figures printed:
 - build: ``build_site`` wall time (Python: read, validate, render every page).
@@ -17,8 +23,11 @@ Figures printed:
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -112,41 +121,92 @@ def write_data(data_dir: Path, modules: int, versions: int, models: int) -> Stor
     return store
 
 
-def measure_browser(index_html: Path, models: list[str], repeat: int) -> dict[str, list[float]]:
+def measure_browser(
+    sites: dict[str, Path], models: list[str], repeat: int
+) -> dict[str, dict[str, list[float]]]:
+    """Figures per site (label -> index.html); loads alternate between the sites so both share the load."""
     from playwright.sync_api import sync_playwright
 
-    figures: dict[str, list[float]] = {}
+    figures: dict[str, dict[str, list[float]]] = {label: {} for label in sites}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(repeat):
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            started = time.perf_counter()
-            page.goto(index_html.as_uri())
-            page.wait_for_selector("table#heatmap[data-ready=true]")
-            wall = (time.perf_counter() - started) * 1000
-            first = page.evaluate(FIRST_RENDER_JS)
-            _add(figures, "first render: script done (nav start ->)", first["ready"])
-            _add(figures, "first render: first frame painted", first["painted"])
-            _add(figures, "first render: wall (goto -> ready)", wall)
-            for value in [*models, ""] * 2:
-                timing = page.evaluate(SWITCH_JS, ["model", value])
-                _add(figures, "switch model: change handler", timing["handler"])
-                _add(figures, "switch model: + style & layout", timing["layout"])
-                _add(figures, "switch model: until next frame", timing["paint"])
-                started = time.perf_counter()
-                page.select_option("select[name=model]", models[0] if value == "" else "")
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-                _add(
-                    figures,
-                    "switch model: wall (select_option + frame)",
-                    (time.perf_counter() - started) * 1000,
-                )
-            for metric in ("match_rate", "pass_rate"):
-                timing = page.evaluate(SWITCH_JS, ["metric", metric])
-                _add(figures, "switch metric: until next frame", timing["paint"])
-            page.close()
+            for label, index_html in sites.items():
+                measure_page(browser, index_html, models, figures[label])
         browser.close()
     return figures
+
+
+def measure_page(
+    browser: object, index_html: Path, models: list[str], figures: dict[str, list[float]]
+) -> None:
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    page.goto(index_html.as_uri())
+    page.wait_for_selector("table#heatmap[data-ready=true]")
+    wall = (time.perf_counter() - started) * 1000
+    first = page.evaluate(FIRST_RENDER_JS)
+    _add(figures, "first render: script done (nav start ->)", first["ready"])
+    _add(figures, "first render: first frame painted", first["painted"])
+    _add(figures, "first render: wall (goto -> ready)", wall)
+    for value in [*models, ""] * 2:
+        timing = page.evaluate(SWITCH_JS, ["model", value])
+        _add(figures, "switch model: change handler", timing["handler"])
+        _add(figures, "switch model: + style & layout", timing["layout"])
+        _add(figures, "switch model: until next frame", timing["paint"])
+        started = time.perf_counter()
+        page.select_option("select[name=model]", models[0] if value == "" else "")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        _add(figures, "switch model: wall (select_option + frame)", (time.perf_counter() - started) * 1000)
+    for metric in ("match_rate", "pass_rate"):
+        timing = page.evaluate(SWITCH_JS, ["metric", metric])
+        _add(figures, "switch metric: until next frame", timing["paint"])
+    page.close()
+
+
+BASELINE_BUILD = """
+import json, sys, time
+from pathlib import Path
+from sheets_sync.dashboard.build import build_site
+try:
+    from sheets_sync.index_file import write_index
+except ImportError:  # before the index's I/O edge moved out of sheets_sync.index
+    from sheets_sync.index import write_index
+from sheets_sync.store import Store
+store = Store(Path(sys.argv[1]))
+with store.lock():
+    write_index(store)
+times = []
+for _ in range(3):
+    started = time.perf_counter()
+    build_site(store, Path(sys.argv[2]))
+    times.append((time.perf_counter() - started) * 1000)
+print(json.dumps(times))
+"""
+
+
+def build_baseline(ref: str, tmp: Path, data_dir: Path) -> tuple[Path, list[float]]:
+    """Build the same data with the code of git ``ref`` (a temporary worktree); (index.html, build times)."""
+    repo = Path(__file__).resolve().parents[1]
+    tree = tmp / "baseline-tree"
+    subprocess.run(
+        ["git", "-C", str(repo), "worktree", "add", "--detach", "--quiet", str(tree), ref], check=True
+    )
+    try:
+        data = tmp / "baseline-data"
+        shutil.copytree(data_dir, data)
+        out = tmp / "baseline-site"
+        result = subprocess.run(
+            [sys.executable, "-c", BASELINE_BUILD, str(data), str(out)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=tree,
+            env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+        )
+        return out / "index.html", json.loads(result.stdout)
+    finally:
+        subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], check=True)
 
 
 def _add(figures: dict[str, list[float]], name: str, value: float) -> None:
@@ -160,6 +220,17 @@ def print_table(rows: list[tuple[str, list[float]]]) -> None:
         print(f"{name:<46} {statistics.median(values):>10.1f} {max(values):>10.1f} {len(values):>4}")
 
 
+def print_side_by_side(
+    ref: str, before: list[tuple[str, list[float]]], after: list[tuple[str, list[float]]]
+) -> None:
+    print(f"{'step (median ms)':<46} {ref[:12]:>12} {'this tree':>12} {'change':>8}")
+    print("-" * 81)
+    previous = dict(before)
+    for name, values in after:
+        old, new = statistics.median(previous[name]), statistics.median(values)
+        print(f"{name:<46} {old:>12.1f} {new:>12.1f} {100 * (new - old) / old:>+7.1f}%")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=200)
@@ -167,6 +238,9 @@ def main() -> int:
     parser.add_argument("--models", type=int, default=4, choices=range(1, len(MODEL_NAMES) + 1))
     parser.add_argument(
         "--repeat", type=int, default=5, help="page loads (each followed by model and metric switches)"
+    )
+    parser.add_argument(
+        "--baseline", default="main", help="git ref to measure side by side (default main; 'none' to skip)"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
@@ -184,8 +258,19 @@ def main() -> int:
             f"({args.modules * args.versions * args.models} runs); index.html {size_kb:,.0f} KiB; "
             f"data generation {generate_ms / 1000:.1f} s (not a target)\n"
         )
-        figures = measure_browser(index_html, MODEL_NAMES[: args.models], args.repeat)
-        print_table([("build_site (Python, all pages)", builds), *figures.items()])
+        sites = {"this tree": index_html}
+        baseline_builds: list[float] = []
+        if args.baseline != "none":
+            sites[args.baseline], baseline_builds = build_baseline(args.baseline, Path(tmp), store.data_dir)
+            size = sites[args.baseline].stat().st_size / 1024
+            print(f"{args.baseline}'s index.html {size:,.0f} KiB\n")
+        figures = measure_browser(sites, MODEL_NAMES[: args.models], args.repeat)
+        rows = [("build_site (Python, all pages)", builds), *figures["this tree"].items()]
+        print_table(rows)
+        if args.baseline != "none":
+            print()
+            before = [("build_site (Python, all pages)", baseline_builds), *figures[args.baseline].items()]
+            print_side_by_side(args.baseline, before, rows)
     return 0
 
 

@@ -1,11 +1,15 @@
 """The ``sheets-sync`` command line: a thin layer over the library.
 
+Commands are loaded lazily from :data:`sheets_sync.commands.CATALOG`: ``sheets-sync --help`` imports click and
+nothing heavy, and running a command imports only its own module.
+
 Exit codes: 0 done, 1 error, 2 usage, 3 sync conflicts, 4 significant regression (``diff --fail-on-regression``).
 Library errors (:mod:`sheets_sync.errors`) print as one line on stderr; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,15 +17,55 @@ from typing import Any
 import click
 
 from sheets_sync import __version__
+from sheets_sync.commands import CATALOG
 from sheets_sync.errors import SheetsSyncError
 
 
 class SheetsSyncGroup(click.Group):
     """Maps library exceptions to one-line errors and exit codes; lists commands in workflow order."""
 
+    # Commands load lazily: ``_loaded`` holds the imported ones. ``commands`` (click's attribute, which tests and
+    # tools read) imports every catalogued module first, so it always lists them all.
+    _loaded: dict[str, click.Command]
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        for module in sorted({entry.module for entry in CATALOG.values()}):
+            self._load(module)
+        return self._loaded
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._loaded = dict(value)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        self._loaded[name or cmd.name or ""] = cmd
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        # Registration order (data, sync, dashboards, emulator, demo) reads better in --help than A-Z.
-        return list(self.commands)
+        # Catalog order (data, sync, dashboards, emulator, demo) reads better in --help than A-Z.
+        return list(CATALOG) + [name for name in self._loaded if name not in CATALOG]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the command's module on first use; a command missing from the catalog is still found."""
+        if cmd_name not in self._loaded:
+            entry = CATALOG.get(cmd_name)
+            for module in [entry.module] if entry else sorted({e.module for e in CATALOG.values()}):
+                self._load(module)
+        return self._loaded.get(cmd_name)
+
+    def _load(self, module_name: str) -> None:
+        for command in importlib.import_module(module_name).COMMANDS:
+            if command.name not in self._loaded:
+                self.add_command(command)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the catalog, without importing any command's module."""
+        rows = [(name, entry.help) for name, entry in CATALOG.items()]
+        rows += [
+            (name, cmd.get_short_help_str()) for name, cmd in self._loaded.items() if name not in CATALOG
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -52,7 +96,25 @@ def _debug(ctx: click.Context) -> bool:
     return bool((ctx.obj or {}).get("debug"))
 
 
-@click.group(cls=SheetsSyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
+HELP_EPILOG = """\b
+Examples:
+  sheets-sync import data/judge_results/          # judge files into data/modules/, index rebuilt
+  sheets-sync show m01                            # a module in the terminal (--json for scripts)
+  sheets-sync push --spreadsheet <id>             # results up to Google Sheets
+  sheets-sync pull --spreadsheet <id>             # PMs' edits back
+  sheets-sync dashboard --out site/               # static dashboards
+  sheets-sync COMMAND --help                      # examples and exit codes of one command
+
+\b
+Exit codes: 0 done; 1 error (one line on stderr; --debug for the traceback); 2 usage;
+3 sync conflicts (listed, all else applied); 4 diff --fail-on-regression found a significant drop;
+5 sync values refused or tabs skipped (listed, all else applied; 3 wins when both).
+Commands that print data accept --json (shapes: docs/cli.md)."""
+
+
+@click.group(
+    cls=SheetsSyncGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=HELP_EPILOG
+)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -67,27 +129,3 @@ def main(ctx: click.Context, data_dir: Path | None, debug: bool) -> None:
     obj = ctx.ensure_object(dict)
     obj["data_dir"] = data_dir
     obj["debug"] = obj.get("debug", False) or debug
-
-
-def _register() -> None:
-    # Each feature keeps its commands in its own module under sheets_sync/commands/ and is listed here once.
-    from sheets_sync.commands import dashboard as dashboard_commands
-    from sheets_sync.commands import data as data_commands
-    from sheets_sync.commands import demo as demo_commands
-    from sheets_sync.commands import emulator as emulator_commands
-    from sheets_sync.commands import sync as sync_commands
-    from sheets_sync.commands import team as team_commands
-
-    for module in (
-        data_commands,
-        sync_commands,
-        team_commands,
-        dashboard_commands,
-        emulator_commands,
-        demo_commands,
-    ):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sheets_sync.best import best_so_far, cell_runs
 from sheets_sync.models import Experiment, Module
 from sheets_sync.stats import wilson_interval
 from sheets_sync.versions import natural_key, sorted_versions
@@ -46,6 +47,7 @@ def module_entry(module: Module) -> dict[str, Any]:
     return {
         "name": module.module_name,
         "primary_rubric": module.primary_rubric,
+        "best_so_far": best_so_far_entry(module.experiments),
         "versions": {
             version: version_cell(by_version[version]) for version in sorted(by_version, key=natural_key)
         },
@@ -53,18 +55,36 @@ def module_entry(module: Module) -> dict[str, Any]:
 
 
 def version_cell(experiments: Iterable[Experiment]) -> dict[str, Any]:
-    """One (module, version) cell: the newest dataset version's latest run per model, and the best of them."""
-    runs = list(experiments)
-    dataset_version = max((e.dataset_version for e in runs), key=natural_key)
-    latest: dict[str, Experiment] = {}
-    for experiment in runs:
-        if experiment.dataset_version != dataset_version:
-            continue
-        current = latest.get(experiment.model)
-        if current is None or experiment.recency_key() > current.recency_key():
-            latest[experiment.model] = experiment
-    by_model = {model: model_entry(latest[model]) for model in sorted(latest)}
-    return {"dataset_version": dataset_version, "best": best_by_pass_rate(by_model), "by_model": by_model}
+    """One (module, version) cell: the newest dataset version's latest run per model, and the best of them
+    (:mod:`sheets_sync.best` decides both)."""
+    cell = cell_runs(experiments)
+    best = cell.best
+    return {
+        "dataset_version": cell.dataset_version,
+        "best": best_entry(best) if best is not None else None,
+        "by_model": {model: model_entry(run) for model, run in cell.by_model.items()},
+    }
+
+
+def best_so_far_entry(experiments: Iterable[Experiment]) -> dict[str, Any] | None:
+    """The module's best run (on its newest dataset version, :func:`sheets_sync.best.best_so_far`)."""
+    found = best_so_far(experiments)
+    if found is None:
+        return None
+    return {
+        "dataset_version": found.dataset_version,
+        "prompt_version": found.experiment.prompt_version,
+        **best_entry(found.experiment),
+    }
+
+
+def best_entry(experiment: Experiment) -> dict[str, Any]:
+    return {
+        "pass_rate": experiment.metrics.pass_rate,
+        "match_rate": experiment.metrics.match_rate,
+        "model": experiment.model,
+        "experiment_id": experiment.id,
+    }
 
 
 def model_entry(experiment: Experiment) -> dict[str, Any]:
@@ -81,27 +101,4 @@ def model_entry(experiment: Experiment) -> dict[str, Any]:
         "timestamp": experiment.timestamp.isoformat(),
         "dataset_version": experiment.dataset_version,
         "braintrust_url": experiment.braintrust_url,
-    }
-
-
-def best_by_pass_rate(by_model: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
-    """Highest pass rate (null loses); ties to the higher match rate, then the alphabetically first model.
-
-    None when no model of the cell has a pass rate (every run had zero samples).
-    """
-    rated = [(model, entry) for model, entry in by_model.items() if entry["pass_rate"] is not None]
-    if not rated:
-        return None
-
-    def rank(item: tuple[str, Mapping[str, Any]]) -> tuple[float, float, str]:
-        model, entry = item
-        match = entry["match_rate"]
-        return (-entry["pass_rate"], -(match if match is not None else -1.0), model)
-
-    model, entry = min(rated, key=rank)
-    return {
-        "pass_rate": entry["pass_rate"],
-        "match_rate": entry["match_rate"],
-        "model": model,
-        "experiment_id": entry["experiment_id"],
     }

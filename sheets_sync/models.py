@@ -11,7 +11,7 @@ value, so the output is always consistent with the counts. An absent or null rat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -128,6 +128,19 @@ def format_timestamp(timestamp: datetime) -> str:
 def suggestion_number(suggestion_id: str) -> int | None:
     match = SUGGESTION_ID.match(suggestion_id)
     return int(match["n"]) if match else None
+
+
+def suggestion_order(suggestion_id: str) -> tuple[int, str]:
+    """The one order of suggestions in the module files, the pages and the CLI: by number, then by id."""
+    return (suggestion_number(suggestion_id) or 0, suggestion_id)
+
+
+def rubric_order(names: Iterable[str], primary: str | None) -> list[str]:
+    """The one rubric order of every surface: the primary rubric first, then the others in natural order
+    (``r2`` before ``r10``)."""
+    distinct = set(names)
+    first = [primary] if primary in distinct else []
+    return first + sorted(distinct - set(first), key=natural_key)
 
 
 def format_json_path(loc: tuple[str | int, ...]) -> str:
@@ -483,7 +496,7 @@ class Module(StrictModel):
         return self.model_copy(
             update={
                 "experiments": sorted(self.experiments, key=Experiment.sort_key),
-                "suggestions": sorted(self.suggestions, key=lambda s: (suggestion_number(s.id) or 0, s.id)),
+                "suggestions": sorted(self.suggestions, key=lambda s: suggestion_order(s.id)),
             }
         )
 
@@ -499,11 +512,10 @@ class Module(StrictModel):
     def primary_rubric_of(self, experiment: Experiment) -> str | None:
         return experiment.primary_rubric or self.primary_rubric
 
-    def rubric_names(self) -> list[str]:
-        """Every rubric of any experiment, primary first, the rest in natural order."""
-        names = {name for e in self.experiments for name in e.rubrics}
-        primary = [self.primary_rubric] if self.primary_rubric in names else []
-        return primary + sorted(names - set(primary), key=natural_key)
+    def rubric_names(self, experiments: Iterable[Experiment] | None = None) -> list[str]:
+        """Every rubric of ``experiments`` (default: all of the module's) in :func:`rubric_order`."""
+        chosen = self.experiments if experiments is None else experiments
+        return rubric_order((name for e in chosen for name in e.rubrics), self.primary_rubric)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The on-disk form: every field present (null when absent), keys in field order, aliases used."""

@@ -51,6 +51,13 @@ def common_options(func: F) -> F:
     return func
 
 
+def json_option(func: F) -> F:
+    """``--json``: print the command's result as one JSON document on stdout (shapes: docs/cli.md)."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print the result as JSON on stdout (shape: docs/cli.md)."
+    )(func)
+
+
 def resolve_data_dir(data_dir: Path | None) -> Path:
     """Command flag, then the group flag, then $SHEETS_SYNC_DATA_DIR, then ./data."""
     if data_dir is not None:

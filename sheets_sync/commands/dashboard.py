@@ -6,16 +6,18 @@ by a statistically significant amount (two-proportion z-test, p < 0.05), so a CI
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from sheets_sync import jsonio
-from sheets_sync.commands._common import common_options, err, existing_data_dir, out
+from sheets_sync.commands._common import common_options, err, existing_data_dir, json_option
+from sheets_sync.commands._output import Column, print_fitted, print_json
+from sheets_sync.commands._output import console as output_console
 from sheets_sync.dashboard.compare import (
     INTERVAL_NAME,
     TEST_NAME,
@@ -33,7 +35,6 @@ from sheets_sync.store import Store
 from sheets_sync.versions import version_key
 
 DEFAULT_OUT = Path("site")
-PIPED_WIDTH = 240  # output that is not a terminal (CI logs, files) is never squeezed into 80 columns
 
 _out_option = click.option(
     "--out",
@@ -44,10 +45,29 @@ _out_option = click.option(
 )
 
 
-@click.command("dashboard")
+@click.command(
+    "dashboard",
+    epilog="""\b
+Examples:
+  sheets-sync dashboard                             # ./site/index.html
+  sheets-sync dashboard --out public/ --stamp "$(date -u +%Y-%m-%dT%H:%MZ)"
+  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) sheets-sync dashboard
+  sheets-sync dashboard --json                      # {"index_html": ..., "pages": 7}
+
+Without --stamp or SOURCE_DATE_EPOCH the pages print no build time, so the same data writes the same bytes.
+
+Exit codes: 0 done, 1 error (no or stale index, invalid data; one line on stderr), 2 usage.""",
+)
 @_out_option
+@click.option(
+    "--stamp",
+    metavar="TIME",
+    default=None,
+    help="Build time to print on every page (default: $SOURCE_DATE_EPOCH when set, else none).",
+)
+@json_option
 @common_options
-def dashboard_command(out: Path, data_dir: Path | None) -> None:
+def dashboard_command(out: Path, stamp: str | None, as_json: bool, data_dir: Path | None) -> None:
     """Build the static dashboards (heatmap and module pages) and print the path of index.html.
 
     Reads data/heatmap_index.json and data/modules/*.json only. The site works opened straight from disk
@@ -55,11 +75,39 @@ def dashboard_command(out: Path, data_dir: Path | None) -> None:
     """
     from sheets_sync.dashboard.build import build_site  # jinja2 is only imported by the commands that render
 
-    index_html = build_site(Store(existing_data_dir(data_dir)), out)
+    store = Store(existing_data_dir(data_dir))
+    index_html = build_site(store, out, stamp=build_stamp(stamp))
+    if as_json:
+        print_json({"index_html": str(index_html), "pages": 1 + len(store.module_ids())})
+        return
     click.echo(str(index_html))
 
 
-@click.command("serve")
+def build_stamp(stamp: str | None) -> str | None:
+    """The build time the pages print: ``--stamp`` as given, else $SOURCE_DATE_EPOCH (seconds) in UTC, else none."""
+    if stamp is not None:
+        if not stamp.strip():
+            raise ConfigError("--stamp: must not be blank")
+        return stamp.strip()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or not epoch.strip():
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ConfigError(f"SOURCE_DATE_EPOCH: {epoch!r} is not a number of seconds since 1970") from None
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+@click.command(
+    "serve",
+    epilog="""\b
+Examples:
+  sheets-sync serve                       # http://127.0.0.1:8000/
+  sheets-sync serve --port 0 --out /tmp/site
+
+Exit codes: 0 stopped with Ctrl-C, 1 error (port in use, invalid data; one line on stderr), 2 usage.""",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -91,7 +139,18 @@ def serve_command(port: int, out: Path, data_dir: Path | None) -> None:
             err.print("stopped")
 
 
-@click.command("diff")
+@click.command(
+    "diff",
+    epilog="""\b
+Examples:
+  sheets-sync diff m01 v4 v5                        # B's best model that also ran v4
+  sheets-sync diff m01 v4 v5 --model gpt-4o
+  sheets-sync diff m01 m01_v4_gpt5_20260129 m01_v5_gpt5_20260203
+  sheets-sync diff m01 v4 v5 --fail-on-regression || echo "regressed"
+  sheets-sync diff m01 v4 v5 --json | jq '.rows[] | select(.regression)'
+
+A table wider than the terminal is folded (the metric column repeated), never cut.""",
+)
 @click.argument("module_id", metavar="MODULE")
 @click.argument("ref_a", metavar="VERSION_A")
 @click.argument("ref_b", metavar="VERSION_B")
@@ -146,13 +205,13 @@ def _load(store: Store, module_id: str) -> Module:
 
 def print_comparison(comparison: Comparison) -> None:
     """The comparison as the terminal shows it; data goes in as Text, never as rich markup."""
-    console = _console()
+    console = output_console()
     console.print(Text.assemble((comparison.module_id, "bold"), " \u00b7 ", comparison.module_name))
     console.print(Text.assemble(("A  ", "bold"), _describe(comparison.a)))
     console.print(Text.assemble(("B  ", "bold"), _describe(comparison.b)))
     for warning in comparison.warnings:
         console.print(Text(f"\u26a0 {warning}", style="yellow"))
-    console.print(comparison_table(comparison))
+    print_fitted(console, None, COMPARISON_COLUMNS, comparison_rows(comparison))
     for note in comparison.notes:
         console.print(Text(f"\u2020 {note}", style="yellow"))
     _print_applied(console, comparison)
@@ -167,13 +226,6 @@ def print_comparison(comparison: Comparison) -> None:
         console.print(Text("No significant regression."))
 
 
-def _console() -> Console:
-    """The shared console on a terminal; piped output (CI logs, files) gets a wide one so no cell is cut."""
-    if out.is_terminal:
-        return out
-    return Console(file=out.file, width=PIPED_WIDTH, highlight=False, soft_wrap=True)
-
-
 def _describe(experiment: Experiment) -> str:
     return (
         f"{experiment.prompt_version} \u00b7 {experiment.model} \u00b7 dataset {experiment.dataset_version} \u00b7 "
@@ -181,14 +233,19 @@ def _describe(experiment: Experiment) -> str:
     )
 
 
-def comparison_table(comparison: Comparison) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for header in ("Metric", "A", "B", "\u0394 (B \u2212 A)", "95% CI of \u0394", "p", "Verdict"):
-        table.add_column(header, no_wrap=True)
+COMPARISON_COLUMNS = tuple(
+    Column(header)
+    for header in ("Metric", "A", "B", "\u0394 (B \u2212 A)", "95% CI of \u0394", "p", "Verdict")
+)
+
+
+def comparison_rows(comparison: Comparison) -> list[list[Text]]:
+    """One row per compared proportion; regressions bold red, improvements green (on a terminal)."""
+    rows = []
     for row in comparison.rows:
-        style = "bold red" if row.regression else "green" if row.improvement else None
-        table.add_row(*(Text(text) for text in row_texts(row).values()), style=style)
-    return table
+        style = "bold red" if row.regression else "green" if row.improvement else ""
+        rows.append([Text(text, style=style) for text in row_texts(row).values()])
+    return rows
 
 
 def _print_applied(console: Console, comparison: Comparison) -> None:

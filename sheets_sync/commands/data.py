@@ -10,19 +10,27 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
-from rich import box
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as ProgressBar
-from rich.table import Table
 from rich.text import Text
 
-from sheets_sync.commands._common import common_options, err, existing_data_dir, out, resolve_data_dir
+from sheets_sync.best import best_so_far
+from sheets_sync.commands._common import (
+    common_options,
+    err,
+    existing_data_dir,
+    json_option,
+    resolve_data_dir,
+)
+from sheets_sync.commands._output import Column, print_fitted, print_json
+from sheets_sync.commands._output import console as output_console
 from sheets_sync.edits import add_suggestion
 from sheets_sync.errors import DataError
 from sheets_sync.importers import ImportResult, ImportStatus, Progress, expand_paths, import_paths
+from sheets_sync.index import best_so_far_entry
 from sheets_sync.index_file import write_index
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.schema import write_schemas
@@ -57,11 +65,15 @@ Examples:
   sheets-sync import runs/m01_v6_gpt-5_20260210.json     # one file
   sheets-sync import --data-dir /tmp/mirror a.json b.json
 
-{EXIT_CODES} The judge file format is in docs/data.md and schema/judge.schema.json.""",
+  sheets-sync import --json runs/ | jq '.runs[] | select(.status == "new")'
+
+{EXIT_CODES} The judge file format is in docs/data.md and schema/judge.schema.json; the --json shape in
+docs/cli.md. A line wider than the terminal puts the file on a line of its own.""",
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
 @common_options
-def import_command(paths: tuple[Path, ...], data_dir: Path | None) -> None:
+def import_command(paths: tuple[Path, ...], as_json: bool, data_dir: Path | None) -> None:
     """Import judge result files (or folders of them) into the module files, then rebuild the index.
 
     All or nothing: when any file is invalid, nothing is written. Folders are read recursively, files sorted by
@@ -72,9 +84,37 @@ def import_command(paths: tuple[Path, ...], data_dir: Path | None) -> None:
     files = expand_paths(paths)
     with _progress_bar(len(files)) as progress:
         results = import_paths(store, files, progress=progress)
+    if as_json:
+        print_json(import_json(results))
+        return
+    console = output_console()
     for result in results:
-        out.print(_result_line(result))
-    out.print(Text(_import_summary(results)))
+        line = _result_line(result)
+        console.print(line if line.cell_len <= console.width else _stacked_result(result))
+    console.print(Text(_import_summary(results)))
+
+
+def import_json(results: list[ImportResult]) -> dict[str, Any]:
+    """``import --json``: one entry per run, then the counts."""
+    counts = Counter(r.status for r in results)
+    return {
+        "runs": [
+            {
+                "path": str(r.path),
+                "status": r.status.value,
+                "module_id": r.module_id,
+                "experiment_id": r.experiment_id,
+                "pass_rate": r.pass_rate,
+                "match_rate": r.match_rate,
+                "module_created": r.module_created,
+            }
+            for r in results
+        ],
+        "files": len({r.path for r in results}),
+        "counts": {s.value: counts[s] for s in ImportStatus},
+        "modules_created": sum(r.module_created for r in results),
+        "index_rebuilt": True,
+    }
 
 
 @contextmanager
@@ -104,6 +144,21 @@ def _result_line(result: ImportResult) -> Text:
     return line
 
 
+def _stacked_result(result: ImportResult) -> Text:
+    """:func:`_result_line` on two lines, for a terminal too narrow for one: the file goes below."""
+    line = Text()
+    line.append(f"{result.status.value:<9}", style=_STATUS_STYLE[result.status])
+    line.append(f" {result.module_id} {result.experiment_id}")
+    line.append(
+        f"\n          pass {format_percent(result.pass_rate)}  match {format_percent(result.match_rate)}"
+    )
+    if result.module_created:
+        line.append(f"  (created module {result.module_id})", style="bold")
+    line.append("\n          ")
+    line.append(str(result.path), style="dim")
+    return line
+
+
 _STATUS_STYLE = {ImportStatus.NEW: "green", ImportStatus.UPDATED: "yellow", ImportStatus.UNCHANGED: "dim"}
 
 
@@ -127,15 +182,21 @@ Examples:
   sheets-sync index                       # ./data/heatmap_index.json
   sheets-sync index --data-dir /tmp/mirror
 
+  sheets-sync index --json               # {{"path": ..., "changed": true}}
+
 {EXIT_CODES} Re-running on unchanged data changes no byte (generated_at is the newest experiment's timestamp).""",
 )
+@json_option
 @common_options
-def index_command(data_dir: Path | None) -> None:
+def index_command(as_json: bool, data_dir: Path | None) -> None:
     """Rebuild heatmap_index.json from the module files (every module file is validated first)."""
     store = _existing_store(data_dir)
     with store.lock():
         changed = write_index(store)
-    out.print(Text(f"{store.index_path}: {'written' if changed else 'unchanged'}"))
+    if as_json:
+        print_json({"path": str(store.index_path), "changed": changed})
+        return
+    output_console().print(Text(f"{store.index_path}: {'written' if changed else 'unchanged'}"))
 
 
 # ------------------------------------------------------------------------------------------------ validate
@@ -147,11 +208,13 @@ def index_command(data_dir: Path | None) -> None:
 Examples:
   sheets-sync validate                    # after editing data/modules/*.json by hand
   sheets-sync validate --data-dir /tmp/mirror || echo "fix the lines above"
+  sheets-sync validate --json | jq -r '.problems[].path' | sort -u
 
-Exit codes: 0 all valid, 1 problems (listed on stdout, a count on stderr), 2 usage.""",
+Exit codes: 0 all valid, 1 problems (listed on stdout, a count on stderr; also with --json), 2 usage.""",
 )
+@json_option
 @common_options
-def validate_command(data_dir: Path | None) -> None:
+def validate_command(as_json: bool, data_dir: Path | None) -> None:
     """Check every file of the data directory and list every problem (exit 1 when there is any).
 
     Checks each module file (format, counts, rates, ids), each judge file under judge_results/, and that
@@ -159,12 +222,29 @@ def validate_command(data_dir: Path | None) -> None:
     """
     store = _existing_store(data_dir)
     problems = validate_data_dir(store)
-    for problem in problems:
-        out.print(Text(str(problem)))
+    if as_json:
+        print_json(
+            {
+                "data_dir": str(store.data_dir),
+                "valid": not problems,
+                "modules": len(store.module_ids()),
+                "problems": [
+                    {"path": str(p.path), "json_path": p.json_path, "message": p.message} for p in problems
+                ],
+            }
+        )
+    else:
+        console = output_console()
+        for problem in problems:
+            # Wrapped at spaces on a narrow terminal: a count or a value is never cut.
+            console.print(Text(str(problem)))
     if problems:
         files = len({p.path for p in problems})
         raise DataError(f"{len(problems)} problem(s) in {files} file(s)", path=store.data_dir)
-    out.print(Text(f"{store.data_dir}: {len(store.module_ids())} module(s), all valid; index up to date"))
+    if not as_json:
+        output_console().print(
+            Text(f"{store.data_dir}: {len(store.module_ids())} module(s), all valid; index up to date")
+        )
 
 
 # ------------------------------------------------------------------------------------------------ show
@@ -172,37 +252,73 @@ def validate_command(data_dir: Path | None) -> None:
 
 @click.command(
     "show",
-    epilog=f"""\b
+    epilog="""\b
 Examples:
   sheets-sync show m01
-  sheets-sync show m05 --data-dir /tmp/mirror | less -S
+  sheets-sync show m05 --data-dir /tmp/mirror | less
+  sheets-sync show m01 --json | jq .best_so_far
 
-{EXIT_CODES}""",
+Tables wider than the terminal are folded (the id column repeated) or stacked, never cut; piped output is plain
+text. --json prints the module, its rubric order and its best run (shape: docs/cli.md).
+
+Exit codes: 0 done, 1 error (unknown module or invalid file; one line on stderr), 2 usage.""",
 )
 @click.argument("module_id", metavar="MODULE")
+@json_option
 @common_options
-def show_command(module_id: str, data_dir: Path | None) -> None:
-    """Print a module's experiments (natural version order), rubric rates and suggestions as tables."""
+def show_command(module_id: str, as_json: bool, data_dir: Path | None) -> None:
+    """Print a module's best run, experiments (natural version order), rubric rates and suggestions."""
     module = _existing_store(data_dir).load_module(module_id)
-    # Piped output has no terminal width; rich would squeeze the tables into 80 columns of ellipses.
-    console = out if out.is_terminal else Console(highlight=False, width=PIPED_WIDTH)
+    if as_json:
+        print_json(show_json(module))
+        return
+    console = output_console()
     console.print(
         Text.assemble((f"{module.module_id} {module.module_name}", "bold"), f"  {module.description}")
     )
     console.print(Text(f"primary rubric: {module.primary_rubric or '-'}"))
-    console.print(experiments_table(module))
+    console.print(Text(f"best so far: {best_so_far_text(module)}"))
+    normalized = module.normalized()
+    print_fitted(console, "experiments", EXPERIMENT_COLUMNS, experiment_rows(normalized))
     if module.experiments:
-        console.print(rubrics_table(module))
+        columns, rows = rubric_table(normalized)
+        print_fitted(console, "rubric rates (%)", columns, rows)
     if module.suggestions:
-        console.print(suggestions_table(module.normalized().suggestions))
+        rows = suggestion_rows(normalized.suggestions)
+        print_fitted(console, "suggestions", SUGGESTION_COLUMNS, rows, fold=False)
 
 
-PIPED_WIDTH = 160
+def best_so_far_text(module: Module) -> str:
+    """The module's best run by the one rule (:mod:`sheets_sync.best`), naming its dataset version."""
+    found = best_so_far(module.experiments)
+    if found is None:
+        return "no results yet"
+    run, m = found.experiment, found.experiment.metrics
+    return (
+        f"on dataset {found.dataset_version}: {format_percent(m.pass_rate)} pass, "
+        f"{format_percent(m.match_rate)} match ({run.model}, prompt {run.prompt_version}, {run.id})"
+    )
 
 
-def experiments_table(module: Module) -> Table:
-    """One row per experiment, natural version order, then time."""
-    table = Table(title="experiments", title_justify="left", box=box.SIMPLE_HEAD)
+def show_json(module: Module) -> dict[str, Any]:
+    """``show --json``: the module file's content, its rubric order and its best run."""
+    data = module.to_json_dict()
+    return {
+        "module_id": module.module_id,
+        "module_name": module.module_name,
+        "description": module.description,
+        "primary_rubric": module.primary_rubric,
+        "rubric_order": module.rubric_names(),
+        "best_so_far": best_so_far_entry(module.experiments),
+        "experiments": data["experiments"],
+        "suggestions": data["suggestions"],
+    }
+
+
+EXPERIMENT_COLUMNS = tuple(
+    Column(
+        header, justify="left" if header in ("id", "version", "dataset", "model", "timestamp") else "right"
+    )
     for header in (
         "id",
         "version",
@@ -215,49 +331,57 @@ def experiments_table(module: Module) -> Table:
         "err",
         "pass %",
         "match %",
-    ):
-        table.add_column(header, justify="left" if header in _TEXT_COLUMNS else "right", no_wrap=True)
-    for e in module.normalized().experiments:
+    )
+)
+
+
+def experiment_rows(module: Module) -> list[list[str]]:
+    """One row per experiment, natural version order, then time."""
+    rows = []
+    for e in module.experiments:
         m = e.metrics
-        table.add_row(
+        rows.append([
             e.id, e.prompt_version, e.dataset_version, e.model, f"{e.timestamp:%Y-%m-%d %H:%M}",
             str(m.total), str(m.passed), str(m.fail), str(m.error), _rate(m.pass_rate), _rate(m.match_rate),
-        )  # fmt: skip
-    return table
+        ])  # fmt: skip
+    return rows
 
 
-_TEXT_COLUMNS = {"id", "version", "dataset", "model", "timestamp"}
-
-
-def rubrics_table(module: Module) -> Table:
+def rubric_table(module: Module) -> tuple[list[Column], list[list[str]]]:
     """Each rubric's rate per experiment (percent of judged samples; blank when the run lacks the rubric)."""
     rubrics = module.rubric_names()
-    table = Table(title="rubric rates (%)", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("id", no_wrap=True)
-    for rubric in rubrics:
-        table.add_column(rubric + (" *" if rubric == module.primary_rubric else ""), justify="right")
-    for e in module.normalized().experiments:
-        table.add_row(e.id, *[_rate(r.rate) if (r := e.rubrics.get(name)) else "" for name in rubrics])
-    return table
+    columns = [Column("id")] + [
+        Column(rubric + (" *" if rubric == module.primary_rubric else ""), justify="right")
+        for rubric in rubrics
+    ]
+    rows = [
+        [e.id, *[_rate(r.rate) if (r := e.rubrics.get(name)) else "" for name in rubrics]]
+        for e in module.experiments
+    ]
+    return columns, rows
 
 
-def suggestions_table(suggestions: list[Suggestion]) -> Table:
-    table = Table(title="suggestions", title_justify="left", box=box.SIMPLE_HEAD)
-    for header in ("id", "version", "rubric", "priority", "status", "applied in", "issue", "suggestion"):
-        table.add_column(header)
-    for s in suggestions:
-        priority = s.priority.value if s.priority else "-"
-        table.add_row(
+SUGGESTION_COLUMNS = (
+    *(Column(h) for h in ("id", "version", "rubric", "priority", "status", "applied in")),
+    Column("issue", wrap=True),
+    Column("suggestion", wrap=True),
+)
+
+
+def suggestion_rows(suggestions: list[Suggestion]) -> list[list[str]]:
+    return [
+        [
             s.id,
             s.version or "-",
             s.rubric or "-",
-            priority,
+            s.priority.value if s.priority else "-",
             s.status.value,
             s.applied_in or "-",
             s.issue,
             s.suggestion,
-        )
-    return table
+        ]
+        for s in suggestions
+    ]
 
 
 # ------------------------------------------------------------------------------------------------ suggest
@@ -278,6 +402,7 @@ Examples:
       --suggestion "Ask for sub-brand and parent separately"
   sheets-sync suggest m02 --version v2 --rubric M02_category_correct --status applied --applied-in v3 \\
       --issue "v2 regressed on electronics" --suggestion "Restore the v1 examples"
+  sheets-sync suggest m01 --version v5 --rubric M01_brand_extracted --issue I --suggestion S --json
 
 {EXIT_CODES}""",
 )
@@ -300,6 +425,7 @@ Examples:
     help="Where it stands.",
 )
 @click.option("--applied-in", default=None, help="Prompt version that applied it (with --status applied).")
+@json_option
 @common_options
 def suggest_command(
     module_id: str,
@@ -310,6 +436,7 @@ def suggest_command(
     priority: str | None,
     status: str,
     applied_in: str | None,
+    as_json: bool,
     data_dir: Path | None,
 ) -> None:
     """Add a suggestion to a module with the next free id (<module>-s<N>).
@@ -329,7 +456,10 @@ def suggest_command(
         status=Status(status.lower()),
         applied_in=applied_in,
     )
-    out.print(Text(f"added {added.id} to {store.module_path(module_id)}"))
+    if as_json:
+        print_json({"path": str(store.module_path(module_id)), "suggestion": added.model_dump(mode="json")})
+        return
+    output_console().print(Text(f"added {added.id} to {store.module_path(module_id)}"))
 
 
 # ------------------------------------------------------------------------------------------------ schema
@@ -341,6 +471,7 @@ def suggest_command(
 Examples:
   sheets-sync schema                      # refresh schema/ after changing the models
   sheets-sync schema --out /tmp/schemas
+  sheets-sync schema --json               # [{{"path": ..., "changed": false}}, ...]
 
 {EXIT_CODES}""",
 )
@@ -352,11 +483,17 @@ Examples:
     show_default=True,
     help="Folder to write module.schema.json and judge.schema.json into.",
 )
+@json_option
 @common_options
-def schema_command(out_dir: Path, data_dir: Path | None) -> None:
+def schema_command(out_dir: Path, as_json: bool, data_dir: Path | None) -> None:
     """Write the JSON Schema files of the module file and the judge file (for editors and CI)."""
-    for path, changed in write_schemas(out_dir).items():
-        out.print(Text(f"{path}: {'written' if changed else 'unchanged'}"))
+    written = write_schemas(out_dir)
+    if as_json:
+        print_json([{"path": str(path), "changed": changed} for path, changed in written.items()])
+        return
+    console = output_console()
+    for path, changed in written.items():
+        console.print(Text(f"{path}: {'written' if changed else 'unchanged'}"))
 
 
 COMMANDS = [import_command, index_command, validate_command, show_command, suggest_command, schema_command]

@@ -15,7 +15,15 @@ DEFAULT_WORKDIR = Path("demo-output")
 PIPED_WIDTH = 160
 
 
-@click.command("demo")
+@click.command(
+    "demo",
+    epilog="""\b
+Examples:
+  sheets-sync demo                        # in a clone: ./data copied to ./demo-output/data
+  sheets-sync demo --workdir /tmp/demo --data-dir data
+
+Exit codes: 0 done, 1 error (no sample data; one line on stderr), 2 usage.""",
+)
 @click.option(
     "--workdir",
     type=click.Path(file_okay=False, path_type=Path),

@@ -19,7 +19,16 @@ from sheets_sync.commands._common import err
 from sheets_sync.errors import ConfigError, DataError
 
 
-@click.command("emulator")
+@click.command(
+    "emulator",
+    epilog="""\b
+Examples:
+  sheets-sync emulator --create-spreadsheet demo     # http://127.0.0.1:8765
+  sheets-sync emulator --port 0 --state /tmp/workbooks.json
+  sheets-sync push --endpoint http://127.0.0.1:8765 --spreadsheet demo   # in another shell
+
+Exit codes: 0 stopped (Ctrl-C or SIGTERM; state saved), 1 error (port in use, unreadable state file), 2 usage.""",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),

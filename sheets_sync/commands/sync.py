@@ -7,18 +7,17 @@ Options go after the command name: ``sheets-sync push --spreadsheet URL``.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich import box
-from rich.table import Table
 from rich.text import Text
 
-from sheets_sync.commands._common import common_options, err, existing_data_dir, out
+from sheets_sync.commands._common import common_options, err, existing_data_dir, json_option
+from sheets_sync.commands._output import Column, print_fitted, print_json
+from sheets_sync.commands._output import console as output_console
 from sheets_sync.sync.config import load_settings
 from sheets_sync.sync.connect import open_engine
 from sheets_sync.sync.engine import SyncEngine, SyncOptions, SyncResult
@@ -100,6 +99,7 @@ Examples:
   sheets-sync push --dry-run            # print the plan, write nothing
   sheets-sync push --prefer local       # resolve conflicts with the local values
   sheets-sync push --endpoint http://127.0.0.1:8765   # a local emulator, no credentials
+  sheets-sync push --json | jq .plan.cells       # what was written, for scripts (shape: docs/cli.md)
 
 {EXIT_CODES} See docs/sync.md.""",
 )
@@ -109,9 +109,15 @@ Examples:
 @click.option(
     "--delete-removed-tabs", is_flag=True, help="Delete the tabs of modules removed locally (default: keep)."
 )
+@json_option
 @common_options
 def push(
-    data_dir: Path | None, dry_run: bool, prefer: str | None, delete_removed_tabs: bool, **connection: Any
+    data_dir: Path | None,
+    dry_run: bool,
+    prefer: str | None,
+    delete_removed_tabs: bool,
+    as_json: bool,
+    **connection: Any,
 ) -> None:
     """Write local results and suggestion edits to the workbook (creates tabs and layout as needed).
 
@@ -121,7 +127,7 @@ def push(
         Prefer(prefer) if prefer else None, delete_removed_tabs=delete_removed_tabs, dry_run=dry_run
     )
     result = _engine(data_dir, connection).push(options)
-    _print_result(result)
+    _print_result(result, as_json=as_json)
     result.raise_for_conflicts()
 
 
@@ -132,6 +138,7 @@ Examples:
   sheets-sync pull --spreadsheet <id>   # before building dashboards
   sheets-sync pull --dry-run            # what would change, nothing written
   sheets-sync pull --accept-deletions   # rows deleted in the sheet are deleted locally too
+  sheets-sync pull --json | jq .saved_modules
 
 {EXIT_CODES} See docs/sync.md.""",
 )
@@ -143,9 +150,15 @@ Examples:
     is_flag=True,
     help="Delete locally the suggestions whose rows were deleted in the sheet (default: keep them).",
 )
+@json_option
 @common_options
 def pull(
-    data_dir: Path | None, dry_run: bool, prefer: str | None, accept_deletions: bool, **connection: Any
+    data_dir: Path | None,
+    dry_run: bool,
+    prefer: str | None,
+    accept_deletions: bool,
+    as_json: bool,
+    **connection: Any,
 ) -> None:
     """Bring PM edits of suggestions into data/modules/ and give PMs' new suggestion rows their ids.
 
@@ -155,7 +168,7 @@ def pull(
         Prefer(prefer) if prefer else None, accept_deletions=accept_deletions, dry_run=dry_run
     )
     result = _engine(data_dir, connection).pull(options)
-    _print_result(result)
+    _print_result(result, as_json=as_json)
     result.raise_for_conflicts()
 
 
@@ -169,15 +182,13 @@ Examples:
 Exit codes: 0 done (also with pending conflicts, which are listed), 1 error, 2 usage. See docs/sync.md.""",
 )
 @connection_options
-@click.option("--json", "as_json", is_flag=True, help="Print both plans as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print both plans as JSON (shape: docs/cli.md).")
 @common_options
 def status(data_dir: Path | None, as_json: bool, **connection: Any) -> None:
     """Show what push and pull would change, both ways, writing nothing (one read of the workbook)."""
     result = _engine(data_dir, connection).status()
     if as_json:
-        click.echo(
-            json.dumps({"push": plan_summary(result.push), "pull": plan_summary(result.pull)}, indent=2)
-        )
+        print_json({"push": plan_summary(result.push), "pull": plan_summary(result.pull)})
         return
     _print_plan(result.push, applied=False)
     # Both plans see the same conflicts (one read, one base): list them once.
@@ -226,7 +237,17 @@ class _StderrHandler(logging.Handler):
         click.echo(f"{prefix}{record.getMessage()}", err=True)
 
 
-def _print_result(result: SyncResult) -> None:
+def _print_result(result: SyncResult, *, as_json: bool = False) -> None:
+    if as_json:
+        print_json(
+            {
+                "applied": result.applied,
+                "plan": plan_summary(result.plan),
+                "saved_modules": list(result.saved_modules),
+                "recovered": list(result.recovered),
+            }
+        )
+        return
     _print_plan(result.plan, applied=result.applied, saved=result.saved_modules)
     if result.recovered:
         err.print(Text(f"rows moved while writing; put right: {len(result.recovered)} cell(s)/row(s)"))
@@ -235,27 +256,31 @@ def _print_result(result: SyncResult) -> None:
 def _print_plan(plan: Plan, *, applied: bool, saved: list[str] | None = None, conflicts: bool = True) -> None:
     """The summary line, a table of the tabs it touches, the conflicts, then one line per fact reported."""
     summary = plan_summary(plan)
-    out.print(Text(_plan_heading(plan, applied=applied, saved=saved)))
+    console = output_console()
+    console.print(Text(_plan_heading(plan, applied=applied, saved=saved)))
     changed = summary["tabs"]
     if changed:
         edits = "PM edits reverted" if plan.direction is Direction.PUSH else "PM edits in tool cells"
-        table = Table(box=box.SIMPLE, show_header=True)
-        for column in ("tab", "cells", "rows added", edits, "note"):
-            table.add_column(column, justify="left" if column in ("tab", "note") else "right")
-        for tab in changed:
-            note = "new" if tab["new"] else "deleted" if tab["deleted"] else ""
-            table.add_row(
-                Text(tab["title"]),
+        columns = [
+            Column("tab"),
+            *(Column(label, justify="right") for label in ("cells", "rows added", edits)),
+            Column("note"),
+        ]
+        rows = [
+            [
+                tab["title"],
                 str(tab["cells"]),
                 str(tab["rows_added"]),
                 str(tab["pm_edits_in_tool_cells"]),
-                note,
-            )
-        out.print(table)
+                "new" if tab["new"] else "deleted" if tab["deleted"] else "",
+            ]
+            for tab in changed
+        ]
+        print_fitted(console, None, columns, rows)
     if conflicts:
         _print_conflicts(plan)
     for line in plan_lines(plan):
-        out.print(Text(line))
+        console.print(Text(line))
 
 
 def _plan_heading(plan: Plan, *, applied: bool, saved: list[str] | None = None) -> str:
@@ -284,14 +309,14 @@ CONFLICT_TEXT_LIMIT = 60
 def _print_conflicts(plan: Plan) -> None:
     if not plan.conflicts:
         return
-    table = Table(
-        title=f"{len(plan.conflicts)} conflict(s): changed on both sides since the last sync", box=box.SIMPLE
-    )
-    for column in ("module", "row", "column", "base", "local", "sheet"):
-        table.add_column(column)
-    for c in plan.conflicts:
-        table.add_row(*(Text(_short(v)) for v in (c.module_id, c.row_id, c.column, c.base, c.local, c.sheet)))
-    out.print(table)
+    columns = [Column(label) for label in ("module", "row", "column")]
+    columns += [Column(label, wrap=True) for label in ("base", "local", "sheet")]
+    rows = [
+        [_short(v) for v in (c.module_id, c.row_id, c.column, c.base, c.local, c.sheet)]
+        for c in plan.conflicts
+    ]
+    title = f"{len(plan.conflicts)} conflict(s): changed on both sides since the last sync"
+    print_fitted(output_console(), title, columns, rows, keys=2)
 
 
 def _short(value: str | None) -> str:

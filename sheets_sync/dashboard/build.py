@@ -31,17 +31,23 @@ ASSETS_DIR = PACKAGE_DIR / "assets"
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def build_site(store: Store, out_dir: Path) -> Path:
-    """Write the whole site into ``out_dir`` and return the path of its ``index.html``."""
+def build_site(store: Store, out_dir: Path, *, stamp: str | None = None) -> Path:
+    """Write the whole site into ``out_dir`` and return the path of its ``index.html``.
+
+    ``stamp`` is the build time every page prints; without it no page names a time, so the same data writes the
+    same bytes (``sheets-sync dashboard`` passes ``--stamp`` or ``$SOURCE_DATE_EPOCH``).
+    """
     index = load_index(store)
     modules = store.load_all()
     check_index_current(index, modules, store.index_path)
     out_dir = Path(out_dir)
     copy_assets(out_dir / "assets")
     env = template_env()
-    jsonio.atomic_write_text(out_dir / "index.html", render_heatmap(env, index))
+    jsonio.atomic_write_text(out_dir / "index.html", render_heatmap(env, index, stamp=stamp))
     for module_id, module in modules.items():
-        page = render_module(env, module, index["modules"].get(module_id), index.get("models") or [])
+        page = render_module(
+            env, module, index["modules"].get(module_id), index.get("models") or [], stamp=stamp
+        )
         jsonio.atomic_write_text(out_dir / "modules" / f"{module_id}.html", page)
     remove_stale_pages(out_dir / "modules", set(modules))
     return out_dir / "index.html"
@@ -108,14 +114,21 @@ def script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def render_heatmap(env: Environment, index: Mapping[str, Any]) -> str:
-    return env.get_template("index.html").render(root="", **views.heatmap_view(index))
+def render_heatmap(env: Environment, index: Mapping[str, Any], *, stamp: str | None = None) -> str:
+    return env.get_template("index.html").render(root="", stamp=stamp, **views.heatmap_view(index))
 
 
 def render_module(
-    env: Environment, module: Module, entry: Mapping[str, Any] | None, models: list[str]
+    env: Environment,
+    module: Module,
+    entry: Mapping[str, Any] | None,
+    models: list[str],
+    *,
+    stamp: str | None = None,
 ) -> str:
-    return env.get_template("module.html").render(root="../", **views.module_view(module, entry, models))
+    return env.get_template("module.html").render(
+        root="../", stamp=stamp, **views.module_view(module, entry, models)
+    )
 
 
 def copy_assets(target: Path) -> None:

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sheets_sync.best import cell_runs
 from sheets_sync.errors import SheetsSyncError
-from sheets_sync.index import version_cell
-from sheets_sync.models import Experiment, Module, Suggestion, rate, suggestion_number
+from sheets_sync.models import Experiment, Module, Suggestion, rate, suggestion_order
 from sheets_sync.stats import ProportionDiff, format_percent, two_proportion_test
 from sheets_sync.versions import natural_key, sorted_versions, version_key
 
@@ -185,11 +185,8 @@ def _rubric_count(experiment: Experiment, rubric: str | None) -> Count | None:
 
 
 def rubric_order(module: Module, experiments: Iterable[Experiment] | None = None) -> list[str]:
-    """The module's primary rubric first, then the others by name (of ``experiments``, default all)."""
-    chosen = module.experiments if experiments is None else experiments
-    names = {name for experiment in chosen for name in experiment.rubrics}
-    primary = module.primary_rubric
-    return sorted(names, key=lambda name: (name != primary, name))
+    """The module's primary rubric first, then the others in natural order (of ``experiments``, default all)."""
+    return module.rubric_names(experiments)
 
 
 def applied_between(module: Module, version_a: str, version_b: str) -> tuple[Suggestion, ...]:
@@ -198,7 +195,7 @@ def applied_between(module: Module, version_a: str, version_b: str) -> tuple[Sug
     return tuple(
         sorted(
             (s for s in module.suggestions if s.applied_in and low < version_key(s.applied_in) <= high),
-            key=lambda s: (suggestion_number(s.id) or 0, s.id),
+            key=lambda s: suggestion_order(s.id),
         )
     )
 
@@ -277,9 +274,9 @@ def pick_run(runs: Sequence[Experiment], prefer_dataset: str | None = None) -> E
 
 def models_by_rank(runs: Iterable[Experiment]) -> list[str]:
     """Models of one prompt version's runs: the heatmap's best first, then the others by name."""
-    cell = version_cell(runs)
-    best = (cell["best"] or {}).get("model")
-    return sorted(cell["by_model"], key=lambda model: (model != best, model))
+    cell = cell_runs(runs)
+    best = cell.best.model if cell.best else None
+    return sorted(cell.by_model, key=lambda model: (model != best, model))
 
 
 def _common_model(module: Module, version_a: str, version_b: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sheets_sync import best, palette
 from sheets_sync.dashboard import chart
 from sheets_sync.dashboard.compare import (
     ALPHA,
@@ -23,11 +24,13 @@ from sheets_sync.dashboard.compare import (
     row_texts,
     rubric_order,
 )
-from sheets_sync.models import Experiment, Module, Suggestion, suggestion_number
+from sheets_sync.models import Experiment, Module, Suggestion, suggestion_order
 from sheets_sync.stats import Interval, format_percent, wilson_interval
 from sheets_sync.versions import sorted_versions, version_key
 
-BINS = 10  # colour classes q0..q9 in style.css: 10-point bands of the viridis scale
+BINS = (
+    palette.BINS
+)  # colour classes q0..q9 in style.css: 10-point bands of the viridis scale (sheets_sync.palette)
 
 # The heatmap inlines every run of 200 modules x 25 versions x 4 models, and the page's first render time grows with
 # its bytes, so cells and runs are positional arrays and link URLs share their prefixes through a table.
@@ -56,7 +59,7 @@ def safe_url(url: str | None) -> str | None:
 
 def rate_bin(value: float) -> int:
     """Colour class of a percentage: 0-9.9 -> 0, ..., 90-100 -> 9 (mirrored by ``binOf`` in common.js)."""
-    return min(BINS - 1, max(0, int(value // 10)))
+    return palette.rate_bin(value)
 
 
 def fmt_percent(value: float | None) -> str:
@@ -179,7 +182,7 @@ def module_view(module: Module, entry: Mapping[str, Any] | None, all_models: Seq
     models = [m for m in all_models if any(key[1] == m for key in runs)]
     return {
         "module": module,
-        "best": best_so_far(entry),
+        "best": best_so_far(module),
         "models": models,
         "legend": [(model, chart.model_style(model, all_models)) for model in models],
         "charts": history_charts(module, entry, runs, versions, models, all_models) if runs else [],
@@ -193,35 +196,23 @@ def module_view(module: Module, entry: Mapping[str, Any] | None, all_models: Seq
     }
 
 
-def best_so_far(entry: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The best cell of any version (highest pass rate, then match rate; ties to the newer version)."""
-    candidates = []
-    for version, cell in ((entry or {}).get("versions") or {}).items():
-        best = cell.get("best")
-        if best:
-            run = cell["by_model"][best["model"]]
-            candidates.append(
-                (best["pass_rate"], _or_low(best["match_rate"]), version_key(version), version, run, best)
-            )
-    if not candidates:
+def best_so_far(module: Module) -> dict[str, Any] | None:
+    """The module's best run by the one rule (:func:`sheets_sync.best.best_so_far`), with its dataset version."""
+    found = best.best_so_far(module.experiments)
+    if found is None:
         return None
-    *_, version, run, best = max(candidates, key=lambda c: c[:3])
-    ci = run.get("pass_rate_ci")
+    run, m = found.experiment, found.experiment.metrics
     return {
-        "version": version,
-        "model": best["model"],
-        "pass_rate": fmt_percent(best["pass_rate"]),
-        "match_rate": fmt_percent(best["match_rate"]),
-        "interval": fmt_interval(Interval(*ci) if ci else None),
-        "counts": f"{run.get('pass')}/{run.get('total')}",
-        "dataset_version": run.get("dataset_version"),
-        "experiment_id": best["experiment_id"],
-        "url": safe_url(run.get("braintrust_url")),
+        "version": run.prompt_version,
+        "model": run.model,
+        "pass_rate": fmt_percent(m.pass_rate),
+        "match_rate": fmt_percent(m.match_rate),
+        "interval": fmt_interval(wilson_interval(m.passed, m.total)),
+        "counts": f"{m.passed}/{m.total}",
+        "dataset_version": found.dataset_version,
+        "experiment_id": run.id,
+        "url": safe_url(run.braintrust_url),
     }
-
-
-def _or_low(value: float | None) -> float:
-    return -1.0 if value is None else value
 
 
 def history_charts(
@@ -341,7 +332,7 @@ def suggestion_view(suggestion: Suggestion) -> dict[str, Any]:
 
 
 def _sorted(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
-    return sorted(suggestions, key=lambda s: (suggestion_number(s.id) or 0, s.id))
+    return sorted(suggestions, key=lambda s: suggestion_order(s.id))
 
 
 def rubric_tables(

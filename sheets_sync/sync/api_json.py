@@ -30,6 +30,7 @@ from sheets_sync.sync.ops import (
     InsertColumns,
     MoveColumns,
     Op,
+    SetBackground,
     SetColumnWidths,
     SetDropdown,
     SetNumberFormat,
@@ -61,7 +62,8 @@ READ_FIELDS = (
     "conditionalFormats(ranges,gradientRule),"
     "data(startRow,startColumn,columnMetadata(pixelSize),"
     "rowData(values(userEnteredValue,formattedValue,note,"
-    "userEnteredFormat(numberFormat,backgroundColor,textFormat(bold,link)),hyperlink,dataValidation))),"
+    "userEnteredFormat(numberFormat,backgroundColor,textFormat(bold,link,foregroundColor)),hyperlink,"
+    "dataValidation))),"
     "merges,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,sheetId))),"
     "developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,spreadsheet))"
 )
@@ -158,6 +160,7 @@ def cell_from_api(data: Mapping[str, Any]) -> Cell:
         link=(text_format.get("link") or {}).get("uri") or data.get("hyperlink") or None,
         dropdown=_dropdown(data.get("dataValidation")),
         background=_background(cell_format.get("backgroundColor")),
+        text_colour=_text_colour(text_format.get("foregroundColor")),
         shown=shown,
         formula=formula,
     )
@@ -169,6 +172,14 @@ def _background(colour: Mapping[str, Any] | None) -> str | None:
         return None
     text = _colour_hex(colour)
     return None if text == "#ffffff" else text
+
+
+def _text_colour(colour: Mapping[str, Any] | None) -> str | None:
+    """A cell's own text colour as ``#rrggbb``; black (the default) is none."""
+    if not colour:
+        return None
+    text = _colour_hex(colour)
+    return None if text == "#000000" else text
 
 
 def _dropdown(rule: Mapping[str, Any] | None) -> Dropdown | None:
@@ -391,6 +402,8 @@ def _format_json(spec: CellSpec) -> Json:
         text["bold"] = True
     if CellField.LINK in spec.fields and spec.link:
         text["link"] = {"uri": spec.link}
+    if CellField.TEXT_COLOUR in spec.fields and spec.text_colour:
+        text["foregroundColor"] = colour_json(spec.text_colour)
     if text:
         out["textFormat"] = text
     return out
@@ -433,6 +446,16 @@ def _dropdown_json(op: SetDropdown) -> Json:
             "showCustomUi": True,
         }
     return {"setDataValidation": body}
+
+
+def _background_json(op: SetBackground) -> Json:
+    return {
+        "repeatCell": {
+            "range": grid_range_json(op.range),
+            "cell": {"userEnteredFormat": {"backgroundColor": colour_json(op.colour)}},
+            "fields": "userEnteredFormat.backgroundColor",
+        }
+    }
 
 
 def _number_format_json(op: SetNumberFormat) -> Json:
@@ -515,6 +538,7 @@ _BUILDERS: dict[type, object] = {
     DeleteProtection: _delete_protection,
     SetDropdown: _dropdown_json,
     SetNumberFormat: _number_format_json,
+    SetBackground: _background_json,
     UnmergeCells: _unmerge_json,
     AddColourScale: _add_colour_scale,
     DeleteConditionalRule: _delete_rule,

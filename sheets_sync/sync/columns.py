@@ -79,6 +79,12 @@ class Column:
     allowed: AllowedValues | None = None
     dropdown: bool = False
     """A strict dropdown of ``allowed`` (typing anything else in the UI is refused by Sheets)."""
+    offered: AllowedValues | None = None
+    """A dropdown of the module's own values (its versions, its rubrics), rewritten when they change."""
+    offered_strict: bool = True
+    """False: the dropdown only suggests (``applied in`` may name a version with no runs yet)."""
+    note: str = ""
+    """The header cell's note: what a PM types in this column."""
 
     def labels(self) -> tuple[str, ...]:
         return (self.label, *self.aliases)
@@ -191,7 +197,15 @@ def _experiment(label: str, width: int, value: ExperimentValue) -> Column:
 
 
 def _suggestion(
-    key: str, label: str, width: int, *, allowed: AllowedValues | None = None, dropdown: bool = False
+    key: str,
+    label: str,
+    width: int,
+    note: str,
+    *,
+    allowed: AllowedValues | None = None,
+    dropdown: bool = False,
+    offered: AllowedValues | None = None,
+    offered_strict: bool = True,
 ) -> Column:
     return Column(
         key=key,
@@ -202,6 +216,9 @@ def _suggestion(
         number_format=PLAIN_TEXT_FORMAT,
         allowed=allowed,
         dropdown=dropdown,
+        offered=offered,
+        offered_strict=offered_strict,
+        note=note,
     )
 
 
@@ -230,14 +247,51 @@ MODULE_COLUMNS = ColumnTable(
             owner=Owner.TOOL,
             width=110,
             number_format=PLAIN_TEXT_FORMAT,
+            note="Written by sheets-sync. For a new suggestion leave it empty: the next pull gives the row its id.",
         ),
-        _suggestion("version", "version", 70, allowed=module_versions),
-        _suggestion("rubric", "rubric", 160, allowed=module_rubrics),
-        _suggestion("issue", "issue", 280),
-        _suggestion("suggestion", "suggestion", 320),
-        _suggestion("priority", "priority", 85, allowed=priorities, dropdown=True),
-        _suggestion("status", "status", 100, allowed=statuses, dropdown=True),
-        _suggestion("applied_in", "applied in", 85),
+        _suggestion(
+            "version",
+            "version",
+            70,
+            "The prompt version the issue was seen in, e.g. v3: pick one of this module's versions.",
+            allowed=module_versions,
+            offered=module_versions,
+        ),
+        _suggestion(
+            "rubric",
+            "rubric",
+            160,
+            "The rubric the issue concerns: pick one of this module's rubrics.",
+            allowed=module_rubrics,
+            offered=module_rubrics,
+        ),
+        _suggestion("issue", "issue", 230, "What goes wrong, in your own words (any text)."),
+        _suggestion("suggestion", "suggestion", 260, "What to change in the prompt (any text)."),
+        _suggestion(
+            "priority",
+            "priority",
+            85,
+            "high, medium or low (pick one); leave empty for none.",
+            allowed=priorities,
+            dropdown=True,
+        ),
+        _suggestion(
+            "status",
+            "status",
+            100,
+            "proposed, in_progress, applied or rejected (pick one).",
+            allowed=statuses,
+            dropdown=True,
+        ),
+        _suggestion(
+            "applied_in",
+            "applied in",
+            85,
+            "The prompt version that applied it, e.g. v4 (pick one, or type a version with no runs yet); "
+            "set it with status applied.",
+            offered=module_versions,
+            offered_strict=False,
+        ),
     )
 )
 """The current layout of every module tab."""

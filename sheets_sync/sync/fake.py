@@ -34,6 +34,7 @@ from sheets_sync.sync.ops import (
     InsertColumns,
     MoveColumns,
     Op,
+    SetBackground,
     SetColumnWidths,
     SetDropdown,
     SetNumberFormat,
@@ -370,6 +371,15 @@ class FakeWorkbook:
                 cell = tab.cells.get((row, column), EMPTY_CELL)
                 tab.put(row, column, replace(cell, number_format=op.pattern))
 
+    def _op_SetBackground(self, tabs: list[FakeTab], op: SetBackground) -> None:
+        tab = self._find(tabs, op.range.sheet_id)
+        end_row = min(op.range.end_row or tab.rows, tab.rows)
+        end_column = min(op.range.end_column or tab.columns, tab.columns)
+        for row in range(op.range.start_row, end_row):
+            for column in range(op.range.start_column, end_column):
+                cell = tab.cells.get((row, column), EMPTY_CELL)
+                tab.put(row, column, replace(cell, background=op.colour))
+
     def _op_AddColourScale(self, tabs: list[FakeTab], op: AddColourScale) -> None:
         self._find(tabs, op.sheet_id).rules.insert(op.index, op.rule)
 
@@ -414,6 +424,8 @@ def _written(cell: Cell, spec: CellSpec) -> Cell:
         changes["note"] = spec.note
     if CellField.BACKGROUND in spec.fields:
         changes["background"] = spec.background
+    if CellField.TEXT_COLOUR in spec.fields:
+        changes["text_colour"] = spec.text_colour
     if CellField.VALUE in spec.fields:
         changes["shown"] = None
         changes["formula"] = False

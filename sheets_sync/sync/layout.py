@@ -16,7 +16,7 @@ Module tab (title = module id)::
     Module          m01 - ExtractOwnBrandEntities       <- header block (tool-owned)
     Description     ...
     Primary rubric  ...
-    Best so far     60.0% pass, 40.0% match (gpt-5, prompt v3, dataset v2, 2026-01-21)
+    Best so far     on dataset v2: 60.0% pass, 40.0% match (gpt-5, prompt v3, 2026-01-21)
     <blank>
     experiment id | prompt version | ... | braintrust | rubric: a | ... || suggestion id | version | ... | applied in
     <experiments, tool-owned>                                           || <suggestions: id tool-owned, rest PMs'>
@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sheets_sync import best, palette
 from sheets_sync.index import build_index
 from sheets_sync.models import Experiment, Module
 from sheets_sync.stats import format_percent
@@ -76,7 +77,16 @@ HEADER_BLOCK: tuple[str, ...] = ("Module", "Description", "Primary rubric", "Bes
 
 EXPERIMENT_FIELDS = frozenset({CellField.VALUE, CellField.NUMBER_FORMAT, CellField.LINK})
 LABEL_FIELDS = frozenset({CellField.VALUE, CellField.BOLD})
-HEATMAP_FIELDS = frozenset({CellField.VALUE, CellField.NUMBER_FORMAT, CellField.BOLD, CellField.NOTE})
+HEATMAP_FIELDS = frozenset(
+    {
+        CellField.VALUE,
+        CellField.NUMBER_FORMAT,
+        CellField.BOLD,
+        CellField.NOTE,
+        CellField.BACKGROUND,
+        CellField.TEXT_COLOUR,
+    }
+)
 SUGGESTION_FIELDS = frozenset({CellField.VALUE, CellField.NUMBER_FORMAT})
 """A suggestion cell's value and its plain-text format are written together."""
 MARKED_FIELDS = SUGGESTION_FIELDS | {CellField.NOTE, CellField.BACKGROUND}
@@ -85,7 +95,9 @@ REFUSED_COLOUR = "#f4cccc"
 """Light red: the cell holds a value sheets-sync cannot take (its note says what is allowed)."""
 REFUSED_NOTE_PREFIX = "sheets-sync: "
 
-# PuOr from ColorBrewer (3 classes): readable by the common forms of colour blindness, light enough for black text.
+# The Heatmap's rate cells carry the dashboard's viridis bands as their own background and text colour
+# (sheets_sync.palette). Earlier releases added this PuOr gradient instead (purple high, the dashboard's opposite):
+# recognised as ours by its points, and removed on the next push.
 COLOUR_POINTS = (
     ColourPoint("NUMBER", "0", "#f1a340"),
     ColourPoint("NUMBER", "0.5", "#f7f7f7"),
@@ -110,10 +122,8 @@ def suggestion_width(label: str, table: ColumnTable = MODULE_COLUMNS) -> int:
 
 
 def module_rubrics(module: Module) -> list[str]:
-    """Every rubric of the module's experiments, primary rubric first, then by name."""
-    names = {name for experiment in module.experiments for name in experiment.rubrics}
-    primary = [module.primary_rubric] if module.primary_rubric in names else []
-    return primary + sorted(names - set(primary))
+    """Every rubric of the module's experiments, primary rubric first, then in natural order (r2 before r10)."""
+    return module.rubric_names()
 
 
 # ---------------------------------------------------------------------------------------------- geometry
@@ -200,15 +210,45 @@ def label_spec(text: str) -> CellSpec:
     return CellSpec(value=text, bold=True, fields=LABEL_FIELDS)
 
 
+PM_SHADE = "#fff2cc"
+"""Light yellow: the cells PMs type in (the suggestion fields), as the cells' own background."""
+HEADER_NOTE_FIELDS = LABEL_FIELDS | {CellField.NOTE, CellField.BACKGROUND}
+INSTRUCTION = (
+    "PMs: type in the yellow columns of the suggestions table (hover a header for what it takes); add a "
+    "suggestion on a new row with an empty id. Everything else is written by sheets-sync and put back on push."
+)
+"""The instruction line of every module tab, just above the tables' header row."""
+
+
 def header_row_specs(geometry: TabGeometry) -> dict[tuple[int, int], CellSpec]:
-    """The tables' header labels by (row, column): each table's labels on its own header row."""
-    suggestions = set(geometry.suggestion_labels)
-    return {
-        (geometry.suggestions_header if label in suggestions else geometry.header_row, column): label_spec(
-            label
+    """The tables' header labels by (row, column): each table's labels on its own header row. A suggestion
+    column's header carries a note saying what to type, and a PM column's header the PM shade."""
+    suggestions = {c.label: c for c in geometry.table.suggestions}
+    specs = {}
+    for label, column in geometry.columns.items():
+        described = suggestions.get(label)
+        if described is None:
+            specs[(geometry.header_row, column)] = label_spec(label)
+            continue
+        specs[(geometry.suggestions_header, column)] = CellSpec(
+            value=label,
+            bold=True,
+            note=described.note or None,
+            background=PM_SHADE if described.owner is Owner.PM else None,
+            fields=HEADER_NOTE_FIELDS,
         )
-        for label, column in geometry.columns.items()
-    }
+    return specs
+
+
+def instruction_spec() -> CellSpec:
+    return CellSpec(value=INSTRUCTION, fields=LABEL_FIELDS)
+
+
+def pm_column_ranges(sheet_id: int, geometry: TabGeometry) -> list[GridRange]:
+    """The PM columns below the suggestions' header row, to the end of the grid: the cells shaded for PMs."""
+    first = geometry.suggestions_header + 1
+    columns = sorted(geometry.column(c.label) for c in geometry.table.suggestions if c.owner is Owner.PM)
+    return [GridRange(sheet_id, first, None, start, end) for start, end in column_runs(columns)]
 
 
 def header_block_values(module: Module) -> dict[str, CellSpec]:
@@ -223,24 +263,16 @@ def header_block_values(module: Module) -> dict[str, CellSpec]:
 
 
 def best_so_far(experiments: Iterable[Experiment]) -> str:
-    """The module's best run: highest pass rate, then match rate, then model name."""
-    rated = [e for e in experiments if e.metrics.pass_rate is not None]
-    if not rated:
+    """The module's best run by the one rule (:func:`sheets_sync.best.best_so_far`), naming its dataset version."""
+    found = best.best_so_far(experiments)
+    if found is None:
         return "no results yet"
-    # The index's rule (index.best_by_pass_rate): a 0.0 match rate beats a missing one.
-    best = min(
-        rated, key=lambda e: (-(e.metrics.pass_rate or 0), -_or_below_zero(e.metrics.match_rate), e.model)
-    )
-    metrics = best.metrics
+    run, metrics = found.experiment, found.experiment.metrics
     return (
-        f"{format_percent(metrics.pass_rate)} pass, {format_percent(metrics.match_rate)} match "
-        f"({best.model}, prompt {best.prompt_version}, "
-        f"dataset {best.dataset_version}, {best.timestamp:%Y-%m-%d})"
+        f"on dataset {found.dataset_version}: {format_percent(metrics.pass_rate)} pass, "
+        f"{format_percent(metrics.match_rate)} match ({run.model}, prompt {run.prompt_version}, "
+        f"{run.timestamp:%Y-%m-%d})"
     )
-
-
-def _or_below_zero(rate: float | None) -> float:
-    return rate if rate is not None else -1.0
 
 
 def experiment_specs(
@@ -304,18 +336,27 @@ def column_runs(columns: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def dropdown_ranges(sheet_id: int, geometry: TabGeometry) -> list[tuple[GridRange, Dropdown]]:
-    """Strict dropdowns (priority, status: the column table's ``dropdown`` columns) from below the header row to
-    the end of the grid. Unbounded ranges: rows a PM inserts or deletes meanwhile never make the range point past
-    the grid (Google's 400)."""
+def dropdown_ranges(
+    sheet_id: int, geometry: TabGeometry, module: Module | None = None
+) -> list[tuple[GridRange, Dropdown | None]]:
+    """Dropdowns from below the header row to the end of the grid: strict ones of fixed values (priority, status:
+    the column table's ``dropdown`` columns) and, with ``module``, the module's own values (its versions and
+    rubrics, strict; ``applied in``, which may name a version with no runs yet, not strict); None (no dropdown)
+    while the module has no such values. Unbounded ranges: rows a PM inserts or deletes meanwhile never make the
+    range point past the grid (Google's 400)."""
     first = geometry.suggestions_header + 1
-    return [
-        (
-            GridRange(sheet_id, first, None, geometry.field_column(name), geometry.field_column(name) + 1),
-            Dropdown(values),
-        )
-        for name, values in DROPDOWNS.items()
-    ]
+    ranges: list[tuple[GridRange, Dropdown | None]] = []
+    for column in geometry.table.suggestions:
+        if column.dropdown:
+            wanted: Dropdown | None = Dropdown(DROPDOWNS[column.key])
+        elif column.offered is not None and module is not None:
+            values = column.offered(module)
+            wanted = Dropdown(values, strict=column.offered_strict) if values else None
+        else:
+            continue
+        at = geometry.field_column(column.key)
+        ranges.append((GridRange(sheet_id, first, None, at, at + 1), wanted))
+    return ranges
 
 
 def plain_text_ranges(sheet_id: int, geometry: TabGeometry) -> list[GridRange]:
@@ -339,10 +380,12 @@ class HeatmapLayout:
     rate_blocks: list[tuple[int, int, int, int]] = field(default_factory=list)  # rows [a, b) x columns [c, d)
     rows: int = 0
     columns: int = 0
+    frozen_rows: int = 0
+    """Rows kept on screen: down to the first block's header row (every block has the same columns)."""
 
     def colour_scale(self, sheet_id: int) -> ColourScale | None:
-        ranges = tuple(GridRange(sheet_id, a, b, c, d) for a, b, c, d in self.rate_blocks if b > a and d > c)
-        return ColourScale(ranges, COLOUR_POINTS) if ranges else None
+        """None: the cells carry their own colours (a gradient rule cannot set the text colour dark bands need)."""
+        return None
 
     def widths(self) -> dict[int, int]:
         return {0: 150, 1: 220} | {column: 70 for column in range(2, self.columns)}
@@ -354,12 +397,14 @@ def heatmap_layout(modules: Mapping[str, Module]) -> HeatmapLayout:
     layout = HeatmapLayout()
     layout.cells[(0, 0)] = heatmap_spec("Heatmap: best pass rate per module and prompt version", bold=True)
     layout.cells[(1, 0)] = heatmap_spec(
-        "Colour: orange = low, white = 50%, purple = high (colour-blind safe). Hover a best-rate cell for every "
-        "model's pass rate, match rate, samples and date. Made by sheets-sync: edits here are overwritten."
+        "Colour: the dashboard's viridis scale, dark purple = low, green = middle, yellow = high (colour-blind "
+        "safe, 10-point bands). Hover a best-rate cell for every model's pass rate, match rate, samples and date. "
+        "Made by sheets-sync: edits here are overwritten."
     )
     row = 3
     blocks = [("Best pass rate", "best", None), ("Match rate of the best model", "match", None)]
     blocks += [(f"Pass rate: {model}", "model", model) for model in index["models"]]
+    layout.frozen_rows = row + 2  # the first block's title and its header row
     for title, kind, model in blocks:
         row = _heatmap_block(layout, index, row, title, kind, model) + 1
     layout.rows = row + 1
@@ -370,8 +415,21 @@ def heatmap_layout(modules: Mapping[str, Module]) -> HeatmapLayout:
 def heatmap_spec(
     value: CellValue, *, bold: bool = False, number_format: str | None = None, note: str | None = None
 ) -> CellSpec:
-    """Every Heatmap cell manages value, number format, bold and note, so whole blocks go in one request."""
-    return CellSpec(value, number_format=number_format, bold=bold, note=note, fields=HEATMAP_FIELDS)
+    """Every Heatmap cell manages value, number format, bold, note and colours, so whole blocks go in one request;
+    a rate cell is coloured by its value's viridis band (the dashboard's), any other cell has none."""
+    background = text_colour = None
+    if number_format == RATE_FORMAT and isinstance(value, int | float) and not isinstance(value, bool):
+        colours = palette.band(round(value * 100, 6))
+        background, text_colour = colours.background, colours.text if colours.text != palette.BLACK else None
+    return CellSpec(
+        value,
+        number_format=number_format,
+        bold=bold,
+        note=note,
+        background=background,
+        text_colour=text_colour,
+        fields=HEATMAP_FIELDS,
+    )
 
 
 def _heatmap_block(

@@ -20,6 +20,8 @@ from sheets_sync.sync.layout import (
     COLUMN_MARGIN,
     HEADER_BLOCK,
     HEADER_ROW,
+    INSTRUCTION,
+    PM_SHADE,
     REFUSED_COLOUR,
     REFUSED_NOTE_PREFIX,
     ROW_MARGIN,
@@ -31,10 +33,12 @@ from sheets_sync.sync.layout import (
     experiment_specs,
     header_block_values,
     header_row_specs,
+    instruction_spec,
     label_spec,
     module_protection,
     module_rubrics,
     plain_text_ranges,
+    pm_column_ranges,
 )
 from sheets_sync.sync.merge import Direction, MergeOptions, MergeResult, Refusal, merge_module
 from sheets_sync.sync.notes import Notes
@@ -46,6 +50,7 @@ from sheets_sync.sync.ops import (
     DeleteProtection,
     Op,
     RowWrite,
+    SetBackground,
     SetColumnWidths,
     SetDropdown,
     SetNumberFormat,
@@ -153,8 +158,12 @@ class _ModulePlanner:
             self.given.module, self.view.suggestions, self.given.base_suggestions, self.options
         )
         rows_added = self._suggestion_cells(merge) + self._new_experiment_rows()
+        shade: list[Op] = []
         if self.push:
             self._marks(merge)
+            shade = self._shade_ops(self._grid_size()[0])
+            if shade:  # the shade goes over the whole PM columns: marks that stay are written again on top
+                self.forced |= {p for p, spec in self.wanted.items() if spec.background == REFUSED_COLOUR}
         changed = changed_cells(self.tab, self.wanted)
         changed |= {position: self.wanted[position] for position in self.forced if position in self.wanted}
         rows, columns = self._grid_size()
@@ -183,7 +192,8 @@ class _ModulePlanner:
             plan.ops = self.structure + self._grid_ops(rows, columns)
             plan.rule_ops = self._width_ops() + self._protection_ops() + self._dropdown_ops(rows)
             plan.rule_ops += self._plain_text_ops(rows)
-            plan.ops = self._unmerge_ops() + plan.ops
+            # Before the cell writes: a refused-value mark written by them stays on top of the shade.
+            plan.ops = self._unmerge_ops() + plan.ops + shade
             if self.upgrade is not None and self.upgrade.moved_pm_text:
                 plan.expected = self._expected(merge)
         return plan
@@ -255,7 +265,7 @@ class _ModulePlanner:
         self.wanted[position] = CellSpec(
             spec.value if spec is not None else None,
             note=note,
-            background=REFUSED_COLOUR if refusal else None,
+            background=REFUSED_COLOUR if refusal else PM_SHADE,
             fields=(spec.fields if spec is not None else frozenset())
             | {CellField.NOTE, CellField.BACKGROUND},
         )
@@ -278,6 +288,8 @@ class _ModulePlanner:
         cells: dict[Position, CellSpec] = {}
         header = self.geometry.header_row
         cells.update(header_row_specs(self.geometry))
+        if header >= 1 and (header - 1, 0) not in cells:
+            cells[(header - 1, 0)] = instruction_spec()
         values = header_block_values(self.given.module)
         for index, label in enumerate(HEADER_BLOCK):
             row, column = self.view.block_cells.get(label, (index, 0))
@@ -338,7 +350,15 @@ class _ModulePlanner:
         }
         block = {label: spec.value for label, spec in header_block_values(self.given.module).items()}
         order = sorted(self.geometry.columns, key=self.geometry.columns.__getitem__)
-        return digest({"experiments": rows, "block": block, "labels": order})
+        # The header notes, shades and instruction line are in it too, so a tab an older release wrote does not
+        # report them as "PM edits reverted" when push first adds them.
+        header = [
+            [spec.value, spec.note, spec.background]
+            for _, spec in sorted(header_row_specs(self.geometry).items())
+        ]
+        return digest(
+            {"experiments": rows, "block": block, "labels": order, "header": header, "line": INSTRUCTION}
+        )
 
     # ------------------------------------------------------------------------------------ suggestions
 
@@ -425,7 +445,7 @@ class _ModulePlanner:
 
     def _dropdown_ops(self, rows: int) -> list[Op]:
         ops: list[Op] = []
-        for grid_range, dropdown in dropdown_ranges(self.sheet_id, self.geometry):
+        for grid_range, dropdown in dropdown_ranges(self.sheet_id, self.geometry, self.given.module):
             column = grid_range.start_column
             end = grid_range.end_row or rows
             cells = (
@@ -449,6 +469,25 @@ class _ModulePlanner:
             and merge.start_column <= last
             and (merge.end_row is None or merge.end_row > below)
         ]
+
+    def _shade_ops(self, rows: int) -> list[Op]:
+        """The PM columns' own background (the shade, or a refused mark's red); re-applied where a cell lacks it
+        (a new tab, rows added, a tab an older release wrote, a PM's paste of another format)."""
+        ops: list[Op] = []
+        kept = {PM_SHADE, REFUSED_COLOUR}
+        for grid_range in pm_column_ranges(self.sheet_id, self.geometry):
+            cells = (
+                [
+                    self.tab.cell(row, column)
+                    for row in range(grid_range.start_row, rows)
+                    for column in range(grid_range.start_column, grid_range.end_column or 0)
+                ]
+                if self.tab is not None
+                else None
+            )
+            if cells is None or any(cell.background not in kept for cell in cells):
+                ops.append(SetBackground(grid_range, PM_SHADE))
+        return ops
 
     def _plain_text_ops(self, rows: int) -> list[Op]:
         ops: list[Op] = []

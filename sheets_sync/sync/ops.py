@@ -23,6 +23,7 @@ class CellField(StrEnum):
     LINK = "userEnteredFormat.textFormat.link"
     NOTE = "note"
     BACKGROUND = "userEnteredFormat.backgroundColor"
+    TEXT_COLOUR = "userEnteredFormat.textFormat.foregroundColor"
 
 
 VALUE_ONLY = frozenset({CellField.VALUE})
@@ -38,6 +39,7 @@ class CellSpec:
     link: str | None = None
     note: str | None = None
     background: str | None = None  # "#rrggbb"
+    text_colour: str | None = None  # "#rrggbb"; None: Sheets' default (black)
     fields: frozenset[CellField] = VALUE_ONLY
 
     def matches(self, cell: Cell) -> bool:
@@ -55,6 +57,8 @@ class CellSpec:
             return self.link == cell.link
         if name is CellField.BACKGROUND:
             return self.background == cell.background
+        if name is CellField.TEXT_COLOUR:
+            return self.text_colour == cell.text_colour
         return self.note == cell.note
 
 
@@ -170,6 +174,14 @@ class SetNumberFormat:
 
 
 @dataclass(frozen=True)
+class SetBackground:
+    """``repeatCell`` of one background colour over a range (the PM columns' shade); values and text stay."""
+
+    range: GridRange
+    colour: str  # "#rrggbb"
+
+
+@dataclass(frozen=True)
 class UnmergeCells:
     """``unmergeCells``: merges intersecting the range are undone (a merge inside the suggestions table hides PM
     text and stops Sheets from sorting it)."""
@@ -229,6 +241,7 @@ Op = (
     | DeleteProtection
     | SetDropdown
     | SetNumberFormat
+    | SetBackground
     | UnmergeCells
     | AddColourScale
     | DeleteConditionalRule

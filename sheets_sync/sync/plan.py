@@ -227,8 +227,12 @@ class _PushPlanner:
         plan.base.heatmap_sheet_id = sheet_id
         plan.base.digests[HEATMAP_KEY] = tab_digest
         rows, columns = _grown(tab, layout.rows, layout.columns)
-        add: list[Op] = [AddTab(sheet_id, HEATMAP_TITLE, rows, columns, 0, 0, 2)] if tab is None else []
-        body = _heatmap_grid_ops(tab, rows, columns) + list(group_cells(sheet_id, changed))
+        add: list[Op] = (
+            [AddTab(sheet_id, HEATMAP_TITLE, rows, columns, 0, layout.frozen_rows, 2)] if tab is None else []
+        )
+        body = _heatmap_grid_ops(tab, rows, columns, layout.frozen_rows) + list(
+            group_cells(sheet_id, changed)
+        )
         body += _heatmap_widths(sheet_id, tab, layout) + protection_ops(tab, heatmap_protection(sheet_id))
         return add, body + colour_scale_ops(sheet_id, tab, layout.colour_scale(sheet_id))
 
@@ -414,16 +418,17 @@ def _grown(tab: TabSnapshot | None, rows: int, columns: int) -> tuple[int, int]:
     return max(rows, tab.row_count), max(columns, tab.column_count)
 
 
-def _heatmap_grid_ops(tab: TabSnapshot | None, rows: int, columns: int) -> list[Op]:
+def _heatmap_grid_ops(tab: TabSnapshot | None, rows: int, columns: int, frozen_rows: int) -> list[Op]:
     if tab is None:
         return []
     update = UpdateTab(
         tab.sheet_id,
         rows=rows if rows != tab.row_count else None,
         columns=columns if columns != tab.column_count else None,
+        frozen_rows=frozen_rows if tab.frozen_rows != frozen_rows else None,
         frozen_columns=2 if tab.frozen_columns != 2 else None,
     )
-    return [update] if (update.rows, update.columns, update.frozen_columns) != (None, None, None) else []
+    return [update] if update != UpdateTab(tab.sheet_id) else []
 
 
 def _heatmap_widths(sheet_id: int, tab: TabSnapshot | None, layout: HeatmapLayout) -> list[Op]:

@@ -50,6 +50,7 @@ class Cell:
     link: str | None = None
     dropdown: Dropdown | None = None
     background: str | None = None  # "#rrggbb"; None: no colour set
+    text_colour: str | None = None  # "#rrggbb"; None: Sheets' default (black)
     shown: str | None = None
     """The text Sheets shows (``formattedValue``), when the read returned one: ``3/4/2026`` for a date the PM
     typed into a cell that is not plain text, ``30%`` for 0.3."""

@@ -188,9 +188,9 @@ def test_each_versions_measured_change_sits_next_to_the_suggestions_applied_in_i
     block = version_block(read(site, "modules/m01.html"), "v3")
     measured, suggestions = block.split("<h4>Applied in v3</h4>")
     # gpt-5 went 30/50 -> 40/50 from v2 to v3; gpt-4o-mini 24/50 -> 26/50; gpt-4o did not run v3.
-    rows = re.findall(r"<tr><td>([^<]+)</td><td>(v\d+)", measured)
+    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td><td[^>]*>(v\d+)", measured)
     assert rows == [("gpt-4o-mini", "v2"), ("gpt-5", "v2")]
-    gpt5 = measured[measured.index("<tr><td>gpt-5</td>") :]
+    gpt5 = measured[measured.index('<tr><td data-label="Model">gpt-5</td>') :]
     assert (
         '<span class="delta rise">+20.0 pp</span> <span class="verdict rise">significant rise</span>' in gpt5
     )
@@ -205,7 +205,7 @@ def test_each_versions_measured_change_sits_next_to_the_suggestions_applied_in_i
 
 def test_a_measured_change_across_dataset_versions_says_so(site: Path) -> None:
     block = version_block(read(site, "modules/m03.html"), "v3")
-    gpt4o = block[block.index("<tr><td>gpt-4o</td>") :]
+    gpt4o = block[block.index('<tr><td data-label="Model">gpt-4o</td>') :]
     gpt4o = re.sub(r"<[^>]+>", "", gpt4o[: gpt4o.index("</tr>")])  # the row's text
     assert "⚠ dataset v1 → v2" in gpt4o
     assert "⚠" not in version_block(read(site, "modules/m03.html"), "v2")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.index import best_by_pass_rate, build_index
+from sheets_sync.best import best_run
+from sheets_sync.index import build_index
 from sheets_sync.index_file import write_index
 from sheets_sync.models import Module
 from sheets_sync.stats import wilson_interval
@@ -68,15 +69,22 @@ def test_by_model_holds_the_most_recent_run_on_the_newest_dataset() -> None:
 
 
 def test_best_ties_go_to_match_rate_then_model_name() -> None:
-    def entry(pass_rate: float | None, match_rate: float | None) -> dict[str, Any]:
-        return {"pass_rate": pass_rate, "match_rate": match_rate, "experiment_id": "x"}
+    def best_model(*runs: tuple[str, int, int | None]) -> str | None:
+        experiments = []
+        for model, passed, matched in runs:
+            e = module(run("v1", model, "2026-01-01T00:00:00", passed, primary=matched or 0)).experiments[0]
+            if matched is None:
+                e.metrics.match_rate = None
+            experiments.append(e)
+        found = best_run(experiments)
+        return found.model if found else None
 
-    assert best_by_pass_rate({"b": entry(50.0, 10.0), "a": entry(50.0, 20.0)})["model"] == "a"
-    assert best_by_pass_rate({"b": entry(50.0, 20.0), "a": entry(50.0, 10.0)})["model"] == "b"
-    assert best_by_pass_rate({"b": entry(50.0, 20.0), "a": entry(50.0, 20.0)})["model"] == "a"
-    assert best_by_pass_rate({"a": entry(50.0, None), "b": entry(50.0, 0.0)})["model"] == "b"
-    assert best_by_pass_rate({"a": entry(None, 99.0), "b": entry(0.0, None)})["model"] == "b"
-    assert best_by_pass_rate({"a": entry(None, None)}) is None
+    assert best_model(("b", 25, 5), ("a", 25, 10)) == "a"
+    assert best_model(("b", 25, 10), ("a", 25, 5)) == "b"
+    assert best_model(("b", 25, 10), ("a", 25, 10)) == "a"
+    assert best_model(("a", 25, None), ("b", 25, 0)) == "b"
+    assert best_model(("a", 26, 0), ("b", 25, 49)) == "a"
+    assert best_run([]) is None
 
 
 def test_a_run_without_samples_has_null_rates_and_no_interval() -> None:

@@ -182,20 +182,17 @@ def test_planning_is_deterministic() -> None:
 
 
 def test_best_so_far_ranks_like_the_heatmap_index() -> None:
-    # Same pass rate: a measured 0.0% match rate beats a missing one, as in index.best_by_pass_rate, so the
+    # Same pass rate: a measured 0.0% match rate beats a missing one, as in best.best_run, so the
     # module tab's "Best so far" and the Heatmap never name different runs.
     from sync_helpers import experiment
 
-    from sheets_sync.index import best_by_pass_rate
+    from sheets_sync.best import best_run
     from sheets_sync.sync.layout import best_so_far
 
     zero = experiment("m01", "v1", "zzz-model", 10, passed=20, matched=0)
     missing = experiment("m01", "v1", "aaa-model", 11, passed=20, matched=0)
     missing = missing.model_copy(update={"metrics": missing.metrics.model_copy(update={"match_rate": None})})
     assert zero.metrics.match_rate == 0.0
-    by_model = {
-        e.model: {"pass_rate": e.metrics.pass_rate, "match_rate": e.metrics.match_rate, "experiment_id": e.id}
-        for e in (zero, missing)
-    }
-    assert best_by_pass_rate(by_model)["model"] == "zzz-model"
+    found = best_run([missing, zero])
+    assert found is not None and found.model == "zzz-model"
     assert "(zzz-model," in best_so_far([missing, zero])

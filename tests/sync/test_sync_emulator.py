@@ -10,6 +10,7 @@ import pytest
 from sync_helpers import AWKWARD_TEXTS, FakeClock, experiment, modules, write_modules
 
 from sheets_emulator import Emulator, Fault
+from sheets_sync import palette
 from sheets_sync.errors import (
     SheetsNotFoundError,
     SheetsPermissionError,
@@ -156,7 +157,7 @@ def test_each_awkward_text_is_a_whole_cell_of_text_after_a_push(
 
 
 def test_the_heatmap_shows_fractions_blocks_notes_and_a_colour_blind_safe_scale(
-    emu_engine: SyncEngine, emu: Emulator, store: Store
+    emu_engine: SyncEngine, emu: Emulator, emu_workbook: GspreadWorkbook, store: Store
 ) -> None:
     emu_engine.push()
     pm = emu.pm(SHEET)
@@ -186,14 +187,17 @@ def test_the_heatmap_shows_fractions_blocks_notes_and_a_colour_blind_safe_scale(
             f"{model}: pass {run.metrics.pass_rate:.1f}%, match {run.metrics.match_rate:.1f}%, "
             f"n={run.metrics.total}, {run.timestamp:%Y-%m-%d}"
         ) in note
-    [scale] = emu.spreadsheet(SHEET).sheet_by_title("Heatmap").conditional_formats  # type: ignore[union-attr]
-    colours = [_hex(scale["gradientRule"][point]["color"]) for point in ("minpoint", "midpoint", "maxpoint")]
-    assert colours == ["#f1a340", "#f7f7f7", "#998ec3"]  # ColorBrewer PuOr: no red-green contrast
-    assert len(scale["ranges"]) == 2 + len(models)  # best, match and one block per model
-
-
-def _hex(colour: dict[str, float]) -> str:
-    return "#" + "".join(f"{round(colour.get(c, 0) * 255):02x}" for c in ("red", "green", "blue"))
+    # The dashboard's viridis bands (sheets_sync.palette) as each rate cell's own background and text colour:
+    # purple is low on both, yellow high; the dark bands get white text.
+    heatmap = emu_workbook.read().by_title("Heatmap")
+    assert heatmap is not None
+    rates = [c for c in heatmap.cells.values() if c.number_format == "0.0%" and isinstance(c.value, float)]
+    assert rates
+    for cell in rates:
+        band = palette.band(round(cell.value * 100, 6))  # type: ignore[operator]
+        assert cell.background == band.background
+        assert cell.text_colour == (None if band.text == palette.BLACK else band.text)
+    assert not emu.spreadsheet(SHEET).sheet_by_title("Heatmap").conditional_formats  # type: ignore[union-attr]
 
 
 def test_a_push_interrupted_after_its_write_is_repaired_by_the_next(

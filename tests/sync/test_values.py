@@ -8,7 +8,7 @@ from sides import Side, a1, exit_code
 
 from sheets_sync.store import Store
 from sheets_sync.sync.engine import SyncResult
-from sheets_sync.sync.layout import REFUSED_COLOUR
+from sheets_sync.sync.layout import PM_SHADE, REFUSED_COLOUR
 from sheets_sync.sync.snapshot import Cell
 
 
@@ -17,7 +17,9 @@ def test_a_refused_value_is_named_marked_and_unmarked_once_fixed(side: Side, sto
     # The strict dropdown refuses "urgent" typed in the UI (and through the API); a cell copied from elsewhere and
     # pasted over it brings its own validation along, and with it any value.
     side.paste_over_dropdown("m01", *side.cell_of("m01", "priority", "m01-s1"), "urgent")
-    side.type("m01", *side.cell_of("m01", "version", "m01-s2"), "v99")
+    side.paste_over_dropdown(
+        "m01", *side.cell_of("m01", "version", "m01-s2"), "v99"
+    )  # versions: a dropdown too
     side.type("m01", *side.cell_of("m01", "applied in", "m01-s3"), "v7")  # a version with no runs yet is fine
     pulled = side.engine.pull()
     assert exit_code(pulled) == 5
@@ -40,12 +42,12 @@ def test_a_refused_value_is_named_marked_and_unmarked_once_fixed(side: Side, sto
     assert exit_code(side.engine.pull()) == 0 and store.load_module("m01").suggestions[0].priority == "low"
     side.engine.push()
     cell = side.tab("m01").cell(*side.cell_of("m01", "priority", "m01-s1"))
-    assert cell.note is None and cell.background is None
+    assert cell.note is None and cell.background == PM_SHADE  # the mark gone, the PM column's shade back
 
 
 def test_marking_refused_cells_is_part_of_the_one_write(side: Side) -> None:
     side.engine.push()
-    side.type("m01", *side.cell_of("m01", "rubric", "m01-s1"), "no such rubric")
+    side.paste_over_dropdown("m01", *side.cell_of("m01", "rubric", "m01-s1"), "no such rubric")
     writes = side.write_requests()
     side.engine.push()
     assert side.write_requests() - writes == 1

@@ -54,6 +54,7 @@
         };
         cell.row = row;
         cell.best = bestRun(cell);
+        td.tabIndex = r === 0 && column === 0 ? 0 : -1; // one tab stop; the arrow keys move within the table
         cells.push(cell);
         row.cells.push(cell);
         cellOf.set(td, cell);
@@ -117,6 +118,28 @@
     });
     var count = document.getElementById("row-count");
     if (count) count.textContent = shown === rows.length ? rows.length + " modules" : shown + " of " + rows.length + " modules";
+    var none = document.getElementById("no-match");
+    if (none) {
+      none.hidden = shown > 0;
+      none.textContent = shown > 0 ? "" : "No module id or name contains \u201c" + state.q.trim() + "\u201d. Clear the filter to see all " + rows.length + " modules.";
+    }
+    if (!tip.hidden && shownTd && shownTd.parentElement.hidden) { pinned = null; hideTip(); }
+    keepTabStop();
+  }
+
+  /** The table's one tab stop must stay on a visible row (filtering and sorting move rows). */
+  function keepTabStop() {
+    var stop = body.querySelector('td.cell[tabindex="0"]');
+    if (stop && !stop.parentElement.hidden) return;
+    var row = firstVisibleRow();
+    if (stop) stop.tabIndex = -1;
+    if (row && row.cells[1]) row.cells[1].tabIndex = 0;
+  }
+
+  function firstVisibleRow() {
+    var row = body.firstElementChild;
+    while (row && row.hidden) row = row.nextElementSibling;
+    return row;
   }
 
   function sortKey(row) {
@@ -223,8 +246,14 @@
 
   /** Outline the cell the tooltip describes (an attribute: render() rewrites class names). */
   function markTipCell(td) {
-    if (shownTd && shownTd !== td) shownTd.removeAttribute("data-tip");
-    if (td) td.setAttribute("data-tip", "");
+    if (shownTd && shownTd !== td) {
+      shownTd.removeAttribute("data-tip");
+      shownTd.removeAttribute("aria-describedby");
+    }
+    if (td) {
+      td.setAttribute("data-tip", "");
+      td.setAttribute("aria-describedby", "tip");
+    }
     shownTd = td;
   }
 
@@ -328,6 +357,49 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { pinned = null; hideTip(); }
     });
+    // Keyboard: a focused cell shows its tooltip; Enter pins it (or closes it); the arrow keys move.
+    body.addEventListener("focusin", function (event) {
+      var td = event.target.closest("td.cell");
+      if (td && (!pinned || pinned === td)) showTip(cellOf.get(td));
+    });
+    body.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;
+      if (!pinned && !(next && next.closest && next.closest("td.cell"))) hideSoon();
+    });
+    body.addEventListener("keydown", onCellKey);
+  }
+
+  function onCellKey(event) {
+    var td = event.target.closest("td.cell");
+    if (!td) return;
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (pinned === td) { pinned = null; hideTip(); }
+      else { pinned = td; showTip(cellOf.get(td)); }
+      return;
+    }
+    var next = neighbour(td, event.key);
+    if (!next) return;
+    event.preventDefault();
+    td.tabIndex = -1;
+    next.tabIndex = 0;
+    pinned = null;
+    next.focus();
+  }
+
+  /** The cell an arrow key (or Home/End) moves to, skipping rows the filter hides. */
+  function neighbour(td, key) {
+    var tr = td.parentElement;
+    var column = td.cellIndex;
+    if (key === "ArrowLeft") return column > 1 ? tr.cells[column - 1] : null;
+    if (key === "ArrowRight") return column < tr.cells.length - 1 ? tr.cells[column + 1] : null;
+    if (key === "Home") return tr.cells[1];
+    if (key === "End") return tr.cells[tr.cells.length - 1];
+    var step = key === "ArrowUp" ? "previousElementSibling" : key === "ArrowDown" ? "nextElementSibling" : null;
+    if (!step) return null;
+    var row = tr[step];
+    while (row && row.hidden) row = row[step];
+    return row ? row.cells[column] : null;
   }
 
   // ------------------------------------------------------------------ start

@@ -11,6 +11,7 @@
   var S = window.SheetsSync;
 
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), S.makeSortable);
+  wireChartPoints();
 
   var data = S.readData("module-data");
   var view = document.getElementById("diff");
@@ -20,6 +21,7 @@
   var versionRank = new Map(Object.entries(data.version_rank));
   var selectA = document.getElementById("diff-a");
   var selectB = document.getElementById("diff-b");
+  var HEADERS = { metric: "Metric", a: "A", b: "B", delta: "\u0394 (B \u2212 A)", interval: "95% CI of \u0394", p: "p", verdict: "Verdict" };
 
   // ------------------------------------------------------------------ compare (port of compare.compare)
 
@@ -121,6 +123,33 @@
     view.dataset.b = b.id;
   }
 
+  // ------------------------------------------------------------------ the pair in the URL (?a=<id>&b=<id>)
+
+  function readUrl() {
+    var params = new URLSearchParams(window.location.search);
+    ["a", "b"].forEach(function (side) {
+      var id = params.get(side);
+      var select = side === "a" ? selectA : selectB;
+      if (id && experiments.has(id)) select.value = id;
+    });
+  }
+
+  function writeUrl() {
+    var params = new URLSearchParams(window.location.search);
+    params.set("a", selectA.value);
+    params.set("b", selectB.value);
+    try {
+      window.history.replaceState(null, "", window.location.pathname + "?" + params.toString() + window.location.hash);
+    } catch (error) {
+      // Some browsers refuse history changes on file:// pages; the view still works, only the URL stays.
+    }
+  }
+
+  function choose() {
+    render();
+    writeUrl();
+  }
+
   function renderWarnings(list) {
     var box = document.getElementById("diff-warnings");
     box.replaceChildren();
@@ -140,6 +169,7 @@
       Object.keys(texts).forEach(function (key) {
         var td = S.el(key === "metric" ? "th" : "td", "col-" + key, texts[key]);
         td.dataset.col = key;
+        td.dataset.label = HEADERS[key]; // shown before the value when a phone stacks the row
         tr.appendChild(td);
       });
     });
@@ -179,14 +209,62 @@
     box.appendChild(ul);
   }
 
-  selectA.addEventListener("change", render);
-  selectB.addEventListener("change", render);
+  view.dataset.ready = "true";
+  if (!selectA || !selectB) return; // fewer than two experiments: nothing to compare, the page says so
+
+  selectA.addEventListener("change", choose);
+  selectB.addEventListener("change", choose);
   document.getElementById("diff-swap").addEventListener("click", function () {
     var a = selectA.value;
     selectA.value = selectB.value;
     selectB.value = a;
-    render();
+    choose();
   });
+  readUrl();
   render();
-  view.dataset.ready = "true";
+
+  // ------------------------------------------------------------------ chart points: keyboard and tooltip
+
+  /**
+   * Each chart is one tab stop: its first point. The arrow keys move between its points; a focused point shows
+   * its tooltip (the same text as the mouse's hover title), Enter shows it again, Escape closes it.
+   */
+  function wireChartPoints() {
+    var tip = document.getElementById("chart-tip");
+    Array.prototype.forEach.call(document.querySelectorAll("svg.chart-svg"), function (svg) {
+      var points = Array.prototype.slice.call(svg.querySelectorAll(".marker"));
+      if (points.length) points[0].setAttribute("tabindex", "0");
+      svg.addEventListener("keydown", function (event) {
+        var at = points.indexOf(event.target);
+        if (at < 0) return;
+        if (event.key === "Escape") { hide(); return; }
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); show(event.target); return; }
+        var to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: points.length - 1 }[event.key];
+        if (to === undefined || to < 0 || to >= points.length) return;
+        event.preventDefault();
+        points[at].setAttribute("tabindex", "-1");
+        points[to].setAttribute("tabindex", "0");
+        points[to].focus();
+      });
+      svg.addEventListener("focusin", function (event) { if (points.indexOf(event.target) >= 0) show(event.target); });
+      svg.addEventListener("focusout", hide);
+    });
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+
+    function show(point) {
+      if (!tip) return;
+      tip.textContent = point.getAttribute("aria-label");
+      tip.hidden = false;
+      point.setAttribute("aria-describedby", "chart-tip");
+      var box = point.getBoundingClientRect();
+      var left = Math.min(Math.max(8, box.left + box.width / 2 - tip.offsetWidth / 2), window.innerWidth - tip.offsetWidth - 8);
+      var top = box.top - tip.offsetHeight - 8;
+      tip.style.left = left + "px";
+      tip.style.top = (top < 8 ? box.bottom + 8 : top) + "px";
+    }
+
+    function hide() {
+      if (tip) tip.hidden = true;
+    }
+  }
 })();
