@@ -18,6 +18,14 @@ from sheets_sync.store import Store
 @click.command(
     "reconcile",
     short_help="Merge data/modules and the base snapshot after a git merge of two clones.",
+    epilog="""\b
+Examples:
+  git pull                  # stops: CONFLICT (content) in data/modules/m01.json
+  sheets-sync reconcile     # both sides' suggestions kept, files staged
+  git commit --no-edit && sheets-sync push
+
+Exit codes: 0 reconciled, 1 error (one line on stderr: not in a git repository, no merge in progress, a field
+both sides edited and neither pushed), 2 usage. See docs/sync.md, "Teams".""",
 )
 @common_options
 def reconcile_command(data_dir: Path | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from sheets_emulator import Emulator
 from sheets_sync.models import (
     Experiment,
     Metrics,
@@ -123,3 +124,15 @@ AWKWARD_TEXTS = [
     "#N/A",
     "@sum",
 ]
+
+
+def paste_over_dropdown(emulator: Emulator, spreadsheet_id: str, title: str, cell: str, text: str) -> None:
+    """What a PM does to get a value past a strict dropdown: type it in a spare cell with no dropdown, copy that
+    cell and paste it over the dropdown (Ctrl+V takes the validation along), then empty the spare cell."""
+    pm = emulator.pm(spreadsheet_id)
+    sheet = emulator.spreadsheet(spreadsheet_id).sheet_by_title(title)
+    assert sheet is not None
+    spare = f"{chr(64 + min(sheet.col_count, 26))}1"
+    pm.set_cell(title, spare, text)
+    pm.copy_paste(title, spare, cell)
+    pm.set_cell(title, spare, "")

@@ -3,7 +3,7 @@ header row on screen (frozen), also in a tab an older release wrote, through gsp
 
 from __future__ import annotations
 
-from conftest import SPREADSHEET
+from sides import SHEET as SPREADSHEET
 
 from sheets_emulator import Emulator
 from sheets_sync import palette

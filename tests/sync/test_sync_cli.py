@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner, Result
-from sync_helpers import module, write_modules
+from sync_helpers import module, paste_over_dropdown, write_modules
 
 from sheets_emulator import Emulator, EmulatorServer, Fault, serve_http
 from sheets_sync.cli import main
@@ -53,17 +53,6 @@ def cell_of(server: EmulatorServer, title: str, label: str, row_id: str) -> str:
     id_column = values[header].index("suggestion id")
     row = next(i for i, r in enumerate(values) if len(r) > id_column and r[id_column] == row_id)
     return f"{chr(65 + values[header].index(label))}{row + 1}"
-
-
-def paste_over_dropdown(server: EmulatorServer, title: str, cell: str, text: str) -> None:
-    """What a PM does to get a value past a strict dropdown: copy a cell without one and paste it over it."""
-    pm = server.emulator.pm(SHEET)
-    sheet = server.emulator.spreadsheet(SHEET).sheet_by_title(title)
-    assert sheet is not None
-    spare = f"{chr(64 + min(sheet.col_count, 26))}1"
-    pm.set_cell(title, spare, text)
-    pm.copy_paste(title, spare, cell)
-    pm.set_cell(title, spare, "")
 
 
 def free_port() -> int:
@@ -382,7 +371,7 @@ def test_refused_values_and_a_skipped_tab_exit_5_after_everything_else(
     assert run("push", *base).exit_code == 0
     pm = server.emulator.pm(SHEET)
     rubric = cell_of(server, "m01", "rubric", "m01-s1")
-    paste_over_dropdown(server, "m01", rubric, "no such rubric")
+    paste_over_dropdown(server.emulator, SHEET, "m01", rubric, "no such rubric")
     pm.set_cell("m01", cell_of(server, "m01", "priority", "m01-s2"), "high")
     header = cell_of(server, "m02", "issue", "m02-s1")
     pm.set_cell("m02", f"{header[0]}6", "problem")  # the header above m02's issue column, renamed
@@ -413,7 +402,9 @@ def test_conflicts_win_over_refused_values(server: EmulatorServer, cli_store: St
     base = ["--spreadsheet", SHEET, "--data-dir", str(cli_store.data_dir), "--endpoint", server.url]
     assert run("push", *base).exit_code == 0
     pm = server.emulator.pm(SHEET)
-    paste_over_dropdown(server, "m01", cell_of(server, "m01", "rubric", "m01-s1"), "no such rubric")
+    paste_over_dropdown(
+        server.emulator, SHEET, "m01", cell_of(server, "m01", "rubric", "m01-s1"), "no such rubric"
+    )
     pm.set_cell("m01", cell_of(server, "m01", "issue", "m01-s2"), "sheet text")
     edited = cli_store.load_module("m01")
     edited.suggestions[1].issue = "local text"

@@ -8,6 +8,7 @@ import pytest
 from sync_helpers import experiment
 from workbook_views import label_cell, suggestion_range, suggestion_rows, tab
 
+from sheets_sync import palette
 from sheets_sync.errors import DataError, LockedError, WorkbookLayoutError
 from sheets_sync.store import Store
 from sheets_sync.sync.base_file import base_path
@@ -42,7 +43,8 @@ def test_heatmap_cells_are_fractions_with_a_percent_format_and_a_note(
     for model in ("gpt-4o", "gpt-5", "gpt-4o-mini"):
         assert f"{model}: pass " in cell.note
     assert "n=50" in cell.note and "2026-01-1" in cell.note
-    assert len(fake.colour_scales("Heatmap")) == 1
+    assert cell.background in {band.background for band in palette.VIRIDIS}  # the dashboard's colours, set
+    assert not fake.colour_scales("Heatmap")  # on each cell, not by a colour scale
 
 
 def test_blocks_for_match_rate_and_each_model_are_on_the_heatmap(

@@ -147,7 +147,7 @@ def test_a_new_row_with_a_refused_value_is_not_imported_until_fixed(side: Side, 
     side.engine.push()
     row, column = side.cell_of("m01", "rubric", "m01-s3")
     row += 1  # the row under the table: a PM's new suggestion
-    side.type("m01", row, column, "tone")  # m01 has no rubric "tone"
+    side.paste_over_dropdown("m01", row, column, "tone")  # m01 has no rubric "tone"
     side.type("m01", row, side.cell_of("m01", "issue", "m01-s3")[1], "a new issue")
     pulled = side.engine.pull()
     assert exit_code(pulled) == 5 and not pulled.plan.notes.imported
