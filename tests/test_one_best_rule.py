@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheets_emulator import Emulator, EmulatorServer, serve_http
+from sheets_emulator import Emulator, EmulatorServer, running_server
 from sheets_sync.best import best_so_far
 from sheets_sync.cli import main
 from sheets_sync.dashboard.build import build_site
@@ -83,11 +83,8 @@ def store(tmp_path: Path) -> Store:
 def server() -> Iterator[EmulatorServer]:
     emulator = Emulator()
     emulator.create_spreadsheet(SHEET, title="Evals")
-    running = serve_http(emulator)
-    try:
+    with running_server(emulator) as running:
         yield running
-    finally:
-        running.close()
 
 
 def cli(*args: str) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from sheets_sync.errors import SheetsError
 from sheets_sync.sync.cells import column_mover
@@ -353,32 +354,23 @@ class FakeWorkbook:
             raise SheetsError(f"fake: no protected range with id {op.protected_range_id}", status=400)
         tab.protections = kept
 
+    def _set_on_cells(self, tabs: list[FakeTab], grid_range: GridRange, **changes: Any) -> None:
+        """Set one property of every cell in the range (open ends stop at the grid), as repeatCell does."""
+        tab = self._find(tabs, grid_range.sheet_id)
+        end_row = min(grid_range.end_row or tab.rows, tab.rows)
+        end_column = min(grid_range.end_column or tab.columns, tab.columns)
+        for row in range(grid_range.start_row, end_row):
+            for column in range(grid_range.start_column, end_column):
+                tab.put(row, column, replace(tab.cells.get((row, column), EMPTY_CELL), **changes))
+
     def _op_SetDropdown(self, tabs: list[FakeTab], op: SetDropdown) -> None:
-        tab = self._find(tabs, op.range.sheet_id)
-        end_row = min(op.range.end_row or tab.rows, tab.rows)
-        end_column = min(op.range.end_column or tab.columns, tab.columns)
-        for row in range(op.range.start_row, end_row):
-            for column in range(op.range.start_column, end_column):
-                cell = tab.cells.get((row, column), EMPTY_CELL)
-                tab.put(row, column, replace(cell, dropdown=op.dropdown))
+        self._set_on_cells(tabs, op.range, dropdown=op.dropdown)
 
     def _op_SetNumberFormat(self, tabs: list[FakeTab], op: SetNumberFormat) -> None:
-        tab = self._find(tabs, op.range.sheet_id)
-        end_row = min(op.range.end_row or tab.rows, tab.rows)
-        end_column = min(op.range.end_column or tab.columns, tab.columns)
-        for row in range(op.range.start_row, end_row):
-            for column in range(op.range.start_column, end_column):
-                cell = tab.cells.get((row, column), EMPTY_CELL)
-                tab.put(row, column, replace(cell, number_format=op.pattern))
+        self._set_on_cells(tabs, op.range, number_format=op.pattern)
 
     def _op_SetBackground(self, tabs: list[FakeTab], op: SetBackground) -> None:
-        tab = self._find(tabs, op.range.sheet_id)
-        end_row = min(op.range.end_row or tab.rows, tab.rows)
-        end_column = min(op.range.end_column or tab.columns, tab.columns)
-        for row in range(op.range.start_row, end_row):
-            for column in range(op.range.start_column, end_column):
-                cell = tab.cells.get((row, column), EMPTY_CELL)
-                tab.put(row, column, replace(cell, background=op.colour))
+        self._set_on_cells(tabs, op.range, background=op.colour)
 
     def _op_AddColourScale(self, tabs: list[FakeTab], op: AddColourScale) -> None:
         self._find(tabs, op.sheet_id).rules.insert(op.index, op.rule)

@@ -58,7 +58,7 @@ from sheets_sync.sync.ops import (
     UpdateTab,
     WriteCells,
 )
-from sheets_sync.sync.snapshot import Protection, Recovery, TabSnapshot
+from sheets_sync.sync.snapshot import Cell, GridRange, Protection, Recovery, TabSnapshot
 from sheets_sync.sync.tabs import ModuleTabView, read_module_tab
 from sheets_sync.sync.upgrade import Upgrade, upgrade_tab
 
@@ -470,21 +470,23 @@ class _ModulePlanner:
             and (merge.end_row is None or merge.end_row > below)
         ]
 
+    def _cells_in(self, grid_range: GridRange, rows: int) -> list[Cell] | None:
+        """The tab's cells in the range's columns, from its first row to ``rows``; None for a tab not there yet."""
+        if self.tab is None:
+            return None
+        return [
+            self.tab.cell(row, column)
+            for row in range(grid_range.start_row, rows)
+            for column in range(grid_range.start_column, grid_range.end_column or 0)
+        ]
+
     def _shade_ops(self, rows: int) -> list[Op]:
         """The PM columns' own background (the shade, or a refused mark's red); re-applied where a cell lacks it
         (a new tab, rows added, a tab an older release wrote, a PM's paste of another format)."""
         ops: list[Op] = []
         kept = {PM_SHADE, REFUSED_COLOUR}
         for grid_range in pm_column_ranges(self.sheet_id, self.geometry):
-            cells = (
-                [
-                    self.tab.cell(row, column)
-                    for row in range(grid_range.start_row, rows)
-                    for column in range(grid_range.start_column, grid_range.end_column or 0)
-                ]
-                if self.tab is not None
-                else None
-            )
+            cells = self._cells_in(grid_range, rows)
             if cells is None or any(cell.background not in kept for cell in cells):
                 ops.append(SetBackground(grid_range, PM_SHADE))
         return ops
@@ -492,15 +494,7 @@ class _ModulePlanner:
     def _plain_text_ops(self, rows: int) -> list[Op]:
         ops: list[Op] = []
         for grid_range in plain_text_ranges(self.sheet_id, self.geometry):
-            cells = (
-                [
-                    self.tab.cell(row, column)
-                    for row in range(grid_range.start_row, rows)
-                    for column in range(grid_range.start_column, grid_range.end_column or 0)
-                ]
-                if self.tab is not None
-                else None
-            )
+            cells = self._cells_in(grid_range, rows)
             if cells is None or any(cell.number_format != PLAIN_TEXT_FORMAT for cell in cells):
                 ops.append(SetNumberFormat(grid_range, PLAIN_TEXT_FORMAT))
         return ops

@@ -13,7 +13,7 @@ import requests
 from click.testing import CliRunner, Result
 from sync_helpers import module, paste_over_dropdown, write_modules
 
-from sheets_emulator import Emulator, EmulatorServer, Fault, serve_http
+from sheets_emulator import Emulator, EmulatorServer, Fault, running_server
 from sheets_sync.cli import main
 from sheets_sync.models import Priority
 from sheets_sync.store import Store
@@ -26,11 +26,8 @@ SHEET = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-demo"
 def server() -> Iterator[EmulatorServer]:
     emulator = Emulator()
     emulator.create_spreadsheet(SHEET, title="Evals")
-    running = serve_http(emulator)
-    try:
+    with running_server(emulator) as running:
         yield running
-    finally:
-        running.close()
 
 
 @pytest.fixture

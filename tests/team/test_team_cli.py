@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sync_helpers import module, write_modules
 
-from sheets_emulator import Emulator, EmulatorServer, serve_http
+from sheets_emulator import Emulator, EmulatorServer, running_server
 from sheets_sync.cli import main
 
 SHEET = "team-cli-sheet"
@@ -23,11 +23,8 @@ pytestmark = pytest.mark.http
 def server() -> Iterator[EmulatorServer]:
     emulator = Emulator()
     emulator.create_spreadsheet(SHEET, title="Evals")
-    running = serve_http(emulator)
-    try:
+    with running_server(emulator) as running:
         yield running
-    finally:
-        running.close()
 
 
 def run(data: Path, server: EmulatorServer, *args: str) -> Result:
