@@ -15,7 +15,7 @@ Formats live in sibling modules (:mod:`.judge` today); see :mod:`.base` to add o
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,7 @@ __all__ = [
     "expand_paths",
     "import_paths",
     "json_files",
+    "write_runs",
 ]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -78,31 +79,59 @@ def import_paths(
         # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a
         # broken module file must stop the import before anything is written, not halfway through.
         modules = store.load_all()
-        results = _merge_all(modules, files, progress, max_bytes, importers)
-        changed = {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
-        for module_id in sorted(changed):
-            modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
-        index = build_index(modules)
-        for module_id in sorted(changed):
-            store.save_module(modules[module_id])
-        store.write_json(store.index_path, index)
+        runs = _read_all(modules, files, progress, max_bytes, importers)
+        results = write_runs(store, modules, runs)
     return results
 
 
-def _merge_all(
+def write_runs(store: Store, modules: dict[str, Module], runs: Iterable[ParsedRun]) -> list[ImportResult]:
+    """Merge ``runs`` into ``modules`` (every module of ``store``, loaded under its lock), then write each changed
+    module and the index. All or nothing: every run is merged and every changed module validated before the first
+    write. The caller holds the store's lock."""
+    results: list[ImportResult] = []
+    changed: set[str] = set()
+    for run in runs:
+        changed |= _move_from_other_module(modules, run)
+        results.append(_merge_one(modules, run))
+    changed |= {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
+    for module_id in sorted(changed):
+        modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
+    index = build_index(modules)
+    for module_id in sorted(changed):
+        store.save_module(modules[module_id])
+    store.write_json(store.index_path, index)
+    return results
+
+
+def _read_all(
     modules: dict[str, Module],
     files: list[Path],
     progress: Progress | None,
     max_bytes: int,
     importers: Sequence[Importer],
-) -> list[ImportResult]:
-    results = []
+) -> Iterator[ParsedRun]:
+    """Every run of every file, lazily: a file is read once the runs of the files before it are merged, so a
+    module an earlier file creates is known to later ones."""
     for done, path in enumerate(files, start=1):
-        for run in read_runs(path, modules.get, max_bytes, importers):
-            results.append(_merge_one(modules, run))
+        yield from read_runs(path, modules.get, max_bytes, importers)
         if progress is not None:
             progress(done, len(files))
-    return results
+
+
+def _move_from_other_module(modules: dict[str, Module], run: ParsedRun) -> set[str]:
+    """A run already stored under another module (its source now names another module) leaves that module: it
+    is the same run, so it must not be counted twice. Experiment rows hold no PM text, so nothing typed is lost.
+    The ids of the modules it left."""
+    external = run.experiment.external_id
+    if external is None:
+        return set()
+    left = set()
+    for module_id, module in modules.items():
+        if module_id != run.module_id and any(e.external_id == external for e in module.experiments):
+            kept = [e for e in module.experiments if e.external_id != external]
+            modules[module_id] = module.model_copy(update={"experiments": kept})
+            left.add(module_id)
+    return left
 
 
 def read_runs(
@@ -158,9 +187,9 @@ def _module_for(modules: Mapping[str, Module], run: ParsedRun) -> tuple[Module, 
     if module is None:
         if not run.module_name:
             raise ImportFileError(
-                f"module {run.module_id!r} does not exist yet; give module_name to create it",
+                f"module {run.module_id!r} does not exist yet; {run.create_hint}",
                 path=run.path,
-                json_path="module_name",
+                json_path="module_name" if run.create_hint.startswith("give module_name") else None,
             )
         return Module(
             module_id=run.module_id, module_name=run.module_name, primary_rubric=run.primary_rubric
