@@ -9,7 +9,7 @@ A pipe (``import <(jq ... run.json)``, ``/dev/stdin``) is read like a file, but 
 means nothing: the run's ``source.file`` is recorded as ``<pipe>``, and a pipe carrying the very bytes (same
 sha256) of a run already imported leaves it "unchanged", keeping the file name it was imported under.
 
-Formats live in sibling modules (:mod:`.judge` today); see :mod:`.base` to add one.
+Formats live in sibling modules (:mod:`.promptfoo`, :mod:`.judge`); see :mod:`.base` to add one.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sheets_sync.errors import DataError, ImportFileError
 from sheets_sync.importers.base import Importer, ParsedRun
 from sheets_sync.importers.judge import JudgeImporter
 from sheets_sync.importers.merge import ImportStatus, merge_run
+from sheets_sync.importers.promptfoo import PromptfooImporter
 from sheets_sync.index import build_index
 from sheets_sync.models import Module, describe_validation_error
 from sheets_sync.store import Store, gc_paused, problem_error
@@ -44,7 +45,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger files are refused before reading: a judge file of 50-5,000 samples is kilobytes to a few megabytes, and
 reading a mistaken multi-GB file into memory would take the machine down with it."""
 
-IMPORTERS: list[Importer] = [JudgeImporter()]
+IMPORTERS: list[Importer] = [PromptfooImporter(), JudgeImporter()]
 """Tried in order; the first that accepts a file reads it."""
 
 Progress = Callable[[int, int], None]
@@ -62,6 +63,7 @@ class ImportResult:
     pass_rate: float | None
     match_rate: float | None
     module_created: bool = False
+    source_format: str | None = None
 
 
 def import_paths(
@@ -176,8 +178,16 @@ def _merge_one(modules: dict[str, Module], run: ParsedRun) -> ImportResult:
     modules[run.module_id] = merged.module
     metrics = merged.experiment.metrics
     status = ImportStatus.NEW if created else merged.status
+    source = run.experiment.source
     return ImportResult(
-        run.path, run.module_id, merged.experiment.id, status, metrics.pass_rate, metrics.match_rate, created
+        run.path,
+        run.module_id,
+        merged.experiment.id,
+        status,
+        metrics.pass_rate,
+        metrics.match_rate,
+        created,
+        source.format if source else None,
     )
 
 
