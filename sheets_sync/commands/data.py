@@ -30,6 +30,7 @@ from sheets_sync.commands._output import console as output_console
 from sheets_sync.edits import add_suggestion
 from sheets_sync.errors import DataError
 from sheets_sync.importers import ImportResult, ImportStatus, Progress, expand_paths, import_paths
+from sheets_sync.importers.base import Importer
 from sheets_sync.importers.judge import JudgeImporter
 from sheets_sync.importers.promptfoo import DEFAULT_DATASET_VERSION, PromptfooImporter, PromptfooOptions
 from sheets_sync.importers.promptfoo import FORMAT as PROMPTFOO
@@ -119,7 +120,7 @@ def import_command(
         dataset_version=dataset_version,
         primary_rubric=primary_rubric,
     )
-    importers = [PromptfooImporter(options), JudgeImporter()]
+    importers: list[Importer] = [PromptfooImporter(options), JudgeImporter()]
     with _progress_bar(len(files)) as progress:
         results = import_paths(store, files, progress=progress, importers=importers)
     if dataset_version is None and any(r.source_format == PROMPTFOO for r in results):

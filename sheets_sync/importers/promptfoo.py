@@ -280,7 +280,8 @@ class _Export:
     def _sample(self, where: str, row: dict[str, Any], default_asserts: list[Any]) -> SampleVerdict:
         f = self.fields
         verdict = self._verdict(where, row)
-        sample_id = row.get("id") if isinstance(row.get("id"), str) else str(row.get("testIdx", where))
+        row_id = row.get("id")
+        sample_id = row_id if isinstance(row_id, str) else str(row.get("testIdx", where))
         if verdict is Verdict.ERROR:
             return SampleVerdict(sample_id, verdict, {})
         grading = f.field(row, "gradingResult", dict, where, optional=True)
