@@ -84,8 +84,12 @@ class BraintrustClient:
         *,
         policy: RetryPolicy | None = None,
         session: requests.Session | None = None,
+        list_page: int = LIST_PAGE,
+        fetch_page: int = FETCH_PAGE,
     ) -> None:
         self.credentials = credentials
+        self.list_page = list_page
+        self.fetch_page = fetch_page
         self.retrier = BraintrustRetrier(policy or RetryPolicy(requests_per_minute=REQUESTS_PER_MINUTE))
         self.session = session or requests.Session()
         self.session.headers["Authorization"] = f"Bearer {credentials.api_key}"
@@ -95,8 +99,9 @@ class BraintrustClient:
     def requests(self) -> int:
         return self.retrier.requests
 
-    def experiments(self, project: str, page_size: int = LIST_PAGE) -> Iterator[dict[str, Any]]:
+    def experiments(self, project: str) -> Iterator[dict[str, Any]]:
         """Every experiment of the project, newest first, page by page (``starting_after`` the last id)."""
+        page_size = self.list_page
         after: str | None = None
         while True:
             query: dict[str, Any] = {"project_name": project, "limit": page_size}
@@ -108,8 +113,9 @@ class BraintrustClient:
                 return
             after = str(page[-1]["id"])
 
-    def events(self, experiment_id: str, page_size: int = FETCH_PAGE) -> list[dict[str, Any]]:
+    def events(self, experiment_id: str) -> list[dict[str, Any]]:
         """Every event row of an experiment, cursor page by cursor page, until an empty page."""
+        page_size = self.fetch_page
         rows: list[dict[str, Any]] = []
         cursor: str | None = None
         path = f"/v1/experiment/{quote(experiment_id, safe='')}/fetch"
