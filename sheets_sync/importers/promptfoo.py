@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sheets_sync.errors import ImportFileError
 from sheets_sync.importers.base import (
     ModuleLookup,
     ParsedRun,
@@ -63,6 +64,8 @@ IDENTITY = re.compile(
     r"^(?P<module_id>[A-Za-z0-9][A-Za-z0-9-]*)_(?P<version>[vV][0-9][A-Za-z0-9.-]*)(?:$|[_:\s])"
 )
 """``<module>_<version>``, alone or followed by ``_``, ``:`` or a space (``m01_v3``, ``m01_v3: Extract...``)."""
+
+NO_IDENTITY = "no module or prompt version"
 
 _API_KINDS = {"chat", "completion", "completions", "messages", "responses", "assistant", "text-generation"}
 
@@ -261,8 +264,7 @@ class _Export:
             )
             self.fields.fail(
                 join(prompt.where, "label"),
-                f"no module or prompt version: give {missing} (or label the prompt, or name the file, "
-                "<module>_<version>)",
+                f"{NO_IDENTITY}: give {missing} (or label the prompt, or name the file, <module>_<version>)",
             )
         return module_id, version
 
@@ -478,3 +480,20 @@ def _default_asserts(config: Any) -> list[Any]:
         return []
     asserts = config["defaultTest"].get("assert")
     return asserts if isinstance(asserts, list) else []
+
+
+_PLACEHOLDER = PromptfooOptions(module_id="module", prompt_version="v1")
+
+
+def promptfoo_export_problems(data: bytes, path: Path) -> list[tuple[str, str]]:
+    """The first problem of an export that can be found without importing it (for ``validate``): its module and
+    version may come from ``import`` flags, so an export naming neither is checked under a placeholder."""
+    for options in (PromptfooOptions(), _PLACEHOLDER):
+        try:
+            PromptfooImporter(options).read(data, path, lambda _module_id: None)
+        except ImportFileError as exc:
+            if options is not _PLACEHOLDER and exc.detail.startswith(NO_IDENTITY):
+                continue
+            return [(exc.json_path or "", exc.detail)]
+        return []
+    return []

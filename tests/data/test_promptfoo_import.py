@@ -313,3 +313,18 @@ def test_a_truncated_export_says_so(cli: Cli, data_dir: Path, inbox: Path) -> No
 )
 def test_model_from_the_provider(provider: str, label: str | None, model: str) -> None:
     assert provider_model(provider, label) == model
+
+
+def test_validate_recognises_promptfoo_exports_in_judge_results(cli: Cli, data_dir: Path) -> None:
+    import_ok(cli, data_dir, FIXTURES / "sample-export.json", *NEW_M01)
+    results = data_dir / "judge_results"
+    results.mkdir()
+    (results / "run.json").write_bytes((FIXTURES / "database-replay.json").read_bytes())
+    ok = cli("validate", "--data-dir", data_dir)
+    assert ok.exit_code == 0, ok.stdout
+    broken = fixture("database-replay.json")
+    broken["results"]["prompts"][0]["metrics"]["testErrorCount"] = 0
+    write(results, "broken.json", broken)
+    bad = cli("validate", "--data-dir", data_dir)
+    assert bad.exit_code == 1
+    assert "broken.json: results.prompts[0].metrics.testErrorCount: says 0" in bad.stdout
