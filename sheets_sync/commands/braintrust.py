@@ -155,6 +155,7 @@ def pull_json(result: PullResult) -> dict[str, Any]:
     """``braintrust pull --json``: ``import --json``'s shape, plus what was skipped and the request count."""
     data = import_json(result.results)
     data.pop("files")
+    data["index_rebuilt"] = bool(result.results)
     data["experiments_listed"] = result.listed
     data["skipped"] = [{"experiment": s.experiment, "reason": s.reason} for s in result.skipped]
     data["links"] = result.url_source
@@ -180,7 +181,7 @@ def _print(result: PullResult, dataset_version: str | None) -> None:
     console.print(
         Text(
             f"{result.listed} experiment(s) listed: {parts}, {len(result.skipped)} skipped; "
-            f"{result.requests} request(s){links}; index rebuilt"
+            f"{result.requests} request(s){links}; {'index rebuilt' if result.results else 'nothing written'}"
         )
     )
     if dataset_version is None and result.results:
