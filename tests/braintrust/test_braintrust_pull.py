@@ -29,7 +29,7 @@ from fake_braintrust import (
 from sheets_sync.braintrust import pull
 from sheets_sync.braintrust.client import BraintrustClient, Credentials
 from sheets_sync.cli import main
-from sheets_sync.errors import BraintrustUnavailableError
+from sheets_sync.errors import BraintrustAuthError, BraintrustUnavailableError
 from sheets_sync.models import RunLinkKind
 from sheets_sync.store import Store
 from sheets_sync.sync.retry import RetryPolicy
@@ -346,3 +346,16 @@ def test_the_recorded_answers_pass_the_same_spec_check() -> None:
     with pytest.raises(jsonschema.ValidationError):
         check(broken)
     assert any("/fetch" in i["request"]["url"] for i in recorded("TestDatasets_Fetch_Pagination.yaml"))
+
+
+def test_the_key_is_not_in_the_error_at_debug_either(fake: FakeBraintrust, data_dir: Path) -> None:
+    _standard(fake)
+    env = {"BRAINTRUST_API_KEY": "sk-secret-777", "BRAINTRUST_API_URL": fake.url}
+    with pytest.raises(BraintrustAuthError) as raised:
+        CliRunner(env=env).invoke(
+            main,
+            ["--debug", "braintrust", "pull", "--project", "evals", "--data-dir", str(data_dir)],
+            catch_exceptions=False,
+        )
+    assert raised.value.status == 401 and "sk-secret-777" not in f"{raised.value!s} {raised.value!r}"
+    assert "sk-secret-777" not in repr(Credentials(api_key="sk-secret-777", api_url=fake.url))
