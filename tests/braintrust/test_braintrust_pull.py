@@ -359,3 +359,12 @@ def test_the_key_is_not_in_the_error_at_debug_either(fake: FakeBraintrust, data_
         )
     assert raised.value.status == 401 and "sk-secret-777" not in f"{raised.value!s} {raised.value!r}"
     assert "sk-secret-777" not in repr(Credentials(api_key="sk-secret-777", api_url=fake.url))
+
+
+def test_a_deleted_row_is_not_a_sample(fake: FakeBraintrust, data_dir: Path) -> None:
+    rows = [*trace({"accuracy": 1.0}, on_root=True), *trace({"accuracy": 0.0}, on_root=True)]
+    deleted = dict(rows[1], _xact_id=str(int(rows[1]["_xact_id"]) + 10), _object_delete=True)
+    fake.add(experiment("m01_v1_gpt-4o", "2026-01-10T10:00:00Z", NEW), [*rows, deleted])
+    pulled_ok(fake, data_dir)
+    (run,) = runs(data_dir)
+    assert (run.metrics.total, run.metrics.passed) == (1, 1)

@@ -328,3 +328,24 @@ def test_validate_recognises_promptfoo_exports_in_judge_results(cli: Cli, data_d
     bad = cli("validate", "--data-dir", data_dir)
     assert bad.exit_code == 1
     assert "broken.json: results.prompts[0].metrics.testErrorCount: says 0" in bad.stdout
+
+
+def test_the_judge_model_is_the_grading_provider_the_config_names(
+    cli: Cli, data_dir: Path, inbox: Path
+) -> None:
+    document = fixture("sample-export.json")
+    document["config"]["defaultTest"]["options"] = {"provider": {"id": "openai:chat:gpt-4.1", "config": {}}}
+    import_ok(cli, data_dir, write(inbox, "graded.json", document), *NEW_M01)
+    assert {e.judge_model for e in experiments(data_dir).values()} == {"gpt-4.1"}
+    import_ok(
+        cli,
+        data_dir,
+        FIXTURES / "database-replay.json",
+        "--module",
+        "m02",
+        "--version",
+        "v1",
+        "--module-name",
+        "R",
+    )
+    assert {e.judge_model for e in experiments(data_dir, "m02").values()} == {None}
