@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SPREADSHEET
 
 from sheets_emulator import Emulator
 from sheets_sync.importers import import_paths
@@ -18,6 +17,7 @@ from sheets_sync.sync.engine import SyncEngine
 from sheets_sync.sync.gspread_adapter import GspreadWorkbook
 from sheets_sync.sync.retry import Retrier
 
+SPREADSHEET = "sheet-run-link"
 EXPORT = Path(__file__).resolve().parents[2] / "../shared/fixtures/promptfoo/database-replay.json"
 
 
