@@ -13,6 +13,9 @@ one line on stderr and the exit code named by the class (no traceback unless ``-
     │   ├── SheetsNotFoundError     HTTP 404: spreadsheet missing
     │   ├── SheetsPermissionError   HTTP 403: not shared with the service account
     │   └── SheetsUnavailableError  gave up retrying (429/5xx/network) by the deadline
+    ├── BraintrustError             the Braintrust API refused or failed (carries ``url`` and ``status``)
+    │   ├── BraintrustAuthError     HTTP 401/403: the API key is wrong or may not read the project
+    │   └── BraintrustUnavailableError  gave up retrying (429/5xx/network) by the deadline
     ├── WorkbookLayoutError         a tab sheets-sync wants is taken by a tab it did not make, grid too large, ...
     ├── ConflictError               exit 3: both sides changed the same field (raised after everything else applied)
     └── PartialSyncError            exit 5: values refused or tabs skipped, all else applied
@@ -79,6 +82,23 @@ class SheetsPermissionError(SheetsError):
 
 
 class SheetsUnavailableError(SheetsError):
+    """Retries of 429/5xx/network failures ran out by the deadline."""
+
+
+class BraintrustError(SheetsSyncError):
+    """The Braintrust REST API answered with an error we cannot retry, or an answer we cannot read."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None) -> None:
+        self.url = url
+        self.status = status
+        super().__init__(f"{url}: {message}" if url else message)
+
+
+class BraintrustAuthError(BraintrustError):
+    """HTTP 401/403: the API key is missing, wrong, or may not read this project."""
+
+
+class BraintrustUnavailableError(BraintrustError):
     """Retries of 429/5xx/network failures ran out by the deadline."""
 
 

@@ -22,10 +22,12 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationError,
     field_serializer,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import CoreSchema, core_schema
@@ -318,6 +320,36 @@ class Source(StrictModel):
     format: str = Field(default="judge", description="Importer that read it: judge, judge-aggregate, ...")
 
 
+class RunLinkKind(StrEnum):
+    """What a run link points to; its label on every surface comes from :data:`RUN_LINK_LABELS`."""
+
+    PROMPTFOO = "promptfoo"
+    BRAINTRUST = "braintrust"
+    OTHER = "other"
+
+
+RUN_LINK_LABELS = {
+    RunLinkKind.PROMPTFOO: "open in promptfoo",
+    RunLinkKind.BRAINTRUST: "open in Braintrust",
+    RunLinkKind.OTHER: "open run",
+}
+
+
+class RunLink(StrictModel):
+    """Where a run can be seen in the tool that made it (a promptfoo share link, a Braintrust experiment page)."""
+
+    url: str = Field(min_length=1)
+    kind: RunLinkKind = RunLinkKind.OTHER
+
+    @property
+    def label(self) -> str:
+        return RUN_LINK_LABELS[self.kind]
+
+
+OPTIONAL_EXPERIMENT_KEYS = ("run_link", "prompt_id", "external_id")
+"""Experiment fields left out of the file while null, so module files written before them keep their bytes."""
+
+
 class Experiment(StrictModel):
     """One run of one prompt version on one model, judged on one dataset version."""
 
@@ -338,11 +370,29 @@ class Experiment(StrictModel):
     braintrust_id: str | None = None
     data_source: str | None = Field(default=None, description="The dataset file the run used.")
     source: Source | None = None
+    run_link: RunLink | None = Field(
+        default=None, description="The run in the tool that made it (promptfoo share link, Braintrust page)."
+    )
+    prompt_id: str | None = Field(
+        default=None, description="The prompt's own id in that tool (promptfoo: sha256 of the prompt)."
+    )
+    external_id: str | None = Field(
+        default=None,
+        description="The run's stable id in the tool that made it: re-importing it updates this experiment.",
+    )
 
     @field_validator("timestamp", mode="before")
     @classmethod
     def _iso_timestamp(cls, value: Any) -> Any:
         return parse_timestamp(value)
+
+    @model_serializer(mode="wrap")
+    def _without_null_optionals(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for key in OPTIONAL_EXPERIMENT_KEYS:
+            if data.get(key, "") is None:
+                del data[key]
+        return data
 
     @model_validator(mode="after")
     def _rubrics_within_total(self) -> Experiment:

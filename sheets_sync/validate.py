@@ -1,8 +1,8 @@
 """``sheets-sync validate``: check every file of a data directory and collect EVERY problem, not just the first.
 
 Hand-editing module files (descriptions, suggestions) is a supported workflow; this is its safety net. Checked:
-each ``modules/*.json`` (format, counts, rates, ids, file name = module_id), each judge file under
-``judge_results/`` (what can be checked without importing it), and that ``heatmap_index.json`` is exactly what
+each ``modules/*.json`` (format, counts, rates, ids, file name = module_id), each result file under
+``judge_results/`` (judge files and promptfoo exports: what can be checked without importing it), and that ``heatmap_index.json`` is exactly what
 ``sheets-sync index`` would write (checked only when every module is valid, since a stale verdict needs them all).
 """
 
@@ -14,9 +14,12 @@ from pathlib import Path
 from sheets_sync import jsonio
 from sheets_sync.importers import MAX_FILE_BYTES, json_files
 from sheets_sync.importers.judge import judge_file_problems
+from sheets_sync.importers.promptfoo import PromptfooImporter, promptfoo_export_problems
 from sheets_sync.index import build_index
 from sheets_sync.models import Module
 from sheets_sync.store import Store, gc_paused, module_problems_json
+
+_PROMPTFOO = PromptfooImporter()
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ def check_modules(store: Store) -> tuple[dict[str, Module], list[Problem]]:
 
 
 def check_judge_files(store: Store) -> list[Problem]:
-    """Problems of the raw judge files kept in ``judge_results/`` (format and file name rule)."""
+    """Problems of the raw result files kept in ``judge_results/``, each read as the format ``import`` would read it
+    as (judge files: format and file name rule; promptfoo exports: structure, verdicts, counts)."""
     problems: list[Problem] = []
     root = store.judge_results_dir
     if not root.is_dir():
@@ -73,9 +77,8 @@ def check_judge_files(store: Store) -> list[Problem]:
             continue
         data = _read(path, problems)
         if data is not None:
-            problems += [
-                Problem(path, jp or None, message) for jp, message in judge_file_problems(data, path)
-            ]
+            check = promptfoo_export_problems if _PROMPTFOO.accepts(data, path) else judge_file_problems
+            problems += [Problem(path, jp or None, message) for jp, message in check(data, path)]
     return problems
 
 

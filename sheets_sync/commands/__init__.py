@@ -18,9 +18,15 @@ class Entry(NamedTuple):
 
 CATALOG: dict[str, Entry] = {
     # In workflow order (data, sync, dashboards, emulator, demo): it reads better in --help than A-Z.
-    "import": Entry("sheets_sync.commands.data", "Import judge result files or folders; rebuild the index."),
+    "import": Entry(
+        "sheets_sync.commands.data", "Import judge files, promptfoo exports or folders; rebuild the index."
+    ),
     "index": Entry("sheets_sync.commands.data", "Rebuild data/heatmap_index.json from the module files."),
     "validate": Entry("sheets_sync.commands.data", "Check every data file and list every problem."),
+    "braintrust": Entry(
+        "sheets_sync.commands.braintrust", "Pull a Braintrust project's experiments into the module files."
+    ),
+    "export": Entry("sheets_sync.commands.export", "Write the PM tracker CSV: one row per experiment."),
     "show": Entry(
         "sheets_sync.commands.data", "Print a module's best run, experiments, rubrics, suggestions."
     ),

@@ -30,6 +30,10 @@ from sheets_sync.commands._output import console as output_console
 from sheets_sync.edits import add_suggestion
 from sheets_sync.errors import DataError
 from sheets_sync.importers import ImportResult, ImportStatus, Progress, expand_paths, import_paths
+from sheets_sync.importers.base import Importer
+from sheets_sync.importers.judge import JudgeImporter
+from sheets_sync.importers.promptfoo import DEFAULT_DATASET_VERSION, PromptfooImporter, PromptfooOptions
+from sheets_sync.importers.promptfoo import FORMAT as PROMPTFOO
 from sheets_sync.index import best_so_far_entry
 from sheets_sync.index_file import write_index
 from sheets_sync.models import Module, Priority, Status, Suggestion
@@ -66,24 +70,65 @@ Examples:
   sheets-sync import --data-dir /tmp/mirror a.json b.json
 
   sheets-sync import --json runs/ | jq '.runs[] | select(.status == "new")'
+  sheets-sync import results.json --module m01 --version v6 --dataset-version v2   # a promptfoo export
 
 {EXIT_CODES} The judge file format is in docs/data.md and schema/judge.schema.json; the --json shape in
 docs/cli.md. A line wider than the terminal puts the file on a line of its own.""",
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--module",
+    "module_id",
+    default=None,
+    help="promptfoo: the module (else from the prompt label or file name).",
+)
+@click.option("--module-name", default=None, help="promptfoo: the name of a module the import creates.")
+@click.option(
+    "--version", "prompt_version", default=None, help="promptfoo: the prompt version (else as --module)."
+)
+@click.option(
+    "--dataset-version",
+    default=None,
+    help=f"promptfoo: the dataset version (default {DEFAULT_DATASET_VERSION}).",
+)
+@click.option("--primary-rubric", default=None, help="promptfoo: the rubric whose rate is the match rate.")
 @json_option
 @common_options
-def import_command(paths: tuple[Path, ...], as_json: bool, data_dir: Path | None) -> None:
-    """Import judge result files (or folders of them) into the module files, then rebuild the index.
+def import_command(
+    paths: tuple[Path, ...],
+    module_id: str | None,
+    module_name: str | None,
+    prompt_version: str | None,
+    dataset_version: str | None,
+    primary_rubric: str | None,
+    as_json: bool,
+    data_dir: Path | None,
+) -> None:
+    """Import result files (or folders of them) into the module files, then rebuild the index.
 
-    All or nothing: when any file is invalid, nothing is written. Folders are read recursively, files sorted by
-    path. Importing the same file again changes nothing ("unchanged"); new content for a run already imported
-    replaces it ("updated"). Prints one line per file and a summary; a progress bar from 21 files on.
+    Judge files and promptfoo exports (`promptfoo eval -o results.json`), told apart by their content. All or
+    nothing: when any file is invalid, nothing is written. Folders are read recursively, files sorted by path.
+    Importing the same file again changes nothing ("unchanged"); new content for a run already imported replaces
+    it ("updated"). Prints one line per run and a summary; a progress bar from 21 files on.
     """
     store = Store(resolve_data_dir(data_dir))
     files = expand_paths(paths)
+    options = PromptfooOptions(
+        module_id=module_id,
+        module_name=module_name,
+        prompt_version=prompt_version,
+        dataset_version=dataset_version,
+        primary_rubric=primary_rubric,
+    )
+    importers: list[Importer] = [PromptfooImporter(options), JudgeImporter()]
     with _progress_bar(len(files)) as progress:
-        results = import_paths(store, files, progress=progress)
+        results = import_paths(store, files, progress=progress, importers=importers)
+    if dataset_version is None and any(r.source_format == PROMPTFOO for r in results):
+        err.print(
+            Text(
+                f"promptfoo runs: dataset version {DEFAULT_DATASET_VERSION} (default; give --dataset-version)"
+            )
+        )
     if as_json:
         print_json(import_json(results))
         return

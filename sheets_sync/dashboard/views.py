@@ -212,7 +212,17 @@ def best_so_far(module: Module) -> dict[str, Any] | None:
         "dataset_version": found.dataset_version,
         "experiment_id": run.id,
         "url": safe_url(run.braintrust_url),
+        **run_link_fields(run),
     }
+
+
+def run_link_fields(experiment: Experiment) -> dict[str, str | None]:
+    """The run's link in the tool that made it, with that tool's label ("open in promptfoo"), unless it is the
+    Braintrust link already shown."""
+    link = experiment.run_link
+    if link is None or link.url == experiment.braintrust_url:
+        return {"run_url": None, "run_label": None}
+    return {"run_url": safe_url(link.url), "run_label": link.label}
 
 
 def history_charts(
@@ -391,6 +401,7 @@ def experiment_rows(module: Module, runs: Runs) -> list[dict[str, Any]]:
                 "interval": fmt_interval(wilson_interval(m.passed, m.total)),
                 "timestamp": experiment.timestamp.isoformat(),
                 "url": safe_url(experiment.braintrust_url),
+                **run_link_fields(experiment),
                 "shown": experiment.id in shown,
             }
         )

@@ -9,13 +9,13 @@ A pipe (``import <(jq ... run.json)``, ``/dev/stdin``) is read like a file, but 
 means nothing: the run's ``source.file`` is recorded as ``<pipe>``, and a pipe carrying the very bytes (same
 sha256) of a run already imported leaves it "unchanged", keeping the file name it was imported under.
 
-Formats live in sibling modules (:mod:`.judge` today); see :mod:`.base` to add one.
+Formats live in sibling modules (:mod:`.promptfoo`, :mod:`.judge`); see :mod:`.base` to add one.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from sheets_sync.errors import DataError, ImportFileError
 from sheets_sync.importers.base import Importer, ParsedRun
 from sheets_sync.importers.judge import JudgeImporter
 from sheets_sync.importers.merge import ImportStatus, merge_run
+from sheets_sync.importers.promptfoo import PromptfooImporter
 from sheets_sync.index import build_index
 from sheets_sync.models import Module, describe_validation_error
 from sheets_sync.store import Store, gc_paused, problem_error
@@ -37,13 +38,14 @@ __all__ = [
     "expand_paths",
     "import_paths",
     "json_files",
+    "write_runs",
 ]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Larger files are refused before reading: a judge file of 50-5,000 samples is kilobytes to a few megabytes, and
 reading a mistaken multi-GB file into memory would take the machine down with it."""
 
-IMPORTERS: list[Importer] = [JudgeImporter()]
+IMPORTERS: list[Importer] = [PromptfooImporter(), JudgeImporter()]
 """Tried in order; the first that accepts a file reads it."""
 
 Progress = Callable[[int, int], None]
@@ -61,6 +63,7 @@ class ImportResult:
     pass_rate: float | None
     match_rate: float | None
     module_created: bool = False
+    source_format: str | None = None
 
 
 def import_paths(
@@ -78,31 +81,59 @@ def import_paths(
         # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a
         # broken module file must stop the import before anything is written, not halfway through.
         modules = store.load_all()
-        results = _merge_all(modules, files, progress, max_bytes, importers)
-        changed = {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
-        for module_id in sorted(changed):
-            modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
-        index = build_index(modules)
-        for module_id in sorted(changed):
-            store.save_module(modules[module_id])
-        store.write_json(store.index_path, index)
+        runs = _read_all(modules, files, progress, max_bytes, importers)
+        results = write_runs(store, modules, runs)
     return results
 
 
-def _merge_all(
+def write_runs(store: Store, modules: dict[str, Module], runs: Iterable[ParsedRun]) -> list[ImportResult]:
+    """Merge ``runs`` into ``modules`` (every module of ``store``, loaded under its lock), then write each changed
+    module and the index. All or nothing: every run is merged and every changed module validated before the first
+    write. The caller holds the store's lock."""
+    results: list[ImportResult] = []
+    changed: set[str] = set()
+    for run in runs:
+        changed |= _move_from_other_module(modules, run)
+        results.append(_merge_one(modules, run))
+    changed |= {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
+    for module_id in sorted(changed):
+        modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
+    index = build_index(modules)
+    for module_id in sorted(changed):
+        store.save_module(modules[module_id])
+    store.write_json(store.index_path, index)
+    return results
+
+
+def _read_all(
     modules: dict[str, Module],
     files: list[Path],
     progress: Progress | None,
     max_bytes: int,
     importers: Sequence[Importer],
-) -> list[ImportResult]:
-    results = []
+) -> Iterator[ParsedRun]:
+    """Every run of every file, lazily: a file is read once the runs of the files before it are merged, so a
+    module an earlier file creates is known to later ones."""
     for done, path in enumerate(files, start=1):
-        for run in read_runs(path, modules.get, max_bytes, importers):
-            results.append(_merge_one(modules, run))
+        yield from read_runs(path, modules.get, max_bytes, importers)
         if progress is not None:
             progress(done, len(files))
-    return results
+
+
+def _move_from_other_module(modules: dict[str, Module], run: ParsedRun) -> set[str]:
+    """A run already stored under another module (its source now names another module) leaves that module: it
+    is the same run, so it must not be counted twice. Experiment rows hold no PM text, so nothing typed is lost.
+    The ids of the modules it left."""
+    external = run.experiment.external_id
+    if external is None:
+        return set()
+    left = set()
+    for module_id, module in modules.items():
+        if module_id != run.module_id and any(e.external_id == external for e in module.experiments):
+            kept = [e for e in module.experiments if e.external_id != external]
+            modules[module_id] = module.model_copy(update={"experiments": kept})
+            left.add(module_id)
+    return left
 
 
 def read_runs(
@@ -147,8 +178,16 @@ def _merge_one(modules: dict[str, Module], run: ParsedRun) -> ImportResult:
     modules[run.module_id] = merged.module
     metrics = merged.experiment.metrics
     status = ImportStatus.NEW if created else merged.status
+    source = run.experiment.source
     return ImportResult(
-        run.path, run.module_id, merged.experiment.id, status, metrics.pass_rate, metrics.match_rate, created
+        run.path,
+        run.module_id,
+        merged.experiment.id,
+        status,
+        metrics.pass_rate,
+        metrics.match_rate,
+        created,
+        source.format if source else None,
     )
 
 
@@ -158,9 +197,9 @@ def _module_for(modules: Mapping[str, Module], run: ParsedRun) -> tuple[Module, 
     if module is None:
         if not run.module_name:
             raise ImportFileError(
-                f"module {run.module_id!r} does not exist yet; give module_name to create it",
+                f"module {run.module_id!r} does not exist yet; {run.create_hint}",
                 path=run.path,
-                json_path="module_name",
+                json_path="module_name" if run.create_hint.startswith("give module_name") else None,
             )
         return Module(
             module_id=run.module_id, module_name=run.module_name, primary_rubric=run.primary_rubric

@@ -16,9 +16,7 @@ import codecs
 import hashlib
 import json
 import re
-from collections import Counter
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,7 +31,14 @@ from pydantic import (
 )
 
 from sheets_sync.errors import ImportFileError
-from sheets_sync.importers.base import ModuleLookup, ParsedRun, source_name
+from sheets_sync.importers.base import (
+    ModuleLookup,
+    ParsedRun,
+    SampleVerdict,
+    Verdict,
+    aggregate_samples,
+    source_name,
+)
 from sheets_sync.models import (
     MODULE_ID_PATTERN,
     VERSION_PATTERN,
@@ -64,12 +69,6 @@ AGGREGATE_FORMAT = "judge-aggregate"
 # `<module_id>_<version>_...`: module ids in file names cannot hold "_" (it separates the parts) and versions start
 # with v and a digit, so `judge_20260120.json` or `results_final.json` carry no identity instead of a wrong one.
 NAME_PREFIX = re.compile(r"^(?P<module_id>[A-Za-z0-9][A-Za-z0-9-]*)_(?P<version>[vV][0-9][A-Za-z0-9.-]*)_")
-
-
-class Verdict(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    ERROR = "error"
 
 
 _VERDICTS: dict[Any, Verdict] = {True: Verdict.PASS, False: Verdict.FAIL, **{v.value: v for v in Verdict}}
@@ -291,7 +290,8 @@ class JudgeImporter:
             format=FORMAT if judge.results is not None else AGGREGATE_FORMAT,
         )
         experiment = to_experiment(judge, module_id, prompt_version, primary, source, path)
-        return ParsedRun(path, module_id, judge.module_name, judge.primary_rubric, experiment)
+        samples = tuple(SampleVerdict(s.sample_id, s.outcome(), dict(s.rubrics)) for s in judge.results or ())
+        return ParsedRun(path, module_id, judge.module_name, judge.primary_rubric, experiment, samples)
 
 
 def parse_judge_file(data: bytes, path: Path) -> JudgeFile:
@@ -390,26 +390,8 @@ def to_experiment(
 def aggregate_results(
     samples: list[JudgeSample], primary: str | None
 ) -> tuple[Metrics, dict[str, RubricResult]]:
-    """Counts and rates of per-sample verdicts; rubrics in natural name order (not file order) for stable output."""
-    outcomes = Counter(sample.outcome() for sample in samples)
-    passed: Counter[str] = Counter()
-    judged: Counter[str] = Counter()
-    for sample in samples:
-        for name, value in sample.rubrics.items():
-            judged[name] += value is not None
-            passed[name] += value is True
-    rubrics = {
-        name: RubricResult.from_counts(passed[name], judged[name]) for name in sorted(judged, key=natural_key)
-    }
-    primary_result = rubrics.get(primary) if primary else None
-    metrics = Metrics(
-        total=len(samples),
-        passed=outcomes[Verdict.PASS],
-        fail=outcomes[Verdict.FAIL],
-        error=outcomes[Verdict.ERROR],
-        match_rate=primary_result.rate if primary_result else None,
-    )
-    return metrics, rubrics
+    """Counts and rates of per-sample verdicts (:func:`sheets_sync.importers.base.aggregate_samples`)."""
+    return aggregate_samples([SampleVerdict(s.sample_id, s.outcome(), s.rubrics) for s in samples], primary)
 
 
 def _checked_aggregates(

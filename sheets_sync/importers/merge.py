@@ -1,6 +1,9 @@
 """Merging one imported run into its module: experiment ids, and new / updated / unchanged.
 
-A run is identified by (prompt version, model, dataset version, timestamp). Importing it again replaces that
+A run that carries ``external_id`` (its stable id in the tool that made it: a Braintrust experiment id, a promptfoo
+eval + prompt + provider) is identified by it, so a run whose metadata changed there (another version, model or
+dataset version) updates its experiment in place. Any other run is identified by (prompt version, model, dataset
+version, timestamp). Importing it again replaces that
 experiment and keeps its id ("once written, an id never changes"); identical content is "unchanged" and writes
 nothing. A new run gets ``<module>_<version>_<model slug>_<YYYYMMDD>``; when another experiment already holds that
 id, ``_<HHMMSS>`` of the timestamp is appended, then, if still taken, ``_`` and the first 6 hex digits of the
@@ -12,7 +15,7 @@ file it was imported from keeps that file's ``source`` and is "unchanged".
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,7 +42,8 @@ class Merged:
 def merge_run(module: Module, run: ParsedRun) -> Merged:
     """Put ``run`` into ``module`` (a new Module object; the input is not changed)."""
     incoming = run.experiment
-    existing = next((e for e in module.experiments if e.run_key() == incoming.run_key()), None)
+    existing = same_run(module.experiments, incoming)
+    _check_prompt_id(module, incoming, existing, run)
     if existing is not None:
         replacement = incoming.model_copy(update={"id": existing.id, "source": _source(existing, incoming)})
         if replacement == existing:
@@ -49,6 +53,43 @@ def merge_run(module: Module, run: ParsedRun) -> Merged:
     taken = {e.id for e in module.experiments}
     added = incoming.model_copy(update={"id": free_experiment_id(incoming, taken, run)})
     return Merged(_with_experiments(module, [*module.experiments, added]), added, ImportStatus.NEW)
+
+
+def same_run(experiments: Iterable[Experiment], incoming: Experiment) -> Experiment | None:
+    """The stored experiment ``incoming`` is a new reading of: by ``external_id`` when it has one, else by
+    :meth:`Experiment.run_key` (among experiments of no other external run)."""
+    if incoming.external_id is not None:
+        found = next((e for e in experiments if e.external_id == incoming.external_id), None)
+        if found is not None:
+            return found
+    return next(
+        (
+            e
+            for e in experiments
+            if e.run_key() == incoming.run_key() and e.external_id in (None, incoming.external_id)
+        ),
+        None,
+    )
+
+
+def _check_prompt_id(
+    module: Module, incoming: Experiment, existing: Experiment | None, run: ParsedRun
+) -> None:
+    """Two different prompts under one version would be compared as one: reported, never merged."""
+    if incoming.prompt_id is None:
+        return
+    for other in module.experiments:
+        if (
+            other is not existing
+            and other.prompt_version == incoming.prompt_version
+            and other.prompt_id not in (None, incoming.prompt_id)
+        ):
+            raise ImportFileError(
+                f"prompt version {incoming.prompt_version} of module {module.module_id} is already a different "
+                f"prompt (id {other.prompt_id[:12]}..., experiment {other.id}) than this one "
+                f"({incoming.prompt_id[:12]}...); give this prompt its own version",
+                path=run.path,
+            )
 
 
 def free_experiment_id(experiment: Experiment, taken: Collection[str], run: ParsedRun) -> str:

@@ -51,6 +51,9 @@ class TableName(StrEnum):
 ExperimentValue = Callable[[Experiment], tuple[CellValue, str | None]]
 """How an experiments-table cell is written: (value, number format)."""
 
+ExperimentLink = Callable[[Experiment], str | None]
+"""The URL an experiments-table cell links to (None: no link)."""
+
 AllowedValues = Callable[[Module], tuple[str, ...]]
 """The values a suggestion field accepts for a module (its check); None on a column: any text."""
 
@@ -76,6 +79,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     number_format: str | None = None
     experiment_value: ExperimentValue | None = None
+    experiment_link: ExperimentLink | None = None
+    """The cell's link (the Braintrust page, the run in the tool that made it)."""
     allowed: AllowedValues | None = None
     dropdown: bool = False
     """A strict dropdown of ``allowed`` (typing anything else in the UI is refused by Sheets)."""
@@ -185,7 +190,7 @@ def _count(get: Callable[[Experiment], float | None]) -> ExperimentValue:
     return lambda e: (number_value(get(e)), COUNT_FORMAT)
 
 
-def _experiment(label: str, width: int, value: ExperimentValue) -> Column:
+def _experiment(label: str, width: int, value: ExperimentValue, link: ExperimentLink | None = None) -> Column:
     return Column(
         key=label,
         label=label,
@@ -193,6 +198,7 @@ def _experiment(label: str, width: int, value: ExperimentValue) -> Column:
         owner=Owner.TOOL,
         width=width,
         experiment_value=value,
+        experiment_link=link,
     )
 
 
@@ -225,6 +231,7 @@ def _suggestion(
 EXPERIMENT_ID = "experiment id"
 SUGGESTION_ID = "suggestion id"
 BRAINTRUST = "braintrust"
+RUN_LINK = "run link"
 
 MODULE_COLUMNS = ColumnTable(
     (
@@ -239,7 +246,19 @@ MODULE_COLUMNS = ColumnTable(
         _experiment("pass", 55, _count(lambda e: e.metrics.passed)),
         _experiment("fail", 55, _count(lambda e: e.metrics.fail)),
         _experiment("error", 55, _count(lambda e: e.metrics.error)),
-        _experiment(BRAINTRUST, 120, lambda e: ("open in Braintrust" if e.braintrust_url else None, None)),
+        _experiment(
+            BRAINTRUST,
+            120,
+            lambda e: ("open in Braintrust" if e.braintrust_url else None, None),
+            lambda e: e.braintrust_url,
+        ),
+        # The run in the tool that made it, labelled by that tool ("open in promptfoo" is never "Braintrust").
+        _experiment(
+            RUN_LINK,
+            130,
+            lambda e: (e.run_link.label if e.run_link else None, None),
+            lambda e: e.run_link.url if e.run_link else None,
+        ),
         Column(
             key="id",
             label=SUGGESTION_ID,

@@ -38,7 +38,6 @@ from sheets_sync.models import Experiment, Module
 from sheets_sync.stats import format_percent
 from sheets_sync.sync.codec import CellValue, fraction_value, text_value
 from sheets_sync.sync.columns import (
-    BRAINTRUST,
     MODULE_COLUMNS,
     PLAIN_TEXT_FORMAT,
     RATE_FORMAT,
@@ -282,7 +281,8 @@ def experiment_specs(
     specs = {}
     for label in labels:
         value, number_format = experiment_value(experiment, label, table)
-        link = experiment.braintrust_url if label == BRAINTRUST else None
+        column = table.recognise(label)
+        link = column.experiment_link(experiment) if column and column.experiment_link else None
         specs[label] = CellSpec(
             value,
             number_format=number_format if value is not None else None,
