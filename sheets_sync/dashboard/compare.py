@@ -175,8 +175,10 @@ def _change(kind: str, name: str, a: Count | None, b: Count | None) -> RateChang
     return RateChange(kind=kind, name=name, a=a, b=b, test=test)
 
 
-def _metrics_count(experiment: Experiment) -> Count:
-    return Count(experiment.metrics.passed, experiment.metrics.total)
+def _metrics_count(experiment: Experiment) -> Count | None:
+    """The pass count; None for a reported run (rates without counts cannot be tested)."""
+    counts = experiment.metrics.counts()
+    return Count(*counts) if counts else None
 
 
 def _rubric_count(experiment: Experiment, rubric: str | None) -> Count | None:
@@ -208,6 +210,11 @@ def _warnings(a: Experiment, b: Experiment, primary_a: str | None, primary_b: st
         warnings.append(
             f"dataset versions differ (A: {a.dataset_version}, B: {b.dataset_version}): the runs are not comparable"
         )
+    for side, run in (("A", a), ("B", b)):
+        if run.metrics.reported:
+            warnings.append(
+                f"{side} ({run.id}) has reported rates, not counts: the pass rate cannot be tested"
+            )
     if primary_a != primary_b:
         warnings.append(
             f"primary rubrics differ (A: {primary_a or 'none'}, B: {primary_b or 'none'}): "

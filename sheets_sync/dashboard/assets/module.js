@@ -43,7 +43,7 @@
 
   function compareRuns(a, b) {
     var rows = [
-      change("pass_rate", "", [a.pass, a.total], [b.pass, b.total]),
+      change("pass_rate", "", a.reported ? null : [a.pass, a.total], b.reported ? null : [b.pass, b.total]),
       change("match_rate", b.primary || a.primary || "", rubricCount(a, a.primary), rubricCount(b, b.primary)),
     ];
     data.rubric_order.forEach(function (name) {
@@ -71,6 +71,11 @@
       list.push("dataset versions differ (A: " + a.dataset_version + ", B: " + b.dataset_version +
         "): the runs are not comparable");
     }
+    [["A", a], ["B", b]].forEach(function (side) {
+      if (side[1].reported) {
+        list.push(side[0] + " (" + side[1].id + ") has reported rates, not counts: the pass rate cannot be tested");
+      }
+    });
     if ((a.primary || null) !== (b.primary || null)) {
       list.push("primary rubrics differ (A: " + (a.primary || "none") + ", B: " + (b.primary || "none") +
         "): the match rates measure different things");
