@@ -76,17 +76,21 @@ def plan_text(plan: MigrationPlan, *, applied: bool) -> list[str]:
 
 
 def summary(plan: MigrationPlan, *, applied: bool) -> str:
-    counts = ", ".join(
-        f"{plan.count(action, kind)} {kind}s {action.value}"
-        for action in Action
-        for kind in ("module", "field", "run", "suggestion")
-        if plan.count(action, kind)
-    )
+    parts = []
+    for action in Action:
+        counts = [
+            f"{n} {kind}{'' if n == 1 else 's'}"
+            for kind in ("module", "field", "run", "suggestion")
+            if (n := plan.count(action, kind))
+        ]
+        if counts:
+            parts.append(f"{action.value} {', '.join(counts)}")
+    counts_text = "; ".join(parts)
     if applied:
         tail = f"written: {len(plan.changed)} module files" if plan.changed else "nothing to write"
     else:
         tail = "dry run: nothing written (--apply writes)"
-    return f"{counts or 'nothing to migrate'}; {tail}"
+    return f"{counts_text or 'nothing to migrate'}. {tail}"
 
 
 def plan_json(plan: MigrationPlan, *, applied: bool) -> dict[str, Any]:

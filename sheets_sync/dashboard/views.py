@@ -457,6 +457,8 @@ def _experiment_payload(module: Module, experiment: Experiment) -> dict[str, Any
         "pass": experiment.metrics.passed,
         "total": experiment.metrics.total,
         "reported": experiment.metrics.reported,
+        "pass_rate": experiment.metrics.pass_rate,
+        "match_rate": experiment.metrics.match_rate,
         "primary": module.primary_rubric_of(experiment) or None,
         "rubrics": {name: [r.passed, r.total] for name, r in experiment.rubrics.items()},
         "url": safe_url(experiment.braintrust_url),

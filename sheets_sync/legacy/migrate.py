@@ -58,6 +58,8 @@ from sheets_sync.models import (
 from sheets_sync.store import Store, gc_paused
 
 MODULE_FIELDS = ("module_name", "description", "primary_rubric")
+GAP_FIELDS = ("braintrust_url", "braintrust_id", "data_source", "judge_model", "notes")
+"""Fields of a YAML run that the JS's run of the same version and model fills when the YAML has none."""
 
 
 class Action(StrEnum):
@@ -265,22 +267,32 @@ class _Planner:
     def merged_runs(self, module_id: str, parts: list[LegacyModule]) -> list[LegacyRun]:
         """The YAML's runs, then the JS's that the YAML does not have (same version and model)."""
         kept: list[LegacyRun] = []
-        yaml_runs: dict[tuple[str, str], LegacyRun] = {}
+        yaml_runs: dict[tuple[str, str], int] = {}
         for part in parts:
             for run in part.runs:
                 run = _with_model(run, self.model(run.model, run.where))
                 key = (run.prompt_version, run.model)
                 if run.origin is Origin.YAML:
-                    yaml_runs[key] = run  # the last (newest in the log) speaks for the YAML
+                    yaml_runs[key] = len(kept)  # the last (newest in the log) speaks for the YAML
                     kept.append(run)
                 elif key in yaml_runs:
-                    self.js_superseded(module_id, run, yaml_runs[key])
+                    index = yaml_runs[key]
+                    kept[index] = self.js_superseded(module_id, run, kept[index])
                 else:
                     kept.append(run)
         return kept
 
-    def js_superseded(self, module_id: str, js: LegacyRun, yaml: LegacyRun) -> None:
+    def js_superseded(self, module_id: str, js: LegacyRun, yaml: LegacyRun) -> LegacyRun:
+        """The YAML run, with what only the JS says of it (a Braintrust link, ...) filled in; both listed."""
         subject = f"{js.prompt_version} {js.model}"
+        filled = {
+            name: getattr(js, name)
+            for name in GAP_FIELDS
+            if getattr(yaml, name) is None and getattr(js, name)
+        }
+        if filled:
+            names = ", ".join(sorted(filled))
+            self.findings.append(Finding("filled", yaml.where, f"{names} taken from {js.where}"))
         self.line(Action.SKIP, "run", module_id, subject, f"the YAML has this run ({yaml.where})", js.where)
         for name in ("pass_rate", "match_rate"):
             a, b = getattr(js, name), getattr(yaml, name)
@@ -292,6 +304,7 @@ class _Planner:
                         f"{name}: the JS says {a.percent:g}%, the YAML {b.percent:g}%: the YAML run is kept",
                     )
                 )
+        return replace(yaml, **filled) if filled else yaml
 
     def add_run(self, module: Module, run: LegacyRun, primary: str | None) -> Module:
         subject = f"{run.prompt_version} {run.model} {run.timestamp:%Y-%m-%d}"
@@ -433,8 +446,9 @@ class _Planner:
     # ---------------------------------------------------------------------------------------- suggestions
 
     def add_suggestions(self, module: Module, legacy: list[LegacySuggestion]) -> Module:
+        """New suggestions by text (case and spacing ignored); a repeat fills the first one's empty fields."""
         in_mirror = {_text_key(s): s.id for s in module.suggestions}
-        seen: dict[str, str] = {}
+        seen: dict[str, int] = {}
         added: list[Suggestion] = []
         for item in legacy:
             key = item.text_key()
@@ -444,7 +458,9 @@ class _Planner:
                 self.line(Action.UNCHANGED, "suggestion", module.module_id, subject, reason, item.where)
                 continue
             if key in seen:
-                reason = f"same text as {seen[key]} (merged)"
+                first = added[seen[key]]
+                added[seen[key]] = _merged_suggestion(first, item)
+                reason = f"same text as {first.id} (merged)"
                 self.line(Action.SKIP, "suggestion", module.module_id, subject, reason, item.where)
                 continue
             suggestion = Suggestion(
@@ -457,7 +473,7 @@ class _Planner:
                 status=item.status,
                 applied_in=item.applied_in,
             )
-            seen[key] = suggestion.id
+            seen[key] = len(added)
             added.append(suggestion)
             self.line(Action.CREATE, "suggestion", module.module_id, suggestion.id, subject, item.where)
         if not added:
@@ -466,6 +482,16 @@ class _Planner:
 
 
 # ------------------------------------------------------------------------------------------------ helpers
+
+
+def _merged_suggestion(first: Suggestion, later: LegacySuggestion) -> Suggestion:
+    """``first`` with its empty fields (version, rubric, issue, priority, applied in) taken from ``later``."""
+    fills = {
+        name: getattr(later, name)
+        for name in ("version", "rubric", "issue", "priority", "applied_in")
+        if not getattr(first, name) and getattr(later, name)
+    }
+    return first.model_copy(update=fills) if fills else first
 
 
 def _known_models(modules: Iterable[Module], trackers: Sequence[Tracker]) -> set[str]:
