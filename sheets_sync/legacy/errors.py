@@ -44,8 +44,5 @@ class Duplicate:
     last: object
 
     def describe(self) -> str:
-        where = f" {self.where}:" if self.where else ""
-        return (
-            f"{self.path.name}:{self.line}:{where} key {self.key!r} given twice "
-            f"({self.first!r}, then {self.last!r}); the last is used"
-        )
+        where = f"{self.where}: " if self.where else ""
+        return f"{where}key {self.key!r} given twice ({self.first!r}, then {self.last!r}); the last is used"

@@ -63,11 +63,7 @@ def tokenize(text: str, path: Path) -> list[Token]:
         if match is None:
             column = position - line_start + 1
             snippet = text[position : position + 10].split("\n")[0]
-            problem = (
-                "unterminated string or comment"
-                if text[position] in "\"'`/"
-                else f"unexpected character {text[position]!r}"
-            )
+            problem = _lexical_problem(text, position)
             raise LegacyInputError(f"{problem} at {snippet!r}", path=path, line=line, column=column)
         kind = match.lastgroup or ""
         if kind not in ("space", "line_comment", "block_comment"):
@@ -79,6 +75,15 @@ def tokenize(text: str, path: Path) -> list[Token]:
         position = match.end()
     tokens.append(Token("end", "", line, position - line_start + 1))
     return tokens
+
+
+def _lexical_problem(text: str, position: int) -> str:
+    char = text[position]
+    if char == "`" and "${" in text[position:].split("`", 2)[1]:
+        return "a template substitution ${...} cannot be read (it is code)"
+    if char in "\"'`/":
+        return "unterminated string or comment"
+    return f"unexpected character {char!r}"
 
 
 def parse_js(text: str, path: Path) -> JSFile:

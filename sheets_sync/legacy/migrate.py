@@ -399,10 +399,10 @@ class _Planner:
                 total=total, passed=passed, fail=total - passed - errors, error=errors, match_rate=match
             )
             return metrics, rubrics
-        stated = f"{run.pass_rate.percent:g}%" + (f" of {total} samples" if total else " (no sample count)")
-        self.findings.append(
-            Finding("reported", run.where, f"{stated}: no whole count gives it; stored as reported")
+        why = (
+            f"{run.pass_rate.percent:g}% of {total} samples is no whole count" if total else "no sample count"
         )
+        self.findings.append(Finding("reported", run.where, f"{why}: stored as reported (rates, no counts)"))
         reported = Metrics(
             reported=True,
             total=total,
