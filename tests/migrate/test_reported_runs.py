@@ -107,7 +107,7 @@ def test_show_marks_the_rate_reported_and_prints_no_count(cli: Cli, migrated: St
     assert result.exit_code == 0, result.output
     row = next(line for line in result.stdout.splitlines() if line.startswith(RERUN))  # the experiments table
     assert "58.4 (reported)" in row
-    assert row.split()[5:9] == ["49", "-", "-", "0"]
+    assert row.split()[6:10] == ["49", "-", "-", "0"]
 
 
 def test_validate_accepts_the_migrated_mirror(cli: Cli, migrated: Store) -> None:
