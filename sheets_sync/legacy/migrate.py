@@ -23,6 +23,7 @@ The rules (docs/data.md, "Migrating the legacy trackers"):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -327,7 +328,8 @@ class _Planner:
             self.line(Action.SKIP, "run", module.module_id, subject, reason, run.where)
             return module
         incoming = self.experiment(module, run, primary)
-        existing = next((e for e in module.experiments if e.run_key() == incoming.run_key()), None)
+        key = incoming.run_key()
+        existing = next((e for e in module.experiments if e.run_key() == key), None)
         if existing is not None:
             return self.existing_run(module, existing, incoming, run)
         taken = {e.id for e in module.experiments}
@@ -529,9 +531,11 @@ def _judge_run(module: Module, run: LegacyRun) -> Experiment | None:
 
 
 def _free_id(experiment: Experiment, taken: set[str]) -> str:
+    """The base id, else ``_<HHMMSS>`` appended (the judge importer's rule), else ``_2``, ``_3``..."""
     base = experiment.id
-    candidates = [base, f"{base}_{experiment.timestamp:%H%M%S}"]
-    candidates += [f"{base}_{n}" for n in range(2, 100)]
+    candidates = itertools.chain(
+        [base, f"{base}_{experiment.timestamp:%H%M%S}"], (f"{base}_{n}" for n in itertools.count(2))
+    )
     return next(c for c in candidates if c not in taken)
 
 

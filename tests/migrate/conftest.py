@@ -8,13 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from migrate_helpers import REPO
 
 from sheets_sync.cli import main
-
-REPO = Path(__file__).resolve().parents[2]
-TRACKERS = Path(__file__).resolve().parent / "trackers"
-YAML_TRACKER = TRACKERS / "progress_history.yaml"
-JS_TRACKER = TRACKERS / "modules_data.js"
 
 
 @pytest.fixture
@@ -34,14 +30,3 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
         return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return run
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes (the writer lock excluded: it is not data)."""
-    if not root.exists():
-        return {}
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
-    }

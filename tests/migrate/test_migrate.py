@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import JS_TRACKER, YAML_TRACKER, snapshot
+from migrate_helpers import JS_TRACKER, YAML_TRACKER, snapshot
 
 from sheets_sync.store import Store
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -53,14 +54,16 @@ def test_tags_that_build_objects_are_refused() -> None:
     assert str(caught.value).startswith("progress_history.yaml:1:4: not valid YAML")
 
 
-@pytest.mark.parametrize(
-    ("text", "where"),
-    [("a: [1, 2", "progress_history.yaml:1:9"), ("a: b: c", "progress_history.yaml:1:5"), ("a:\n\tb: 1", "")],
-)
-def test_invalid_yaml_is_one_line_naming_the_file_and_place(text: str, where: str) -> None:
+@pytest.mark.parametrize("text", ["a: [1, 2", "a: b: c", "modules:\n  m01: {name: x\n  m02: {}\n"])
+def test_invalid_yaml_is_one_line_naming_the_file_line_and_column(text: str) -> None:
     with pytest.raises(LegacyInputError) as caught:
         read(text)
     message = str(caught.value)
-    assert message.startswith(where or "progress_history.yaml")
-    assert "not valid YAML" in message
+    assert re.match(r"progress_history\.yaml:\d+:\d+: not valid YAML: \S", message), message
+    assert caught.value.line is not None and caught.value.line <= text.count("\n") + 2
     assert "\n" not in message
+
+
+def test_a_tab_indent_is_invalid_yaml_naming_the_file() -> None:
+    with pytest.raises(LegacyInputError, match=r"^progress_history\.yaml.*not valid YAML"):
+        read("a:\n\tb: 1")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import JS_TRACKER, YAML_TRACKER
+from migrate_helpers import JS_TRACKER, YAML_TRACKER
 
 from sheets_emulator import Emulator
 from sheets_sync.dashboard.compare import compare, row_texts
