@@ -214,3 +214,21 @@ def test_a_second_push_finds_the_reported_cells_as_written(engine: SyncEngine) -
     assert sum(t.tool_edits for t in status.pull.tabs) == 0
     engine.push()
     assert engine.workbook.read().by_title("m01") == before.by_title("m01")
+
+
+def test_the_heatmap_tab_marks_a_reported_best_and_its_note_says_why(engine: SyncEngine) -> None:
+    engine.push()
+    heatmap = engine.workbook.read().by_title("Heatmap")
+    assert heatmap is not None
+    row = next(r for (r, c), cell in heatmap.cells.items() if c == 0 and cell.value == "m08")
+    header = next(r for (r, c), cell in heatmap.cells.items() if c == 0 and cell.value == "module id")
+    assert header < row
+    column = next(c for (r, c), cell in heatmap.cells.items() if r == header and cell.value == "v1")
+    best = heatmap.cell(row, column)
+    assert (best.value, best.number_format) == (0.8, REPORTED_RATE_FORMAT)  # gpt-5's 80%, as the JS states it
+    assert (
+        best.note is not None
+        and "gpt-5: pass 80.0%, match -, reported rate (no counts, no interval)" in best.note
+    )
+    m01 = next(r for (r, c), cell in heatmap.cells.items() if c == 0 and cell.value == "m01" and r > header)
+    assert heatmap.cell(m01, 2).number_format == RATE_FORMAT
