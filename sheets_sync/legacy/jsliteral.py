@@ -180,7 +180,7 @@ class _Parser:
             return self.array(where)
         self.take()
         if token.kind == "string":
-            return _unquote(token.text)
+            return self.string(token)
         if token.kind == "number":
             return token.text
         if token.kind == "punct" and token.text == "-":
@@ -191,6 +191,12 @@ class _Parser:
         if token.kind == "name":
             return self.name(token)
         raise self.error(f"expected a value, found {_shown(token)}", token)
+
+    def string(self, token: Token) -> str:
+        try:
+            return _unquote(token.text)
+        except UnicodeError:
+            raise self.error("a \\u escape is half of a character (a lone surrogate)", token) from None
 
     def name(self, token: Token) -> Any:
         if token.text in _LITERAL_NAMES:
@@ -216,7 +222,7 @@ class _Parser:
             key_token = self.take()
             if key_token.kind not in ("name", "string", "number"):
                 raise self.error(f"expected a key or '}}', found {_shown(key_token)}", key_token)
-            key = _unquote(key_token.text) if key_token.kind == "string" else key_token.text
+            key = self.string(key_token) if key_token.kind == "string" else key_token.text
             self.expect(":")
             value = self.value(f"{where}.{key}")
             if key in result:
@@ -250,7 +256,13 @@ def _shown(token: Token) -> str:
 
 def _unquote(quoted: str) -> str:
     body = quoted[1:-1]
-    return re.sub(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\n|.)", _escape, body, flags=re.DOTALL)
+    text = re.sub(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\n|.)", _escape, body, flags=re.DOTALL)
+    # JavaScript strings are UTF-16: "\ud83d\ude00" is one character, written as two escapes (JSON does it too).
+    return text.encode("utf-16", "surrogatepass").decode("utf-16") if _has_surrogate(text) else text
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -107,3 +107,9 @@ def test_nothing_is_executed(tmp_path: Path) -> None:
     with pytest.raises(LegacyInputError):
         parse_js(text, JS)
     assert not marker.exists()
+
+
+def test_a_surrogate_pair_escape_is_one_character_and_a_lone_half_is_an_error() -> None:
+    assert read(r"const S = '\ud83d\ude00';")["S"] == "\U0001f600"
+    with pytest.raises(LegacyInputError, match=r"modules_data\.js:1:11: .*lone surrogate"):
+        read(r"const S = '\ud83d';")
