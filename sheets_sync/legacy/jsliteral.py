@@ -1,9 +1,10 @@
 """A reader for the literal subset of JavaScript the old dashboard's data file is written in. Never executes it.
 
 The file is a series of statements ``const|let|var NAME = <value>;``, ``window.NAME = <value>;`` (or
-``export const``, ``module.exports =``); values are object and array literals, strings (``'...'``, ``"..."``,
-backquotes without ``${}``), numbers (``.38``, ``-1e3``), ``NaN``, ``Infinity``, ``true``, ``false``, ``null``,
-``undefined``, and ``+`` concatenations of strings and of names of string constants defined earlier in the file.
+``export const``, ``export default``, ``module.exports =``, and directives such as ``"use strict";``); values are
+object and array literals, strings (``'...'``, ``"..."``, backquotes without ``${}``), numbers (``.38``, ``-1e3``),
+``NaN``, ``Infinity``, ``true``, ``false``, ``null``, ``undefined``, names of constants defined earlier in the file,
+and ``+`` concatenations of strings and of names of string constants.
 Keys may be bare names, quoted or numbers; trailing commas and ``//`` / ``/* */`` comments are allowed.
 
 Anything else (a function call, a template substitution, an unknown name) is a :class:`LegacyInputError` naming
@@ -132,12 +133,18 @@ class _Parser:
 
     def statement(self) -> None:
         token = self.take()
+        if token.kind == "string":  # a directive such as "use strict";
+            return
         if token.kind != "name":
             raise self.error(
                 f"expected a declaration (const, let, var, window.X =), found {_shown(token)}", token
             )
         if token.text == "export":
             token = self.take()
+            if token.text == "default":
+                self.result.assignments["default"] = self.value("default")
+                self.accept(";")
+                return
         if token.text in _DECLARATIONS:
             name = self.take()
             if name.kind != "name":
@@ -205,14 +212,10 @@ class _Parser:
             return token.text
         if self.peek().text == "(":
             raise self.error(f"{token.text}(...) is a call: only literal values can be read", token)
-        constant = self.result.assignments.get(token.text)
-        if isinstance(constant, str):
-            return constant
-        if constant is None:
-            raise self.error(
-                f"unknown name {token.text!r} (only string constants defined above can be used)", token
-            )
-        raise self.error(f"{token.text!r} is not a string constant", token)
+        if token.text not in self.result.assignments:
+            raise self.error(f"unknown name {token.text!r} (only constants defined above can be used)", token)
+        # A string constant (joined with +), or a whole earlier value (module.exports = MODULES_DATA).
+        return self.result.assignments[token.text]
 
     def object(self, where: str) -> dict[str, Any]:
         self.expect("{")

@@ -477,7 +477,8 @@ class _Planner:
             )
             seen[key] = len(added)
             added.append(suggestion)
-            self.line(Action.CREATE, "suggestion", module.module_id, suggestion.id, subject, item.where)
+            reason = f"{subject} (tracker id {item.legacy_id})" if item.legacy_id else subject
+            self.line(Action.CREATE, "suggestion", module.module_id, suggestion.id, reason, item.where)
         if not added:
             return module
         return module.model_copy(update={"suggestions": [*module.suggestions, *added]})

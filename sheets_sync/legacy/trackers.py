@@ -97,6 +97,8 @@ class LegacySuggestion:
     priority: Priority | None = None
     status: Status = Status.PROPOSED
     applied_in: str | None = None
+    legacy_id: str | None = None
+    """The tracker's own id, named in the report next to the mirror's new id."""
 
     def text_key(self) -> str:
         """What makes two suggestions the same: their text, ignoring case and spacing."""
@@ -142,7 +144,18 @@ MODULE_FIELDS = {
     Origin.YAML: {"name", "description", "primary_rubric", "runs", "suggestions"},
     Origin.JS: {"name", "description", "primary_rubric", "versions", "suggestions"},
 }
-SUGGESTION_FIELDS = {"version", "rubric", "issue", "suggestion", "text", "priority", "status", "applied_in"}
+SUGGESTION_FIELDS = {
+    "id",
+    "version",
+    "rubric",
+    "issue",
+    "suggestion",
+    "text",
+    "priority",
+    "status",
+    "applied_in",
+}
+"""``id``: the tracker's own id of a suggestion; the mirror gives it its own ``<module>-s<N>``."""
 
 
 def snake_key(key: str) -> str:
@@ -318,6 +331,7 @@ class _Reader:
             priority=self.read(f"{where}.priority", read_priority, fields.get("priority")),
             status=status,
             applied_in=applied_in,
+            legacy_id=self.text(fields.get("id"), f"{where}.id"),
         )
 
     # ---------------------------------------------------------------------------------------- runs
@@ -428,13 +442,16 @@ def read_progress_yaml(path: Path) -> Tracker:
 
 def data_object(assignments: Mapping[str, Any], path: Path) -> tuple[str, Mapping[str, Any]]:
     """The assignment holding the modules: the one object whose entries have ``versions``."""
-    candidates = [
-        (name, value)
-        for name, value in assignments.items()
-        if isinstance(value, Mapping)
-        and value
-        and all(isinstance(v, Mapping) and "versions" in v for v in value.values())
-    ]
+    candidates: list[tuple[str, Mapping[str, Any]]] = []
+    for name, value in assignments.items():
+        is_modules = (
+            isinstance(value, Mapping)
+            and bool(value)
+            and all(isinstance(v, Mapping) and "versions" in v for v in value.values())
+        )
+        # ``module.exports = MODULES_DATA`` names the same object again: one candidate.
+        if is_modules and not any(value is seen for _, seen in candidates):
+            candidates.append((name, value))
     if len(candidates) != 1:
         found = "none" if not candidates else ", ".join(name for name, _ in candidates)
         raise LegacyInputError(
@@ -474,8 +491,13 @@ def _js_runs(
     """The version's own run, then one run per other model of ``allModels`` (pass rate only, same date)."""
     runs = [reader.run(module, fields, where, version)]
     others = reader.mapping(fields.get("all_models") or {}, f"{where}.allModels")
-    for model, pass_rate in others.items():
+    for model, stated_value in others.items():
         other_where = f"{where}.allModels.{model}"
+        # model -> pass rate; or model -> {passRate, matchRate, ...} when a tracker kept more for it.
+        own: dict[str, Any] = {}
+        if isinstance(stated_value, Mapping):
+            own = reader.mapping(stated_value, other_where, RUN_FIELDS[Origin.JS])
+        pass_rate = own.get("pass_rate") if isinstance(stated_value, Mapping) else stated_value
         if str(model).strip() == runs[0].model:
             stated = reader.rate(pass_rate, other_where)
             main = runs[0].pass_rate
@@ -487,7 +509,6 @@ def _js_runs(
                 )
             continue
         base = {k: fields.get(k) for k in ("date", "time", "dataset", "judge")}
-        runs.append(
-            reader.run(module, {**base, "model": model, "pass_rate": pass_rate}, other_where, version)
-        )
+        run_fields = {**base, **own, "model": model, "pass_rate": pass_rate}
+        runs.append(reader.run(module, run_fields, other_where, version))
     return runs

@@ -320,3 +320,24 @@ def test_no_tracker_given_is_an_error(cli: Cli, mirror: Path) -> None:
     result = cli("migrate", "--data-dir", mirror)
     assert result.exit_code == 1
     assert "give --progress-yaml and/or --modules-js" in result.stderr
+
+
+def test_module_exports_allmodels_objects_and_suggestion_ids(cli: Cli, tmp_path: Path) -> None:
+    tracker = tmp_path / "modules_data.js"
+    tracker.write_text(
+        "const MODULES = {m09: {name: 'N', versions: {v1: {model: 'gpt-4o', passRate: 50, date: '2026-01-05',\n"
+        "  allModels: {'gpt-5': {passRate: 61.5, matchRate: 40}},\n"
+        "  suggestions: [{id: 'S-12', suggestion: 'Be brief', status: 'todo'}]}}}};\n"
+        "module.exports = MODULES;\n"
+    )
+    result = cli("migrate", "--modules-js", tracker, "--data-dir", tmp_path / "data", "--apply", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    [created] = lines(doc, "create", "suggestion")
+    assert created["reason"] == "Be brief (tracker id S-12)"
+    gpt5 = experiment(tmp_path / "data", "m09", "m09_v1_gpt5_20260105")
+    assert (gpt5["metrics"]["pass_rate"], gpt5["metrics"]["match_rate"], gpt5["metrics"]["reported"]) == (
+        61.5,
+        40.0,
+        True,
+    )

@@ -113,3 +113,11 @@ def test_a_surrogate_pair_escape_is_one_character_and_a_lone_half_is_an_error() 
     assert read(r"const S = '\ud83d\ude00';")["S"] == "\U0001f600"
     with pytest.raises(LegacyInputError, match=r"modules_data\.js:1:11: .*lone surrogate"):
         read(r"const S = '\ud83d';")
+
+
+def test_directives_export_default_and_module_exports_of_a_constant() -> None:
+    text = '"use strict";\nconst DATA = {a: 1};\nmodule.exports = DATA;\nexport default DATA;'
+    found = read(text)
+    assert found["module.exports"] is found["DATA"] and found["default"] is found["DATA"]
+    with pytest.raises(LegacyInputError, match="'\\+' joins strings only"):
+        read("const DATA = {a: 1};\nconst X = 'a' + DATA;")
