@@ -488,27 +488,44 @@ def read_modules_js(path: Path) -> Tracker:
 def _js_runs(
     reader: _Reader, module: LegacyModule, fields: dict[str, Any], where: str, version: str
 ) -> list[LegacyRun]:
-    """The version's own run, then one run per other model of ``allModels`` (pass rate only, same date)."""
-    runs = [reader.run(module, fields, where, version)]
+    """The version's own run (when it names a model), then one run per other model of ``allModels`` (same date).
+
+    ``allModels`` maps model -> pass rate (or -> ``{passRate, matchRate, ...}``). The version's own model in it is
+    the same run: its pass rate is used when the version has none, and a different one is listed.
+    """
     others = reader.mapping(fields.get("all_models") or {}, f"{where}.allModels")
-    for model, stated_value in others.items():
-        other_where = f"{where}.allModels.{model}"
-        # model -> pass rate; or model -> {passRate, matchRate, ...} when a tracker kept more for it.
-        own: dict[str, Any] = {}
-        if isinstance(stated_value, Mapping):
-            own = reader.mapping(stated_value, other_where, RUN_FIELDS[Origin.JS])
-        pass_rate = own.get("pass_rate") if isinstance(stated_value, Mapping) else stated_value
-        if str(model).strip() == runs[0].model:
-            stated = reader.rate(pass_rate, other_where)
-            main = runs[0].pass_rate
-            if stated is not None and main is not None and abs(stated.percent - main.percent) > 0.05:
-                reader.note(
-                    "disagreement",
-                    other_where,
-                    f"{stated.percent:g}% here, {main.percent:g}% in passRate; passRate is used",
-                )
-            continue
-        base = {k: fields.get(k) for k in ("date", "time", "dataset", "judge")}
-        run_fields = {**base, **own, "model": model, "pass_rate": pass_rate}
-        runs.append(reader.run(module, run_fields, other_where, version))
+    stated = {
+        str(model).strip(): _all_models_entry(reader, value, f"{where}.allModels.{model}")
+        for model, value in others.items()
+    }
+    main_model = reader.text(fields.get("model"), f"{where}.model")
+    runs = []
+    if main_model is not None or not stated:
+        own = stated.pop(main_model, None) if main_model else None
+        if own is not None and fields.get("pass_rate") is None:
+            fields = {**own, **{k: v for k, v in fields.items() if v is not None}}
+        runs.append(reader.run(module, fields, where, version))
+        if own is not None:
+            _check_same(reader, runs[0], own, f"{where}.allModels.{main_model}")
+    base = {k: fields.get(k) for k in ("date", "time", "dataset", "judge")}
+    for model, own_fields in stated.items():
+        run_fields = {**base, **own_fields, "model": model}
+        runs.append(reader.run(module, run_fields, f"{where}.allModels.{model}", version))
     return runs
+
+
+def _all_models_entry(reader: _Reader, value: object, where: str) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return reader.mapping(value, where, RUN_FIELDS[Origin.JS])
+    return {"pass_rate": value}
+
+
+def _check_same(reader: _Reader, run: LegacyRun, own: Mapping[str, Any], where: str) -> None:
+    stated = reader.rate(own.get("pass_rate"), f"{where}.pass_rate")
+    main = run.pass_rate
+    if stated is not None and main is not None and abs(stated.percent - main.percent) > 0.05:
+        reader.note(
+            "disagreement",
+            where,
+            f"{stated.percent:g}% here, {main.percent:g}% in passRate; passRate is used",
+        )

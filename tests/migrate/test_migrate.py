@@ -341,3 +341,23 @@ def test_module_exports_allmodels_objects_and_suggestion_ids(cli: Cli, tmp_path:
         40.0,
         True,
     )
+
+
+def test_a_version_known_only_by_allmodels(cli: Cli, tmp_path: Path) -> None:
+    tracker = tmp_path / "modules_data.js"
+    tracker.write_text(
+        "var M = {m09: {name: 'N', versions: {\n"
+        "  v1: {date: '2026-01-05', allModels: {'gpt-4o': 50, 'gpt-5': 61}},\n"
+        "  v2: {model: 'gpt-4o', date: '2026-01-06', allModels: {'gpt-4o': 52, 'gpt-5': 48}},\n"
+        "  v3: {model: 'gpt-4o', passRate: 55, date: '2026-01-07', allModels: {'gpt-4o': 57}},\n"
+        "}}};\n"
+    )
+    result = cli("migrate", "--modules-js", tracker, "--data-dir", tmp_path / "data", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert sorted(line["subject"] for line in lines(doc, "create", "run")) == [
+        "m09_v1_gpt4o_20260105", "m09_v1_gpt5_20260105", "m09_v2_gpt4o_20260106", "m09_v2_gpt5_20260106",
+        "m09_v3_gpt4o_20260107",
+    ]  # fmt: skip
+    [disagreement] = [f for f in doc["findings"] if f["kind"] == "disagreement"]
+    assert disagreement["text"] == "57% here, 55% in passRate; passRate is used"
