@@ -90,8 +90,9 @@ def best_entry(experiment: Experiment) -> dict[str, Any]:
 def model_entry(experiment: Experiment) -> dict[str, Any]:
     """What the dashboard shows for one model in one cell (pass rate with its Wilson 95% interval)."""
     metrics = experiment.metrics
-    interval = wilson_interval(metrics.passed, metrics.total)
-    return {
+    counts = metrics.counts()
+    interval = wilson_interval(*counts) if counts else None
+    entry = {
         "pass_rate": metrics.pass_rate,
         "match_rate": metrics.match_rate,
         "total": metrics.total,
@@ -102,3 +103,6 @@ def model_entry(experiment: Experiment) -> dict[str, Any]:
         "dataset_version": experiment.dataset_version,
         "braintrust_url": experiment.braintrust_url,
     }
+    if metrics.reported:
+        entry["reported"] = True  # rates as stated, no counts: no interval (the key is absent otherwise)
+    return entry

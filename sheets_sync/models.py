@@ -287,19 +287,37 @@ class RubricResult(StrictModel):
 
 
 class Metrics(StrictModel):
-    """Sample-level outcome of one experiment. Errors count as not passing."""
+    """Sample-level outcome of one experiment. Errors count as not passing.
+
+    A run known only by its rates (a legacy tracker's "58.4% of 49 samples", a mean of reruns) is ``reported``:
+    its rates are kept as stated, ``pass`` and ``fail`` are null (no count is made up), ``total`` is the stated
+    sample count or null. Such a run has no interval and no significance test; every view says so.
+    """
 
     pass_rate: float | None = Field(default=None, description="100*pass/total.", ge=0, le=100, strict=True)
     match_rate: float | None = Field(
         default=None, description="The primary rubric's rate; null without one.", ge=0, le=100, strict=True
     )
-    total: int = Field(ge=0, strict=True)
-    passed: int = Field(alias="pass", ge=0, strict=True)
-    fail: int = Field(ge=0, strict=True)
+    total: int | None = Field(ge=0, strict=True, description="Samples; null only in a reported run.")
+    passed: int | None = Field(alias="pass", ge=0, strict=True, description="Null only in a reported run.")
+    fail: int | None = Field(ge=0, strict=True, description="Null only in a reported run.")
     error: Annotated[int, NullIsDefault(int)] = Field(default=0, ge=0, strict=True)
+    reported: bool = Field(
+        default=False,
+        strict=True,
+        exclude_if=lambda value: not value,
+        description="True: the rates are reported (as stated by a legacy tracker), not counted; no pass/fail.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Metrics:
+        if self.reported:
+            return self._reported_consistent()
+        if self.total is None or self.passed is None or self.fail is None:
+            missing = next(
+                n for n, v in (("total", self.total), ("pass", self.passed), ("fail", self.fail)) if v is None
+            )
+            raise FieldPathError((missing,), "must be a count (only a reported run has no counts)")
         if self.passed + self.fail + self.error != self.total:
             raise FieldPathError(
                 ("pass",),
@@ -310,6 +328,20 @@ class Metrics(StrictModel):
         if expected != self.pass_rate:
             self.pass_rate = expected
         return self
+
+    def _reported_consistent(self) -> Metrics:
+        for name, value in (("pass", self.passed), ("fail", self.fail)):
+            if value is not None:
+                raise FieldPathError((name,), "must be null in a reported run (its rates are not counted)")
+        if self.pass_rate is None:
+            raise FieldPathError(("pass_rate",), "a reported run needs its reported pass rate")
+        return self
+
+    def counts(self) -> tuple[int, int] | None:
+        """(passed, total) of a counted run; None for a reported one (no interval, no test)."""
+        if self.reported or self.passed is None or self.total is None:
+            return None
+        return self.passed, self.total
 
 
 class Source(StrictModel):
@@ -346,7 +378,7 @@ class RunLink(StrictModel):
         return RUN_LINK_LABELS[self.kind]
 
 
-OPTIONAL_EXPERIMENT_KEYS = ("run_link", "prompt_id", "external_id")
+OPTIONAL_EXPERIMENT_KEYS = ("run_link", "prompt_id", "external_id", "notes")
 """Experiment fields left out of the file while null, so module files written before them keep their bytes."""
 
 
@@ -380,6 +412,7 @@ class Experiment(StrictModel):
         default=None,
         description="The run's stable id in the tool that made it: re-importing it updates this experiment.",
     )
+    notes: str | None = Field(default=None, description="Free text kept from a legacy tracker.")
 
     @field_validator("timestamp", mode="before")
     @classmethod
@@ -396,7 +429,8 @@ class Experiment(StrictModel):
 
     @model_validator(mode="after")
     def _rubrics_within_total(self) -> Experiment:
-        errors = rubric_total_errors(self.rubrics, self.metrics.total)
+        total = self.metrics.total
+        errors = rubric_total_errors(self.rubrics, total) if total is not None else []
         if errors:
             raise ModelProblems(errors)
         return self
@@ -507,7 +541,9 @@ class Module(StrictModel):
             result = experiment.rubrics.get(primary) if primary else None
             metrics = experiment.metrics
             try:
-                if result is None:
+                if result is None and metrics.reported:
+                    expected = metrics.match_rate  # as reported: there is no rubric count to derive it from
+                elif result is None:
                     expected = _no_primary_rate(metrics.match_rate, primary)
                 else:
                     expected = checked_rate(metrics.match_rate, result.passed, result.total, "match_rate")

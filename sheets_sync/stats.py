@@ -29,6 +29,10 @@ def wilson_interval(passed: int, total: int, z: float = Z_95) -> Interval | None
     return Interval(round(low * 100, 1), round(high * 100, 1))
 
 
+REPORTED_NOTE = "reported rate (a legacy tracker's figure, not counted): no interval, no test"
+"""What every view says where a reported run's interval or test would be."""
+
+
 def format_percent(value: float | None, missing: str = "-") -> str:
     """A percentage (0..100) as every view prints it, ``62.5%``; ``missing`` for a rate without samples."""
     return missing if value is None else f"{value:.1f}%"

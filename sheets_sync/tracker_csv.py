@@ -1,8 +1,9 @@
 """The PM tracker CSV (``sheets-sync export csv``): one row per experiment, the tracker's columns first.
 
 Pure (modules in, text out). Columns, in order: Module, LLM Model, Prompt version, Dataset version, Pass Rate %,
-Match Rate %, Suggested Improvements (the suggestions raised on that prompt version), Braintrust link, then Date and
-Experiment id. Reruns get rows of their own. A null rate is an empty cell, never 0. Text a spreadsheet would run as
+Match Rate %, Suggested Improvements (the suggestions raised on that prompt version), Braintrust link, then Date,
+Experiment id and Rates (``judged``: counted from the samples; ``reported``: as a legacy tracker stated them, with no
+counts behind them). Reruns get rows of their own. A null rate is an empty cell, never 0. Text a spreadsheet would run as
 a formula (starting ``=``, ``+``, ``-``, ``@``, tab or CR) gets a leading ``'``, which spreadsheets show as text.
 Rows in a stable order: modules by id (natural order), then each module's on-disk experiment order.
 """
@@ -27,6 +28,7 @@ HEADER = (
     "Braintrust link",
     "Date",
     "Experiment id",
+    "Rates",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -71,6 +73,7 @@ def tracker_rows(modules: Iterable[Module]) -> list[list[str]]:
                 braintrust_link(e),
                 f"{e.timestamp:%Y-%m-%d}",
                 e.id,
+                "reported" if e.metrics.reported else "judged",
             ]
             rows.append([neutralised(cell) for cell in cells])
     return rows

@@ -37,7 +37,8 @@ HEAVY = (
     "sheets_sync.models",
 )
 DATA_COMMANDS = [
-    "import", "index", "validate", "show", "suggest", "schema", "push", "pull", "status", "dashboard", "diff",
+    "import", "index", "validate", "show", "suggest", "schema", "migrate", "push", "pull", "status", "dashboard",
+    "diff",
 ]  # fmt: skip
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 

@@ -32,6 +32,10 @@ CATALOG: dict[str, Entry] = {
     ),
     "suggest": Entry("sheets_sync.commands.data", "Add a suggestion to a module with the next free id."),
     "schema": Entry("sheets_sync.commands.data", "Write the JSON Schema files of module and judge files."),
+    "migrate": Entry(
+        "sheets_sync.commands.migrate",
+        "Migrate the legacy trackers (progress YAML, modules_data.js); dry run first.",
+    ),
     "push": Entry("sheets_sync.commands.sync", "Write local results and suggestion edits to the workbook."),
     "pull": Entry("sheets_sync.commands.sync", "Bring PMs' edits from the workbook into data/modules/."),
     "status": Entry("sheets_sync.commands.sync", "Show what push and pull would change; writes nothing."),

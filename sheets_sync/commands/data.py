@@ -38,7 +38,7 @@ from sheets_sync.index import best_so_far_entry
 from sheets_sync.index_file import write_index
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.schema import write_schemas
-from sheets_sync.stats import format_percent
+from sheets_sync.stats import REPORTED_NOTE, format_percent
 from sheets_sync.store import Store
 from sheets_sync.validate import validate_data_dir
 
@@ -49,6 +49,11 @@ PROGRESS_THRESHOLD = 20
 def _existing_store(data_dir: Path | None) -> Store:
     """The store of a data directory that must exist already (only ``import`` starts a new one)."""
     return Store(existing_data_dir(data_dir))
+
+
+def _count(value: int | None) -> str:
+    """A count; "-" where a reported run (rates as stated by a legacy tracker) has none."""
+    return "-" if value is None else str(value)
 
 
 def _rate(value: float | None) -> str:
@@ -342,6 +347,7 @@ def best_so_far_text(module: Module) -> str:
     return (
         f"on dataset {found.dataset_version}: {format_percent(m.pass_rate)} pass, "
         f"{format_percent(m.match_rate)} match ({run.model}, prompt {run.prompt_version}, {run.id})"
+        + (f"; {REPORTED_NOTE}" if m.reported else "")
     )
 
 
@@ -387,7 +393,8 @@ def experiment_rows(module: Module) -> list[list[str]]:
         m = e.metrics
         rows.append([
             e.id, e.prompt_version, e.dataset_version, e.model, f"{e.timestamp:%Y-%m-%d %H:%M}",
-            str(m.total), str(m.passed), str(m.fail), str(m.error), _rate(m.pass_rate), _rate(m.match_rate),
+            _count(m.total), _count(m.passed), _count(m.fail), str(m.error),
+            _rate(m.pass_rate) + (" (reported)" if m.reported else ""), _rate(m.match_rate),
         ])  # fmt: skip
     return rows
 

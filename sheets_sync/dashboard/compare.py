@@ -32,6 +32,9 @@ ALPHA = 0.05
 TEST_NAME = "two-proportion z-test (pooled standard error), alpha 0.05"
 INTERVAL_NAME = "95% interval of the difference: Newcombe (hybrid Wilson)"
 
+CANNOT_TEST = "cannot test: reported rate"
+"""The verdict on a row where a side is a reported run (a legacy tracker's rate, no counts to test)."""
+
 PASS_RATE = "pass_rate"
 MATCH_RATE = "match_rate"
 RUBRIC = "rubric"
@@ -61,6 +64,9 @@ class RateChange:
     a: Count | None
     b: Count | None
     test: ProportionDiff | None
+    a_reported: float | None = None
+    """A's reported rate where A is a reported run without a count for this row (no test is possible)."""
+    b_reported: float | None = None
 
     @property
     def regression(self) -> bool:
@@ -85,6 +91,8 @@ class RateChange:
 
     @property
     def verdict(self) -> str:
+        if self.test is None and (self.a_reported is not None or self.b_reported is not None):
+            return CANNOT_TEST
         if self.test is None:
             return "not comparable"
         if self.regression:
@@ -159,24 +167,44 @@ def compare(module: Module, a: Experiment, b: Experiment) -> Comparison:
 
 
 def pass_rate_change(a: Experiment, b: Experiment) -> RateChange:
-    return _change(PASS_RATE, "", _metrics_count(a), _metrics_count(b))
+    return _change(
+        PASS_RATE, "", _metrics_count(a), _metrics_count(b), _reported(a, None), _reported(b, None)
+    )
 
 
 def match_rate_change(module: Module, a: Experiment, b: Experiment) -> RateChange:
     """The primary rubric's change (each run's own primary rubric, which may override the module's)."""
     primary_a, primary_b = module.primary_rubric_of(a) or None, module.primary_rubric_of(b) or None
-    return _change(
-        MATCH_RATE, primary_b or primary_a or "", _rubric_count(a, primary_a), _rubric_count(b, primary_b)
-    )
+    count_a, count_b = _rubric_count(a, primary_a), _rubric_count(b, primary_b)
+    reported_a = _reported(a, MATCH_RATE) if count_a is None else None
+    reported_b = _reported(b, MATCH_RATE) if count_b is None else None
+    return _change(MATCH_RATE, primary_b or primary_a or "", count_a, count_b, reported_a, reported_b)
 
 
-def _change(kind: str, name: str, a: Count | None, b: Count | None) -> RateChange:
+def _change(
+    kind: str,
+    name: str,
+    a: Count | None,
+    b: Count | None,
+    a_reported: float | None = None,
+    b_reported: float | None = None,
+) -> RateChange:
     test = two_proportion_test(a.passed, a.total, b.passed, b.total) if a and b else None
-    return RateChange(kind=kind, name=name, a=a, b=b, test=test)
+    return RateChange(kind=kind, name=name, a=a, b=b, test=test, a_reported=a_reported, b_reported=b_reported)
 
 
-def _metrics_count(experiment: Experiment) -> Count:
-    return Count(experiment.metrics.passed, experiment.metrics.total)
+def _reported(experiment: Experiment, kind: str | None) -> float | None:
+    """A reported run's stated pass rate (or match rate, ``kind`` MATCH_RATE); None for a counted run."""
+    metrics = experiment.metrics
+    if not metrics.reported:
+        return None
+    return metrics.match_rate if kind == MATCH_RATE else metrics.pass_rate
+
+
+def _metrics_count(experiment: Experiment) -> Count | None:
+    """The pass count; None for a reported run (rates without counts cannot be tested)."""
+    counts = experiment.metrics.counts()
+    return Count(*counts) if counts else None
 
 
 def _rubric_count(experiment: Experiment, rubric: str | None) -> Count | None:
@@ -208,6 +236,11 @@ def _warnings(a: Experiment, b: Experiment, primary_a: str | None, primary_b: st
         warnings.append(
             f"dataset versions differ (A: {a.dataset_version}, B: {b.dataset_version}): the runs are not comparable"
         )
+    for side, run in (("A", a), ("B", b)):
+        if run.metrics.reported:
+            warnings.append(
+                f"{side} ({run.id}) has reported rates, not counts: the pass rate cannot be tested"
+            )
     if primary_a != primary_b:
         warnings.append(
             f"primary rubrics differ (A: {primary_a or 'none'}, B: {primary_b or 'none'}): "
@@ -324,8 +357,11 @@ def _runs_of(module: Module, version: str, model: str) -> list[Experiment]:
 # Mirrored by assets/common.js (fmtCount, fmtDelta, fmtInterval, fmtP): change both together.
 
 
-def fmt_count(count: Count | None) -> str:
-    """``60.0% (30/50)``; ``n/a (0/0)`` with no samples; an em dash when the run lacks it."""
+def fmt_count(count: Count | None, reported: float | None = None) -> str:
+    """``60.0% (30/50)``; ``n/a (0/0)`` with no samples; ``58.4% reported`` for a reported run's rate (no count);
+    an em dash when the run lacks it."""
+    if count is None and reported is not None:
+        return f"{reported:.1f}% reported"
     if count is None:
         return "\u2014"
     return f"{format_percent(count.rate, missing='n/a')} ({count.passed}/{count.total})"
@@ -368,8 +404,8 @@ def row_texts(row: RateChange) -> dict[str, str]:
     """The cells of one row exactly as the CLI and the page print them."""
     return {
         "metric": row.label,
-        "a": fmt_count(row.a),
-        "b": fmt_count(row.b),
+        "a": fmt_count(row.a, row.a_reported),
+        "b": fmt_count(row.b, row.b_reported),
         "delta": fmt_delta(row.test),
         "interval": fmt_interval(row.test),
         "p": fmt_p(row.test),
@@ -417,6 +453,8 @@ def _row_json(row: RateChange) -> dict[str, Any]:
         "name": row.name,
         "a": _count_json(row.a),
         "b": _count_json(row.b),
+        "a_reported": row.a_reported,
+        "b_reported": row.b_reported,
         "delta": test.delta if test else None,
         "interval": [test.low, test.high] if test else None,
         "z": test.z if test else None,

@@ -24,8 +24,8 @@ from sheets_sync.dashboard.compare import (
     row_texts,
     rubric_order,
 )
-from sheets_sync.models import Experiment, Module, Suggestion, suggestion_order
-from sheets_sync.stats import Interval, format_percent, wilson_interval
+from sheets_sync.models import Experiment, Metrics, Module, Suggestion, suggestion_order
+from sheets_sync.stats import REPORTED_NOTE, Interval, format_percent, wilson_interval
 from sheets_sync.versions import sorted_versions, version_key
 
 BINS = (
@@ -207,8 +207,8 @@ def best_so_far(module: Module) -> dict[str, Any] | None:
         "model": run.model,
         "pass_rate": fmt_percent(m.pass_rate),
         "match_rate": fmt_percent(m.match_rate),
-        "interval": fmt_interval(wilson_interval(m.passed, m.total)),
-        "counts": f"{m.passed}/{m.total}",
+        "interval": _interval_text(m),
+        "counts": _counts_text(m),
         "dataset_version": found.dataset_version,
         "experiment_id": run.id,
         "url": safe_url(run.braintrust_url),
@@ -254,9 +254,25 @@ def _pass_point(module: Module, run: Experiment | None, slot: int) -> chart.Poin
     if run is None or value is None:
         return None
     m = run.metrics
-    interval = wilson_interval(m.passed, m.total)
-    title = f"{run.model} {run.prompt_version}: pass {value:.1f}% ({m.passed}/{m.total}), 95% CI {fmt_interval(interval)}"
+    counts = m.counts()
+    interval = wilson_interval(*counts) if counts else None
+    title = (
+        f"{run.model} {run.prompt_version}: pass {value:.1f}% ({_counts_text(m)}), 95% CI {_interval_text(m)}"
+    )
     return chart.Point(slot, value, interval, title)
+
+
+def _counts_text(m: Metrics) -> str:
+    """``30/50``; a reported run says so (its rates have no counts behind them)."""
+    counts = m.counts()
+    if counts is None:
+        return f"reported, {m.total} samples" if m.total is not None else "reported"
+    return f"{counts[0]}/{counts[1]}"
+
+
+def _interval_text(m: Metrics) -> str:
+    counts = m.counts()
+    return fmt_interval(wilson_interval(*counts)) if counts else REPORTED_NOTE
 
 
 def _match_point(module: Module, run: Experiment | None, slot: int) -> chart.Point | None:
@@ -398,7 +414,7 @@ def experiment_rows(module: Module, runs: Runs) -> list[dict[str, Any]]:
                 "dataset_rank": ranks.get(experiment.dataset_version, 0),
                 "pass_rate": fmt_percent(m.pass_rate),
                 "match_rate": fmt_percent(m.match_rate),
-                "interval": fmt_interval(wilson_interval(m.passed, m.total)),
+                "interval": _interval_text(m),
                 "timestamp": experiment.timestamp.isoformat(),
                 "url": safe_url(experiment.braintrust_url),
                 **run_link_fields(experiment),
@@ -451,6 +467,9 @@ def _experiment_payload(module: Module, experiment: Experiment) -> dict[str, Any
         "timestamp": experiment.timestamp.isoformat(),
         "pass": experiment.metrics.passed,
         "total": experiment.metrics.total,
+        "reported": experiment.metrics.reported,
+        "pass_rate": experiment.metrics.pass_rate,
+        "match_rate": experiment.metrics.match_rate,
         "primary": module.primary_rubric_of(experiment) or None,
         "rubrics": {name: [r.passed, r.total] for name, r in experiment.rubrics.items()},
         "url": safe_url(experiment.braintrust_url),

@@ -214,7 +214,14 @@ class JudgeFile(StrictModel):
         return set(self.rubrics or {})
 
     def _aggregate_errors(self) -> list[FieldPathError]:
-        if self.metrics is None or self.rubrics is None:
+        if self.metrics is None:
+            return []
+        if self.metrics.reported:
+            # Judge files are counted by definition; reported rates come only from legacy trackers (migrate).
+            return [
+                FieldPathError(("metrics", "reported"), "a judge file has counts: reported must be false")
+            ]
+        if self.rubrics is None or self.metrics.total is None:
             return []
         return rubric_total_errors(self.rubrics, self.metrics.total)
 

@@ -27,6 +27,9 @@ from sheets_sync.sync.codec import CellValue, fraction_value, number_value, text
 from sheets_sync.versions import sorted_versions
 
 RATE_FORMAT = "0.0%"
+REPORTED_RATE_FORMAT = '0.0%" reported"'
+"""A run known only by its reported rates (a legacy tracker's figure, no counts): the cell shows ``58.4% reported``,
+so a PM never reads it as a measured rate; its pass and fail cells stay empty (no count is made up)."""
 COUNT_FORMAT = "0"
 PLAIN_TEXT_FORMAT = "@"
 """Google's "Plain text" number format: what a PM types stays text (``0012``, ``3/4/2026``, ``30%``, ``=x``)."""
@@ -186,6 +189,15 @@ def _rate(get: Callable[[Experiment], float | None]) -> ExperimentValue:
     return lambda e: (fraction_value(get(e)), RATE_FORMAT)
 
 
+def _run_rate(get: Callable[[Experiment], float | None]) -> ExperimentValue:
+    """A run's pass or match rate, in the reported format when the run's rates are reported, not counted."""
+
+    def value(e: Experiment) -> tuple[CellValue, str | None]:
+        return fraction_value(get(e)), REPORTED_RATE_FORMAT if e.metrics.reported else RATE_FORMAT
+
+    return value
+
+
 def _count(get: Callable[[Experiment], float | None]) -> ExperimentValue:
     return lambda e: (number_value(get(e)), COUNT_FORMAT)
 
@@ -240,8 +252,8 @@ MODULE_COLUMNS = ColumnTable(
         _experiment("dataset version", 70, _text(lambda e: e.dataset_version)),
         _experiment("model", 130, _text(lambda e: e.model)),
         _experiment("date", 90, _text(lambda e: f"{e.timestamp:%Y-%m-%d}")),
-        _experiment("pass rate", 75, _rate(lambda e: e.metrics.pass_rate)),
-        _experiment("match rate", 75, _rate(lambda e: e.metrics.match_rate)),
+        _experiment("pass rate", 75, _run_rate(lambda e: e.metrics.pass_rate)),
+        _experiment("match rate", 75, _run_rate(lambda e: e.metrics.match_rate)),
         _experiment("total", 55, _count(lambda e: e.metrics.total)),
         _experiment("pass", 55, _count(lambda e: e.metrics.passed)),
         _experiment("fail", 55, _count(lambda e: e.metrics.fail)),

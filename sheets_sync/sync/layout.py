@@ -41,6 +41,7 @@ from sheets_sync.sync.columns import (
     MODULE_COLUMNS,
     PLAIN_TEXT_FORMAT,
     RATE_FORMAT,
+    REPORTED_RATE_FORMAT,
     ColumnTable,
     Owner,
 )
@@ -418,7 +419,8 @@ def heatmap_spec(
     """Every Heatmap cell manages value, number format, bold, note and colours, so whole blocks go in one request;
     a rate cell is coloured by its value's viridis band (the dashboard's), any other cell has none."""
     background = text_colour = None
-    if number_format == RATE_FORMAT and isinstance(value, int | float) and not isinstance(value, bool):
+    rate_cell = number_format in (RATE_FORMAT, REPORTED_RATE_FORMAT)
+    if rate_cell and isinstance(value, int | float) and not isinstance(value, bool):
         colours = palette.band(round(value * 100, 6))
         background, text_colour = colours.background, colours.text if colours.text != palette.BLACK else None
     return CellSpec(
@@ -459,16 +461,22 @@ def heatmap_cell(
 ) -> CellSpec:
     """One rate cell: the best pass rate (with its note), the best model's match rate, or one model's pass rate."""
     best = cell["best"] or {}
+    best_format = _rate_format(cell["by_model"].get(best.get("model")) or {})
     if kind == "best":
         return heatmap_spec(
             fraction_value(best.get("pass_rate")),
-            number_format=RATE_FORMAT,
+            number_format=best_format,
             note=heatmap_note(module_id, version, cell),
         )
     if kind == "match":
-        return heatmap_spec(fraction_value(best.get("match_rate")), number_format=RATE_FORMAT)
+        return heatmap_spec(fraction_value(best.get("match_rate")), number_format=best_format)
     entry = cell["by_model"].get(model) or {}
-    return heatmap_spec(fraction_value(entry.get("pass_rate")), number_format=RATE_FORMAT)
+    return heatmap_spec(fraction_value(entry.get("pass_rate")), number_format=_rate_format(entry))
+
+
+def _rate_format(entry: Mapping[str, Any]) -> str:
+    """The column table's format for a run's rate: a reported run's (index entry ``reported``) says so."""
+    return REPORTED_RATE_FORMAT if entry.get("reported") else RATE_FORMAT
 
 
 def heatmap_note(module_id: str, version: str, cell: Mapping[str, Any]) -> str:
@@ -479,9 +487,15 @@ def heatmap_note(module_id: str, version: str, cell: Mapping[str, Any]) -> str:
     for model, entry in cell["by_model"].items():
         lines.append(
             f"{model}: pass {format_percent(entry['pass_rate'])}, match {format_percent(entry['match_rate'])}, "
-            f"n={entry['total']}, {entry['timestamp'][:10]}"
+            f"{_samples(entry)}, {entry['timestamp'][:10]}"
         )
     return "\n".join(lines)
+
+
+def _samples(entry: Mapping[str, Any]) -> str:
+    if entry.get("reported"):
+        return "reported rate (no counts, no interval)"
+    return f"n={entry['total']}"
 
 
 def heatmap_protection(sheet_id: int) -> Protection:

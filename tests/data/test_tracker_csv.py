@@ -67,7 +67,7 @@ def test_one_row_per_experiment_in_a_stable_order_with_the_tracker_columns(cli: 
     assert result.exit_code == 0, result.stderr
     table = rows(result.stdout)
     assert tuple(table[0]) == HEADER
-    assert [r[-1] for r in table[1:]] == [
+    assert [r[-2] for r in table[1:]] == [
         "m9_v1_gpt4o_20260101",  # m9 before m10: natural order
         "m10_v1_gpt4o_20260101",
         "m10_v1_gpt4o_20260105",
@@ -115,3 +115,22 @@ def test_neutralised_text_reads_back_and_never_starts_a_formula(text: str) -> No
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow([cell, "end"])
     assert next(csv.reader(io.StringIO(buffer.getvalue(), newline=""))) == [cell, "end"]
+
+
+def test_a_run_known_only_by_its_reported_rates_says_so(cli: Cli, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    reported = {"reported": True, "total": 49, "pass": None, "fail": None, "pass_rate": 58.4, "match_rate": 38.0}
+    module_file(
+        data,
+        "m01",
+        [
+            experiment("m01_v1_gpt4o_20260101", "v1", "2026-01-01T00:00:00", metrics=reported),
+            experiment("m01_v2_gpt4o_20260102", "v2", "2026-01-02T00:00:00"),
+        ],
+        [],
+    )
+    result = cli("export", "csv", "--data-dir", data)
+    assert result.exit_code == 0, result.stderr
+    old, new = (dict(zip(HEADER, row, strict=True)) for row in rows(result.stdout)[1:])
+    assert (old["Pass Rate %"], old["Match Rate %"], old["Rates"]) == ("58.4", "38.0", "reported")
+    assert (new["Pass Rate %"], new["Rates"]) == ("75.0", "judged")

@@ -101,7 +101,8 @@
 
   // ------------------------------------------------------------------ text, as compare.py prints it
 
-  function fmtCount(count) {
+  function fmtCount(count, reported) {
+    if (!count && reported !== null && reported !== undefined) return reported.toFixed(1) + "% reported";
     if (!count) return DASH;
     var value = rate(count[0], count[1]);
     return (value === null ? "n/a" : value.toFixed(1) + "%") + " (" + count[0] + "/" + count[1] + ")";
@@ -125,7 +126,8 @@
     return test.p_value < 0.0001 ? "<0.0001" : test.p_value.toFixed(4);
   }
 
-  function verdict(test) {
+  function verdict(test, reported) {
+    if (!test && reported) return "cannot test: reported rate";
     if (!test) return "not comparable";
     if (test.significant && test.delta < 0) return "significant drop";
     if (test.significant && test.delta > 0) return "significant rise";

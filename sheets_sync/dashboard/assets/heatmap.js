@@ -289,12 +289,14 @@
       var model = models[run[F.model]];
       if (best === run[F.model]) tr.className = "best";
       if (model === state.model) tr.className += " selected";
-      var ci = run[F.ci_low] === null ? "\u2014" : run[F.ci_low].toFixed(1) + "\u2013" + run[F.ci_high].toFixed(1) + "%";
+      // A reported run (a legacy tracker's rate, no counts) has no pass count and so no interval: say so.
+      var ci = run[F.pass] === null ? "reported: no interval" :
+        run[F.ci_low] === null ? "\u2014" : run[F.ci_low].toFixed(1) + "\u2013" + run[F.ci_high].toFixed(1) + "%";
       [
         model + (best === run[F.model] ? " \u2605" : ""),
         S.percent(run[F.pass_rate]),
         S.percent(run[F.match_rate]),
-        run[F.total],
+        run[F.total] === null ? "" : run[F.total],
         ci,
         run[F.date],
         cell.data[C.dataset_version], // every run of a cell is on its dataset version (the index's rule)

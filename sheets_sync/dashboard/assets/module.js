@@ -30,9 +30,18 @@
     return counts ? counts : null;
   }
 
-  function change(kind, name, a, b) {
+  function change(kind, name, a, b, aReported, bReported) {
     var test = a && b ? S.twoProportionTest(a[0], a[1], b[0], b[1], data.alpha) : null;
-    return { kind: kind, name: name, a: a, b: b, test: test };
+    return { kind: kind, name: name, a: a, b: b, test: test, aReported: aReported, bReported: bReported };
+  }
+
+  /** compare._reported: a reported run's stated rate where it has no count (else null). */
+  function reported(experiment, count, rateName) {
+    return experiment.reported && !count ? experiment[rateName] : null;
+  }
+
+  function isReported(value) {
+    return value !== null && value !== undefined;
   }
 
   function label(row) {
@@ -43,8 +52,10 @@
 
   function compareRuns(a, b) {
     var rows = [
-      change("pass_rate", "", [a.pass, a.total], [b.pass, b.total]),
-      change("match_rate", b.primary || a.primary || "", rubricCount(a, a.primary), rubricCount(b, b.primary)),
+      change("pass_rate", "", a.reported ? null : [a.pass, a.total], b.reported ? null : [b.pass, b.total],
+        reported(a, null, "pass_rate"), reported(b, null, "pass_rate")),
+      change("match_rate", b.primary || a.primary || "", rubricCount(a, a.primary), rubricCount(b, b.primary),
+        reported(a, rubricCount(a, a.primary), "match_rate"), reported(b, rubricCount(b, b.primary), "match_rate")),
     ];
     data.rubric_order.forEach(function (name) {
       if (S.own(a.rubrics, name) || S.own(b.rubrics, name)) {
@@ -71,6 +82,11 @@
       list.push("dataset versions differ (A: " + a.dataset_version + ", B: " + b.dataset_version +
         "): the runs are not comparable");
     }
+    [["A", a], ["B", b]].forEach(function (side) {
+      if (side[1].reported) {
+        list.push(side[0] + " (" + side[1].id + ") has reported rates, not counts: the pass rate cannot be tested");
+      }
+    });
     if ((a.primary || null) !== (b.primary || null)) {
       list.push("primary rubrics differ (A: " + (a.primary || "none") + ", B: " + (b.primary || "none") +
         "): the match rates measure different things");
@@ -97,12 +113,12 @@
   function rowTexts(row) {
     return {
       metric: label(row),
-      a: S.fmtCount(row.a),
-      b: S.fmtCount(row.b),
+      a: S.fmtCount(row.a, row.aReported),
+      b: S.fmtCount(row.b, row.bReported),
       delta: S.fmtDelta(row.test),
       interval: S.fmtInterval(row.test),
       p: S.fmtP(row.test),
-      verdict: S.verdict(row.test),
+      verdict: S.verdict(row.test, isReported(row.aReported) || isReported(row.bReported)),
     };
   }
 
