@@ -119,7 +119,14 @@ def test_neutralised_text_reads_back_and_never_starts_a_formula(text: str) -> No
 
 def test_a_run_known_only_by_its_reported_rates_says_so(cli: Cli, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    reported = {"reported": True, "total": 49, "pass": None, "fail": None, "pass_rate": 58.4, "match_rate": 38.0}
+    reported = {
+        "reported": True,
+        "total": 49,
+        "pass": None,
+        "fail": None,
+        "pass_rate": 58.4,
+        "match_rate": 38.0,
+    }
     module_file(
         data,
         "m01",
