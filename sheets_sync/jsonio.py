@@ -21,7 +21,11 @@ def atomic_write_text(path: Path, text: str) -> bool:
 
     A crash at any point leaves either the old file or the new one, never half of one.
     """
-    data = text.encode("utf-8")
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> bool:
+    """:func:`atomic_write_text` for bytes."""
     try:
         if path.read_bytes() == data:
             return False

@@ -83,7 +83,7 @@ def import_command(paths: tuple[Path, ...], as_json: bool, data_dir: Path | None
     store = Store(resolve_data_dir(data_dir))
     files = expand_paths(paths)
     with _progress_bar(len(files)) as progress:
-        results = import_paths(store, files, progress=progress)
+        results = import_paths(store, files, progress=progress, warn=_warn)
     if as_json:
         print_json(import_json(results))
         return
@@ -92,6 +92,10 @@ def import_command(paths: tuple[Path, ...], as_json: bool, data_dir: Path | None
         line = _result_line(result)
         console.print(line if line.cell_len <= console.width else _stacked_result(result))
     console.print(Text(_import_summary(results)))
+
+
+def _warn(message: str) -> None:
+    err.print(Text(f"warning: {message}"))
 
 
 def import_json(results: list[ImportResult]) -> dict[str, Any]:
