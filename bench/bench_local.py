@@ -66,7 +66,10 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
 def run_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, peak resident MiB) of one process, which must succeed."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # cwd: `python -m` puts the working directory first on sys.path, before PYTHONPATH (--code)
+    proc = subprocess.Popen(
+        argv, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)

@@ -82,5 +82,5 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def copy_sample_data(target: Path) -> Path:
     """A copy of the committed sample data directory."""
-    shutil.copytree(SAMPLE_DATA, target, ignore=shutil.ignore_patterns("*.lock", ".sync"))
+    shutil.copytree(SAMPLE_DATA, target, ignore=shutil.ignore_patterns("*.lock", ".sync", ".cache"))
     return target
