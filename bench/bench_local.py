@@ -35,9 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_data import START, judge_document, module_document  # noqa: E402
+from bench_data import START, judge_document, module_document
 
-from sheets_sync import jsonio  # noqa: E402
+from sheets_sync import jsonio
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE_DIR = ".cache"
@@ -120,9 +120,7 @@ def bench_size(modules: int, args: argparse.Namespace, env: dict[str, str]) -> d
 
         index = [*cli, "index", "--data-dir", str(data)]
         validate = [*cli, "validate", "--data-dir", str(data)]
-        imports = [
-            [*cli, "import", "--data-dir", str(data), str(judge_file(root, k, rng))] for k in range(r)
-        ]
+        imports = [[*cli, "import", "--data-dir", str(data), str(judge_file(root, k, rng))] for k in range(r)]
         one_module = str(data / "modules" / "m001.json")
         figures = {
             "import 1 judge file": median_run(imports, env),
@@ -144,7 +142,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Local commands against their floors, by data size.")
     parser.add_argument("--sizes", default="10,100,500,2000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--code", type=Path, default=REPO, help="checkout whose sheets_sync runs the commands")
+    parser.add_argument(
+        "--code", type=Path, default=REPO, help="checkout whose sheets_sync runs the commands"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     env = {**os.environ, "PYTHONPATH": str(args.code.resolve())}

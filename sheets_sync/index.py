@@ -105,9 +105,39 @@ def entry_line(module_id: str, entry: Mapping[str, Any]) -> bytes:
 
 def encode_index_lines(header: Mapping[str, Any], lines: Iterable[bytes]) -> bytes:
     """The index file from its header and its module lines (in the order given): see the module docstring."""
-    head = [b"{", *(f"{_compact(k)}:{_compact(header[k])},".encode() for k in HEADER_FIELDS), MODULES_OPEN]
     body = b",\n".join(lines)
-    return b"\n".join([*head, *([body] if body else []), b"}", b"}", b""])
+    return b"".join([_head(header), body + b"\n" if body else b"", b"}\n}\n"])
+
+
+def _head(header: Mapping[str, Any]) -> bytes:
+    fields = "".join(f"{_compact(k)}:{_compact(header[k])},\n" for k in HEADER_FIELDS)
+    return b"{\n" + fields.encode() + MODULES_OPEN + b"\n"
+
+
+def patch_index(data: bytes, header: Mapping[str, Any], lines: Mapping[str, bytes]) -> bytes | None:
+    """``data`` (a file :func:`encode_index_lines` wrote) with a new header and new lines for modules it already
+    holds: the same bytes as encoding it all again, without splitting the file. None when a module is not in it."""
+    top = data.find(b"\n" + MODULES_OPEN + b"\n")
+    if not data.startswith(b"{\n") or top < 0:
+        return None
+    spans = []
+    for module_id, line in lines.items():
+        start = data.find(b"\n" + _compact(module_id).encode() + b":", top + 1)
+        if start < 0:
+            return None
+        end = data.find(b"\n", start + 1)
+        if end < 0:
+            return None
+        end -= data[end - 1 : end] == b","
+        spans.append((start + 1, end, line))
+    # A view: the unchanged stretches are copied once, into the result.
+    view, at = memoryview(data), top + len(MODULES_OPEN) + 2
+    pieces: list[bytes | memoryview] = [_head(header)]
+    for start, end, line in sorted(spans):
+        pieces += [view[at:start], line]
+        at = end
+    pieces.append(view[at:])
+    return b"".join(pieces)
 
 
 def encode_index(index: Mapping[str, Any]) -> bytes:

@@ -1,7 +1,7 @@
 """Writing ``data/heatmap_index.json`` (the I/O edge of the pure :mod:`sheets_sync.index`), and the cache that lets
 the local commands skip the module files that have not changed.
 
-The cache, ``<data dir>/.cache/index.json``, records for each module the sha256 of the module file's bytes, that
+The cache, ``<data dir>/.cache/index.jsonl``, records for each module the sha256 of the module file's bytes, that
 those bytes are a valid module, the module's :class:`~sheets_sync.index.ModuleSummary`, and the sha256 of the index
 file it goes with (whose line for the module is then the module's entry). It is only ever a shortcut:
 
@@ -37,6 +37,7 @@ from sheets_sync.index import (
     index_header,
     module_entry,
     module_summary,
+    patch_index,
     split_index,
 )
 from sheets_sync.models import Module, Problem
@@ -62,27 +63,41 @@ class Record:
 
 @dataclass(kw_only=True)
 class IndexCache:
-    """The records of the modules and their lines in the (verified) index file; empty when there is no usable cache."""
+    """The records of the modules and the index file they describe (its bytes checked against the recorded hash);
+    empty when there is no usable cache."""
 
     records: dict[str, Record] = field(default_factory=dict)
-    lines: dict[str, bytes] = field(default_factory=dict)
+    index: bytes | None = None
+    raw: dict[str, bytes] = field(default_factory=dict)
+    """Each record's line of the cache file, written again as it was when the record did not change."""
+
+    def lines(self) -> dict[str, bytes]:
+        """Every module's line of the index file (splits the whole file: for the rare full rebuild)."""
+        found = split_index(self.index) if self.index is not None else None
+        return found or {}
 
 
 @dataclass(kw_only=True)
 class Scan:
-    """Every module file's line, summary and record, or its problems."""
+    """Every module file's record and, when it is not the one the cached index file holds, its new index line."""
 
-    lines: dict[str, bytes] = field(default_factory=dict)
+    lines: dict[str, bytes | None] = field(default_factory=dict)
+    """None: the line the cached index already has for the module."""
     records: dict[str, Record] = field(default_factory=dict)
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     parsed: int = 0
 
-    def header_and_lines(self) -> tuple[dict[str, Any], list[bytes]]:
+    def index_bytes(self, cache: IndexCache) -> bytes:
+        """The index for these modules: the cached file patched where lines changed, else encoded whole."""
         ids = sorted(self.lines, key=natural_key)
-        return index_header(self.records[i].summary for i in ids), [self.lines[i] for i in ids]
-
-    def index_bytes(self) -> bytes:
-        return encode_index_lines(*self.header_and_lines())
+        header = index_header(self.records[i].summary for i in ids)
+        fresh = {i: line for i, line in self.lines.items() if line is not None}
+        if cache.index is not None and set(ids) == set(cache.records):
+            patched = patch_index(cache.index, header, fresh)
+            if patched is not None:
+                return patched
+        kept = cache.lines() if len(fresh) < len(ids) else {}
+        return encode_index_lines(header, [fresh.get(i) or kept[i] for i in ids])
 
 
 # ------------------------------------------------------------------------------------------------ commands
@@ -92,13 +107,11 @@ def write_index(store: Store) -> bool:
     """Validate every module file (those unchanged since the cache was written: by their hash), then rewrite the
     index; False when it was already up to date. The first invalid module file stops it, nothing written."""
     with store.lock(), gc_paused():
-        scan = scan_modules(store, load_cache(store), trust_stat=False)
+        cache = load_cache(store)
+        scan = scan_modules(store, cache, trust_stat=False)
         for module_id in scan.problems:
             store.load_module(module_id)  # raises the one-line error of the first invalid file
-        data = scan.index_bytes()
-        changed = store.write_bytes(store.index_path, data)
-        save_cache(store, scan.records, data)
-    return changed
+        return _write(store, cache, scan)
 
 
 def update_index(
@@ -119,19 +132,20 @@ def update_index(
                 summary=module_summary(module),
             )
         for module_id, problems in scan.problems.items():
-            _keep_previous(scan, cache, module_id)
+            kept = module_id in cache.records
+            if kept:
+                scan.lines[module_id], scan.records[module_id] = None, cache.records[module_id]
             if warn is not None:
-                warn(_kept_message(store, module_id, problems, module_id in scan.lines))
-        data = scan.index_bytes()
-        changed = store.write_bytes(store.index_path, data)
-        save_cache(store, scan.records, data)
+                warn(_kept_message(store, module_id, problems, kept))
+        return _write(store, cache, scan)
+
+
+def _write(store: Store, cache: IndexCache, scan: Scan) -> bool:
+    """Write the index, then the cache that describes it (in this order: see the module docstring)."""
+    data = scan.index_bytes(cache)
+    changed = store.write_bytes(store.index_path, data, previous=cache.index)
+    save_cache(store, cache, scan.records, data)
     return changed
-
-
-def _keep_previous(scan: Scan, cache: IndexCache, module_id: str) -> None:
-    if module_id in cache.lines:
-        scan.lines[module_id] = cache.lines[module_id]
-        scan.records[module_id] = cache.records[module_id]
 
 
 def _kept_message(store: Store, module_id: str, problems: list[Problem], kept: bool) -> str:
@@ -148,28 +162,43 @@ def scan_modules(store: Store, cache: IndexCache, *, trust_stat: bool, skip: Ite
     """Every module file but ``skip``: from the cache when its bytes (or, with ``trust_stat``, its stat) are the
     recorded ones, else parsed and validated."""
     scan, skipped, now = Scan(), set(skip), time.time_ns()
-    for module_id in store.module_ids():
+    for module_id, path in module_files(store):
         if module_id not in skipped:
-            _scan_one(store, cache, scan, module_id, trust_stat, now)
+            _scan_one(cache, scan, module_id, path, trust_stat, now)
     return scan
 
 
-def _scan_one(store: Store, cache: IndexCache, scan: Scan, module_id: str, trust_stat: bool, now: int) -> None:
-    path, record, line = store.module_path(module_id), cache.records.get(module_id), cache.lines.get(module_id)
+def module_files(store: Store) -> list[tuple[str, str]]:
+    """(module id, path) of the module files, in natural order: :meth:`Store.module_ids` in one directory read."""
     try:
-        if trust_stat and record is not None and record.stat is not None and line is not None:
-            if _stat_key(os.stat(path), now) == record.stat:
-                scan.lines[module_id], scan.records[module_id] = line, record
-                return
-        with path.open("rb") as handle:
+        entries = list(os.scandir(store.modules_dir))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = [
+        (e.name[:-5], e.path)
+        for e in entries
+        if e.name.endswith(".json") and not e.name.startswith(".") and e.is_file()
+    ]
+    return sorted(found, key=lambda item: natural_key(item[0]))
+
+
+def _scan_one(cache: IndexCache, scan: Scan, module_id: str, path: str, trust_stat: bool, now: int) -> None:
+    record = cache.records.get(module_id)
+    try:
+        unchanged_stat = trust_stat and record is not None and record.stat is not None
+        if unchanged_stat and record is not None and _stat_key(os.stat(path), now) == record.stat:
+            scan.lines[module_id], scan.records[module_id] = None, record
+            return
+        with open(path, "rb") as handle:
             stat = _stat_key(os.fstat(handle.fileno()), now)
             data = handle.read()
     except OSError as exc:
         scan.problems[module_id] = [("", f"cannot read: {exc.strerror}")]
         return
     sha = _sha256(data)
-    if record is not None and line is not None and record.sha256 == sha:
-        scan.lines[module_id], scan.records[module_id] = line, replace(record, stat=stat)
+    if record is not None and record.sha256 == sha:
+        scan.lines[module_id] = None
+        scan.records[module_id] = record if record.stat == stat else replace(record, stat=stat)
         return
     scan.parsed += 1
     result = module_problems_json(data)
@@ -193,10 +222,12 @@ def _sha256(data: bytes) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ the cache file
+#
+# JSON Lines: a first line {"format", "code", "index_sha256"}, then one ["<module id>", {record}] line per module.
 
 
 def cache_path(store: Store) -> Path:
-    return store.cache_dir / "index.json"
+    return store.cache_dir / "index.jsonl"
 
 
 @lru_cache(maxsize=1)
@@ -211,36 +242,43 @@ def code_fingerprint() -> str:
 def load_cache(store: Store) -> IndexCache:
     """The cache, when it is whole, made by this code, and describes the index file as it is now; else empty."""
     try:
-        raw = json.loads(cache_path(store).read_bytes())
-        if raw["format"] != CACHE_FORMAT or raw["code"] != code_fingerprint():
-            return IndexCache()
+        head, *lines = cache_path(store).read_bytes().split(b"\n")
+        meta = json.loads(head)
+        if meta != {**meta, "format": CACHE_FORMAT, "code": code_fingerprint()} or lines[-1:] != [b""]:
+            return IndexCache()  # another format or code, or a file cut short
         index = store.index_path.read_bytes()
-        if raw["index_sha256"] != _sha256(index):
+        if meta["index_sha256"] != _sha256(index):
             return IndexCache()
-        lines = split_index(index)
-        records = {module_id: _record(data) for module_id, data in raw["modules"].items()}
+        records, raw = {}, {}
+        for line in lines[:-1]:
+            module_id, data = json.loads(line)
+            records[module_id], raw[module_id] = _record(data), line
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return IndexCache()  # missing, torn, corrupt or foreign: rebuilt by the next command that writes
-    if lines is None or set(lines) != set(records):
-        return IndexCache()
-    return IndexCache(records=records, lines=lines)
+    return IndexCache(records=records, index=index, raw=raw)
 
 
 def _record(data: Any) -> Record:
     sha, stat = data["sha256"], data["stat"]
-    if not isinstance(sha, str) or not (stat is None or (len(stat) == 4 and all(type(x) is int for x in stat))):
+    if not isinstance(sha, str) or not (
+        stat is None or (len(stat) == 4 and all(type(x) is int for x in stat))
+    ):
         raise TypeError("not a cache record")
-    return Record(sha256=sha, stat=tuple(stat) if stat else None, summary=ModuleSummary.from_json(data["summary"]))
+    return Record(
+        sha256=sha, stat=tuple(stat) if stat else None, summary=ModuleSummary.from_json(data["summary"])
+    )
 
 
-def save_cache(store: Store, records: Mapping[str, Record], index: bytes) -> None:
+def save_cache(store: Store, cache: IndexCache, records: Mapping[str, Record], index: bytes) -> None:
     """Write the cache for this index (under the writer lock; after the index itself)."""
-    modules = {
-        module_id: {"sha256": r.sha256, "stat": r.stat, "summary": r.summary.to_json()}
-        for module_id, r in sorted(records.items())
-    }
-    lines = [f"{json.dumps(k)}:{json.dumps(v, separators=(',', ':'))}" for k, v in modules.items()]
     head = json.dumps({"format": CACHE_FORMAT, "code": code_fingerprint(), "index_sha256": _sha256(index)})
-    text = head[:-1] + ',"modules":{\n' + ",\n".join(lines) + "\n}}\n"
+    lines = [head.encode()]
+    for module_id in sorted(records, key=natural_key):
+        record = records[module_id]
+        if cache.records.get(module_id) is record:
+            lines.append(cache.raw[module_id])
+        else:
+            data = {"sha256": record.sha256, "stat": record.stat, "summary": record.summary.to_json()}
+            lines.append(json.dumps([module_id, data], separators=(",", ":")).encode())
     store.write_bytes(store.cache_dir / ".gitignore", b"# sheets-sync's cache: never committed\n*\n")
-    store.write_bytes(cache_path(store), text.encode())
+    store.write_bytes(cache_path(store), b"\n".join(lines) + b"\n")

@@ -185,10 +185,11 @@ class Store:
         self._require_lock()
         return jsonio.write_json(path, data)
 
-    def write_bytes(self, path: Path, data: bytes) -> bool:
-        """Atomically write a file of the data directory that is not JSON-by-value (the index, the cache)."""
+    def write_bytes(self, path: Path, data: bytes, *, previous: bytes | None = None) -> bool:
+        """Atomically write a file of the data directory given as bytes (the index, the cache); ``previous``: its
+        current bytes, when just read under this lock."""
         self._require_lock()
-        return jsonio.atomic_write_bytes(path, data)
+        return jsonio.atomic_write_bytes(path, data, previous=previous)
 
     def _require_lock(self) -> None:
         if self._lock_depth == 0:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sheets_sync.importers import MAX_FILE_BYTES, json_files
 from sheets_sync.importers.judge import judge_file_problems
-from sheets_sync.index_file import Scan, load_cache, scan_modules
+from sheets_sync.index_file import IndexCache, Scan, load_cache, scan_modules
 from sheets_sync.store import Store, gc_paused
 
 
@@ -35,13 +35,14 @@ class Problem:
 def validate_data_dir(store: Store) -> list[Problem]:
     """Every problem found in the data directory, file by file in a stable order; empty when all is well."""
     with gc_paused():
-        scan = scan_modules(store, load_cache(store), trust_stat=False)
+        cache = load_cache(store)
+        scan = scan_modules(store, cache, trust_stat=False)
         module_problems = [
             Problem(store.module_path(module_id), json_path or None, message)
             for module_id, problems in scan.problems.items()
             for json_path, message in problems
         ]
-        index_problems = [] if module_problems else check_index(store, scan)
+        index_problems = [] if module_problems else check_index(store, cache, scan)
         return module_problems + check_judge_files(store) + index_problems
 
 
@@ -72,11 +73,11 @@ def _read(path: Path, problems: list[Problem]) -> bytes | None:
         return None
 
 
-def check_index(store: Store, scan: Scan) -> list[Problem]:
+def check_index(store: Store, cache: IndexCache, scan: Scan) -> list[Problem]:
     """Whether heatmap_index.json holds exactly what ``sheets-sync index`` would write now."""
     path = store.index_path
     if not path.exists():
         return [Problem(path, None, "missing; run `sheets-sync index`")] if scan.lines else []
-    if path.read_bytes() != scan.index_bytes():
+    if path.read_bytes() != scan.index_bytes(cache):
         return [Problem(path, None, "stale: not what the module files give; run `sheets-sync index`")]
     return []

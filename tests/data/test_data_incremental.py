@@ -136,7 +136,7 @@ def test_a_warm_index_parses_only_the_files_whose_bytes_changed(tmp_path: Path) 
     hand_edit(store, "m2", keep_mtime=True)
     scan = scan_modules(store, load_cache(store), trust_stat=False)
     assert scan.parsed == 1
-    assert scan.index_bytes() == full_rebuild(store)
+    assert scan.index_bytes(load_cache(store)) == full_rebuild(store)
     assert [p.message for p in validate_data_dir(store)] == [
         "stale: not what the module files give; run `sheets-sync index`"
     ]
@@ -147,7 +147,13 @@ def test_a_warm_index_parses_only_the_files_whose_bytes_changed(tmp_path: Path) 
 def test_a_corrupt_or_torn_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
     store = populated(tmp_path)
     good = cache_path(store).read_bytes()
-    for bad in (b"", good[: len(good) // 2], b"\x00garbage", b"[]", good.replace(b'"sha256":"', b'"sha256":"0', 1)):
+    for bad in (
+        b"",
+        good[: len(good) // 2],
+        b"\x00garbage",
+        b"[]",
+        good.replace(b'"sha256":"', b'"sha256":0, "x":"', 1),
+    ):
         cache_path(store).write_bytes(bad)
         hand_edit(store, "m1", keep_mtime=True)
         assert validate_data_dir(store)  # the edit is seen: the index is stale
@@ -159,8 +165,8 @@ def test_a_corrupt_or_torn_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
 
 def test_a_cache_made_by_other_code_is_not_trusted(tmp_path: Path) -> None:
     store = populated(tmp_path)
-    raw = json.loads(cache_path(store).read_bytes())
-    cache_path(store).write_text(json.dumps({**raw, "code": "0" * 64}))
+    head, rest = cache_path(store).read_bytes().split(b"\n", 1)
+    cache_path(store).write_bytes(json.dumps({**json.loads(head), "code": "0" * 64}).encode() + b"\n" + rest)
     assert load_cache(store).records == {}
 
 
@@ -186,7 +192,7 @@ def test_an_index_replaced_behind_the_cache_is_rebuilt_not_patched(tmp_path: Pat
 
 
 def test_the_cache_is_kept_out_of_git(tmp_path: Path) -> None:
-    store = populated(tmp_path)
+    populated(tmp_path)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     subprocess.run(["git", "-C", str(tmp_path), "add", "data"], check=True)
     listed = subprocess.run(
