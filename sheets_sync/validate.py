@@ -78,6 +78,8 @@ def check_index(store: Store, cache: IndexCache, scan: Scan) -> list[Problem]:
     path = store.index_path
     if not path.exists():
         return [Problem(path, None, "missing; run `sheets-sync index`")] if scan.lines else []
-    if path.read_bytes() != scan.index_bytes(cache):
+    # The bytes the cache was checked against, when it was: validate takes no lock, so read the file once.
+    current = cache.index if cache.index is not None else path.read_bytes()
+    if current != scan.index_bytes(cache):
         return [Problem(path, None, "stale: not what the module files give; run `sheets-sync index`")]
     return []
