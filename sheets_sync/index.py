@@ -42,19 +42,6 @@ class ModuleSummary:
     """(the run's instant in UTC as fixed-width text, its id, its timestamp as written): sorts like
     :meth:`Experiment.recency_key`; None for a module without runs."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"models": list(self.models), "versions": list(self.versions), "newest": self.newest}
-
-    @classmethod
-    def from_json(cls, data: Any) -> ModuleSummary:
-        """The summary :meth:`to_json` wrote; ValueError/TypeError/KeyError on anything else."""
-        models, versions, newest = data["models"], data["versions"], data["newest"]
-        if not all(isinstance(x, str) for x in [*models, *versions, *(newest or [])]):
-            raise TypeError("not a module summary")
-        if newest is not None and len(newest) != 3:
-            raise ValueError("not a module summary")
-        return cls(models=tuple(models), versions=tuple(versions), newest=tuple(newest) if newest else None)
-
 
 def module_summary(module: Module) -> ModuleSummary:
     newest = max(module.experiments, key=Experiment.recency_key, default=None)

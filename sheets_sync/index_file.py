@@ -1,7 +1,7 @@
 """Writing ``data/heatmap_index.json`` (the I/O edge of the pure :mod:`sheets_sync.index`), and the cache that lets
 the local commands skip the module files that have not changed.
 
-The cache, ``<data dir>/.cache/index.jsonl``, records for each module the sha256 of the module file's bytes, that
+The cache, ``<data dir>/.cache/index.json``, records for each module the sha256 of the module file's bytes, that
 those bytes are a valid module, the module's :class:`~sheets_sync.index.ModuleSummary`, and the sha256 of the index
 file it goes with (whose line for the module is then the module's entry). It is only ever a shortcut:
 
@@ -68,8 +68,6 @@ class IndexCache:
 
     records: dict[str, Record] = field(default_factory=dict)
     index: bytes | None = None
-    raw: dict[str, bytes] = field(default_factory=dict)
-    """Each record's line of the cache file, written again as it was when the record did not change."""
 
     def lines(self) -> dict[str, bytes]:
         """Every module's line of the index file (splits the whole file: for the rare full rebuild)."""
@@ -89,15 +87,19 @@ class Scan:
 
     def index_bytes(self, cache: IndexCache) -> bytes:
         """The index for these modules: the cached file patched where lines changed, else encoded whole."""
-        ids = sorted(self.lines, key=natural_key)
-        header = index_header(self.records[i].summary for i in ids)
+        header = index_header(self.records[i].summary for i in self.lines)
         fresh = {i: line for i, line in self.lines.items() if line is not None}
-        if cache.index is not None and set(ids) == set(cache.records):
+        if cache.index is not None and self.lines.keys() == cache.records.keys():
             patched = patch_index(cache.index, header, fresh)
             if patched is not None:
                 return patched
-        kept = cache.lines() if len(fresh) < len(ids) else {}
+        kept = cache.lines() if len(fresh) < len(self.lines) else {}
+        ids = sorted(self.lines, key=natural_key)
         return encode_index_lines(header, [fresh.get(i) or kept[i] for i in ids])
+
+    def problems_in_order(self) -> list[tuple[str, list[Problem]]]:
+        """The modules that are not valid, in natural order of their ids."""
+        return sorted(self.problems.items(), key=lambda item: natural_key(item[0]))
 
 
 # ------------------------------------------------------------------------------------------------ commands
@@ -109,7 +111,7 @@ def write_index(store: Store) -> bool:
     with store.lock(), gc_paused():
         cache = load_cache(store)
         scan = scan_modules(store, cache, trust_stat=False)
-        for module_id in scan.problems:
+        for module_id, _ in scan.problems_in_order():
             store.load_module(module_id)  # raises the one-line error of the first invalid file
         return _write(store, cache, scan)
 
@@ -131,7 +133,7 @@ def update_index(
                 stat=None,  # just written: racy by definition
                 summary=module_summary(module),
             )
-        for module_id, problems in scan.problems.items():
+        for module_id, problems in scan.problems_in_order():
             kept = module_id in cache.records
             if kept:
                 scan.lines[module_id], scan.records[module_id] = None, cache.records[module_id]
@@ -144,7 +146,7 @@ def _write(store: Store, cache: IndexCache, scan: Scan) -> bool:
     """Write the index, then the cache that describes it (in this order: see the module docstring)."""
     data = scan.index_bytes(cache)
     changed = store.write_bytes(store.index_path, data, previous=cache.index)
-    save_cache(store, cache, scan.records, data)
+    save_cache(store, scan.records, data)
     return changed
 
 
@@ -169,7 +171,8 @@ def scan_modules(store: Store, cache: IndexCache, *, trust_stat: bool, skip: Ite
 
 
 def module_files(store: Store) -> list[tuple[str, str]]:
-    """(module id, path) of the module files, in natural order: :meth:`Store.module_ids` in one directory read."""
+    """(module id, path) of the module files, in directory order: :meth:`Store.module_ids` in one directory read,
+    without sorting 2,000 ids by their natural key when the order does not matter."""
     try:
         entries = list(os.scandir(store.modules_dir))
     except (FileNotFoundError, NotADirectoryError):
@@ -179,7 +182,7 @@ def module_files(store: Store) -> list[tuple[str, str]]:
         for e in entries
         if e.name.endswith(".json") and not e.name.startswith(".") and e.is_file()
     ]
-    return sorted(found, key=lambda item: natural_key(item[0]))
+    return found
 
 
 def _scan_one(cache: IndexCache, scan: Scan, module_id: str, path: str, trust_stat: bool, now: int) -> None:
@@ -223,11 +226,12 @@ def _sha256(data: bytes) -> str:
 
 # ------------------------------------------------------------------------------------------------ the cache file
 #
-# JSON Lines: a first line {"format", "code", "index_sha256"}, then one ["<module id>", {record}] line per module.
+# One JSON document (parsed in one call): {"format", "code", "index_sha256",
+#   "modules": {"<module id>": [sha256, stat or null, models, versions, newest or null]}}
 
 
 def cache_path(store: Store) -> Path:
-    return store.cache_dir / "index.jsonl"
+    return store.cache_dir / "index.json"
 
 
 @lru_cache(maxsize=1)
@@ -242,43 +246,38 @@ def code_fingerprint() -> str:
 def load_cache(store: Store) -> IndexCache:
     """The cache, when it is whole, made by this code, and describes the index file as it is now; else empty."""
     try:
-        head, *lines = cache_path(store).read_bytes().split(b"\n")
-        meta = json.loads(head)
-        if meta != {**meta, "format": CACHE_FORMAT, "code": code_fingerprint()} or lines[-1:] != [b""]:
-            return IndexCache()  # another format or code, or a file cut short
-        index = store.index_path.read_bytes()
-        if meta["index_sha256"] != _sha256(index):
+        raw = json.loads(cache_path(store).read_bytes())
+        if raw["format"] != CACHE_FORMAT or raw["code"] != code_fingerprint():
             return IndexCache()
-        records, raw = {}, {}
-        for line in lines[:-1]:
-            module_id, data = json.loads(line)
-            records[module_id], raw[module_id] = _record(data), line
+        index = store.index_path.read_bytes()
+        if raw["index_sha256"] != _sha256(index):
+            return IndexCache()
+        records = {module_id: _record(*data) for module_id, data in raw["modules"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return IndexCache()  # missing, torn, corrupt or foreign: rebuilt by the next command that writes
-    return IndexCache(records=records, index=index, raw=raw)
+    return IndexCache(records=records, index=index)
 
 
-def _record(data: Any) -> Record:
-    sha, stat = data["sha256"], data["stat"]
-    if not isinstance(sha, str) or not (
-        stat is None or (len(stat) == 4 and all(type(x) is int for x in stat))
-    ):
+def _record(sha: Any, stat: Any, models: Any, versions: Any, newest: Any) -> Record:
+    """A record as :func:`save_cache` wrote it; TypeError/ValueError on anything else."""
+    strings = [sha, *models, *versions, *(newest or ())]
+    if not all(type(x) is str for x in strings) or not (newest is None or len(newest) == 3):
         raise TypeError("not a cache record")
-    return Record(
-        sha256=sha, stat=tuple(stat) if stat else None, summary=ModuleSummary.from_json(data["summary"])
+    if not (stat is None or (len(stat) == 4 and all(type(x) is int for x in stat))):
+        raise TypeError("not a cache record")
+    summary = ModuleSummary(
+        models=tuple(models), versions=tuple(versions), newest=tuple(newest) if newest else None
     )
+    return Record(sha256=sha, stat=tuple(stat) if stat else None, summary=summary)
 
 
-def save_cache(store: Store, cache: IndexCache, records: Mapping[str, Record], index: bytes) -> None:
+def save_cache(store: Store, records: Mapping[str, Record], index: bytes) -> None:
     """Write the cache for this index (under the writer lock; after the index itself)."""
-    head = json.dumps({"format": CACHE_FORMAT, "code": code_fingerprint(), "index_sha256": _sha256(index)})
-    lines = [head.encode()]
-    for module_id in sorted(records, key=natural_key):
-        record = records[module_id]
-        if cache.records.get(module_id) is record:
-            lines.append(cache.raw[module_id])
-        else:
-            data = {"sha256": record.sha256, "stat": record.stat, "summary": record.summary.to_json()}
-            lines.append(json.dumps([module_id, data], separators=(",", ":")).encode())
+    modules = {
+        module_id: [r.sha256, r.stat, r.summary.models, r.summary.versions, r.summary.newest]
+        for module_id, r in records.items()
+    }
+    document = {"format": CACHE_FORMAT, "code": code_fingerprint(), "index_sha256": _sha256(index)}
+    text = json.dumps({**document, "modules": modules}, separators=(",", ":"), sort_keys=True)
     store.write_bytes(store.cache_dir / ".gitignore", b"# sheets-sync's cache: never committed\n*\n")
-    store.write_bytes(cache_path(store), b"\n".join(lines) + b"\n")
+    store.write_bytes(cache_path(store), text.encode() + b"\n")

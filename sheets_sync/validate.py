@@ -39,7 +39,7 @@ def validate_data_dir(store: Store) -> list[Problem]:
         scan = scan_modules(store, cache, trust_stat=False)
         module_problems = [
             Problem(store.module_path(module_id), json_path or None, message)
-            for module_id, problems in scan.problems.items()
+            for module_id, problems in scan.problems_in_order()
             for json_path, message in problems
         ]
         index_problems = [] if module_problems else check_index(store, cache, scan)
