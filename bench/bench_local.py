@@ -6,7 +6,9 @@ temporary folder, then times whole processes (``python -m sheets_sync ...``, int
 and peak resident memory from ``wait4``; median of ``--repeat`` runs):
 
 - ``import`` of one new judge file (one run into one existing module), against its floor: a process that reads that
-  one module file with ``json.load`` and writes it back atomically (touching the one module involved);
+  one module file with ``json.load`` and writes it back atomically (touching the one module involved); also the
+  ``import_paths`` call alone, timed inside its process (what is left once Python, pydantic and the models are
+  loaded; the peak memory is still the whole process's);
 - ``index`` and ``validate``, cold (no cache) and warm (nothing changed since the last ``index``), against their
   floor: a process that ``json.load``\\ s every module file.
 
@@ -22,6 +24,7 @@ so the figures before and after a change come from the same script on the same d
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -55,6 +58,16 @@ with open(tmp, "w") as f:
 os.replace(tmp, path)
 """
 
+IMPORT_CALL = """
+import sys, time
+from pathlib import Path
+from sheets_sync.importers import import_paths
+from sheets_sync.store import Store
+start = time.perf_counter()
+import_paths(Store(Path(sys.argv[1])), [Path(sys.argv[2])])
+print(time.perf_counter() - start)
+"""
+
 FLOOR_ALL = """
 import json, pathlib, sys
 for path in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
@@ -64,14 +77,17 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
 
 
 def run_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak resident MiB) of one process, which must succeed."""
+    """(wall seconds, peak resident MiB) of one process, which must succeed; the seconds it prints, if it does."""
     start = time.perf_counter()
     # cwd: `python -m` puts the working directory first on sys.path, before PYTHONPATH (--code)
     proc = subprocess.Popen(
-        argv, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        argv, env=env, cwd=tempfile.gettempdir(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    printed = proc.stdout.read().decode().strip() if proc.stdout else ""
+    with contextlib.suppress(ValueError):
+        wall = float(printed)
     proc.returncode = os.waitstatus_to_exitcode(status)
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
@@ -122,8 +138,13 @@ def bench_size(modules: int, args: argparse.Namespace, env: dict[str, str]) -> d
         validate = [*cli, "validate", "--data-dir", str(data)]
         imports = [[*cli, "import", "--data-dir", str(data), str(judge_file(root, k, rng))] for k in range(r)]
         one_module = str(data / "modules" / "m001.json")
+        calls = [
+            [sys.executable, "-c", IMPORT_CALL, str(data), str(judge_file(root, 100 + k, rng))]
+            for k in range(r)
+        ]
         figures = {
             "import 1 judge file": median_run(imports, env),
+            "import 1 judge file, library call only": median_run(calls, env),
             "floor: touch 1 module": median_run([[sys.executable, "-c", FLOOR_ONE, one_module]] * r, env),
             "index, cold": median_run([index] * r, env, before=drop_cache),
             "validate, cold": median_run([validate] * r, env, before=drop_cache),
