@@ -194,9 +194,15 @@ def test_a_broken_module_file_elsewhere_does_not_block_an_import_but_fails_valid
     index = json.loads((populated / "heatmap_index.json").read_bytes())
     assert index["modules"]["m02"] == index_before["modules"]["m02"]  # kept as it was
     assert "v2" in index["modules"]["m01"]["versions"]  # the import's run is in
+    suggested = cli("suggest", "m01", "--version", "v2", "--rubric", "M01_brand_extracted", "--issue", "I",
+                    "--suggestion", "S", "--data-dir", populated)  # fmt: skip
+    assert suggested.exit_code == 0, suggested.stderr
     checked = cli("validate", "--data-dir", populated)
     assert checked.exit_code == 1
     assert f"{broken}: module_name: required field is missing" in checked.stdout
+    rebuilt = cli("index", "--data-dir", populated)  # the full rebuild still refuses it
+    assert rebuilt.exit_code == 1
+    assert rebuilt.stderr.startswith(f"error: {broken}: module_name: required field")
 
 
 def test_unreadable_file_is_named(
