@@ -21,9 +21,14 @@ def atomic_write_text(path: Path, text: str) -> bool:
 
     A crash at any point leaves either the old file or the new one, never half of one.
     """
-    data = text.encode("utf-8")
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, previous: bytes | None = None) -> bool:
+    """:func:`atomic_write_text` for bytes; ``previous``: the file's bytes, when the caller has just read them (a big
+    file is then not read again to tell whether it changed)."""
     try:
-        if path.read_bytes() == data:
+        if (path.read_bytes() if previous is None else previous) == data:
             return False
     except FileNotFoundError:
         pass

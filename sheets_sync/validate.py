@@ -4,6 +4,9 @@ Hand-editing module files (descriptions, suggestions) is a supported workflow; t
 each ``modules/*.json`` (format, counts, rates, ids, file name = module_id), each result file under
 ``judge_results/`` (judge files and promptfoo exports: what can be checked without importing it), and that ``heatmap_index.json`` is exactly what
 ``sheets-sync index`` would write (checked only when every module is valid, since a stale verdict needs them all).
+
+Files whose sha256 is the one the cache recorded as valid (:mod:`sheets_sync.index_file`) are not parsed again;
+every file is still read and hashed, so a hand edit is always seen. Nothing is written, the cache included.
 """
 
 from __future__ import annotations
@@ -11,13 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheets_sync import jsonio
 from sheets_sync.importers import MAX_FILE_BYTES, json_files
 from sheets_sync.importers.judge import judge_file_problems
 from sheets_sync.importers.promptfoo import PromptfooImporter, promptfoo_export_problems
-from sheets_sync.index import build_index
-from sheets_sync.models import Module
-from sheets_sync.store import Store, gc_paused, module_problems_json
+from sheets_sync.index_file import IndexCache, Scan, load_cache, scan_modules
+from sheets_sync.store import Store, gc_paused
 
 _PROMPTFOO = PromptfooImporter()
 
@@ -37,31 +38,15 @@ class Problem:
 def validate_data_dir(store: Store) -> list[Problem]:
     """Every problem found in the data directory, file by file in a stable order; empty when all is well."""
     with gc_paused():
-        modules, module_problems = check_modules(store)
-        index_problems = [] if module_problems else check_index(store, modules)
+        cache = load_cache(store)
+        scan = scan_modules(store, cache, trust_stat=False)
+        module_problems = [
+            Problem(store.module_path(module_id), json_path or None, message)
+            for module_id, problems in scan.problems_in_order()
+            for json_path, message in problems
+        ]
+        index_problems = [] if module_problems else check_index(store, cache, scan)
         return module_problems + check_judge_files(store) + index_problems
-
-
-def check_modules(store: Store) -> tuple[dict[str, Module], list[Problem]]:
-    """The valid modules and the problems of the others."""
-    modules: dict[str, Module] = {}
-    problems: list[Problem] = []
-    for module_id in store.module_ids():
-        path = store.module_path(module_id)
-        data = _read(path, problems)
-        if data is None:
-            continue
-        result = module_problems_json(data)
-        if isinstance(result, Module):
-            if result.module_id == module_id:
-                modules[module_id] = result
-            else:
-                problems.append(
-                    Problem(path, "module_id", f"{result.module_id!r} does not match the file name")
-                )
-        else:
-            problems += [Problem(path, json_path or None, message) for json_path, message in result]
-    return modules, problems
 
 
 def check_judge_files(store: Store) -> list[Problem]:
@@ -91,11 +76,13 @@ def _read(path: Path, problems: list[Problem]) -> bytes | None:
         return None
 
 
-def check_index(store: Store, modules: dict[str, Module]) -> list[Problem]:
+def check_index(store: Store, cache: IndexCache, scan: Scan) -> list[Problem]:
     """Whether heatmap_index.json holds exactly what ``sheets-sync index`` would write now."""
     path = store.index_path
     if not path.exists():
-        return [Problem(path, None, "missing; run `sheets-sync index`")] if modules else []
-    if path.read_bytes() != jsonio.dumps(build_index(modules)).encode("utf-8"):
+        return [Problem(path, None, "missing; run `sheets-sync index`")] if scan.lines else []
+    # The bytes the cache was checked against, when it was: validate takes no lock, so read the file once.
+    current = cache.index if cache.index is not None else path.read_bytes()
+    if current != scan.index_bytes(cache):
         return [Problem(path, None, "stale: not what the module files give; run `sheets-sync index`")]
     return []

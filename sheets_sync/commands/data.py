@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-from rich.progress import Progress as ProgressBar
 from rich.text import Text
 
 from sheets_sync.best import best_so_far
@@ -27,7 +25,6 @@ from sheets_sync.commands._common import (
 )
 from sheets_sync.commands._output import Column, print_fitted, print_json
 from sheets_sync.commands._output import console as output_console
-from sheets_sync.edits import add_suggestion
 from sheets_sync.errors import DataError
 from sheets_sync.importers import ImportResult, ImportStatus, Progress, expand_paths, import_paths
 from sheets_sync.importers.base import Importer
@@ -127,7 +124,7 @@ def import_command(
     )
     importers: list[Importer] = [PromptfooImporter(options), JudgeImporter()]
     with _progress_bar(len(files)) as progress:
-        results = import_paths(store, files, progress=progress, importers=importers)
+        results = import_paths(store, files, progress=progress, importers=importers, warn=_warn)
     if dataset_version is None and any(r.source_format == PROMPTFOO for r in results):
         err.print(
             Text(
@@ -142,6 +139,10 @@ def import_command(
         line = _result_line(result)
         console.print(line if line.cell_len <= console.width else _stacked_result(result))
     console.print(Text(_import_summary(results)))
+
+
+def _warn(message: str) -> None:
+    err.print(Text(f"warning: {message}"))
 
 
 def import_json(results: list[ImportResult]) -> dict[str, Any]:
@@ -174,6 +175,10 @@ def _progress_bar(total: int) -> Iterator[Progress | None]:
     if total <= PROGRESS_THRESHOLD or not err.is_terminal:
         yield None
         return
+    # Imported here: rich.progress takes a tenth of a second to import, more than a one-file import's own work.
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as ProgressBar
+
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with ProgressBar(*columns, console=err, transient=True) as bar:
         task = bar.add_task("import", total=total)
@@ -496,6 +501,9 @@ def suggest_command(
     The version and rubric must be ones the module has results for, so a typo cannot file a suggestion nobody
     will see. PMs can edit it afterwards in Google Sheets (push, then pull).
     """
+    # Imported here: the base snapshots it reads bring in the whole sync package, which import and index never need.
+    from sheets_sync.edits import add_suggestion
+
     store = _existing_store(data_dir)
     added = add_suggestion(
         store,

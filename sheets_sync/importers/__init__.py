@@ -5,6 +5,10 @@ sorted by path), then every changed module and the heatmap index are written und
 created by an earlier file of the batch is known to later ones. When any file is bad, nothing is written and the
 error names the file and the JSON path of the field.
 
+Only the modules the files name are read (and validated: a broken one stops the import); the index is patched for
+them (:func:`sheets_sync.index_file.update_index`), so the cost follows the change, not the data directory, and a
+broken module file elsewhere does not block an import (``validate`` still reports it).
+
 A pipe (``import <(jq ... run.json)``, ``/dev/stdin``) is read like a file, but its name (``63`` of ``/dev/fd/63``)
 means nothing: the run's ``source.file`` is recorded as ``<pipe>``, and a pipe carrying the very bytes (same
 sha256) of a run already imported leaves it "unchanged", keeping the file name it was imported under.
@@ -14,6 +18,7 @@ Formats live in sibling modules (:mod:`.promptfoo`, :mod:`.judge`); see :mod:`.b
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +31,7 @@ from sheets_sync.importers.base import Importer, ParsedRun
 from sheets_sync.importers.judge import JudgeImporter
 from sheets_sync.importers.merge import ImportStatus, merge_run
 from sheets_sync.importers.promptfoo import PromptfooImporter
-from sheets_sync.index import build_index
+from sheets_sync.index_file import update_index
 from sheets_sync.models import Module, describe_validation_error
 from sheets_sync.store import Store, gc_paused, problem_error
 
@@ -73,23 +78,28 @@ def import_paths(
     *,
     max_bytes: int = MAX_FILE_BYTES,
     importers: Sequence[Importer] = IMPORTERS,
+    warn: Callable[[str], None] | None = None,
 ) -> list[ImportResult]:
-    """Import files and folders into ``store`` all or nothing, then rebuild the index; one result per run, in file
-    order. ``importers`` are tried in order on each file (the first that accepts it reads it)."""
+    """Import files and folders into ``store`` all or nothing, then patch the index; one result per run, in file
+    order. ``importers`` are tried in order on each file (the first that accepts it reads it). ``warn`` hears of
+    module files elsewhere that are not valid (their index entry is kept as it was)."""
     files = expand_paths(paths)
     with store.lock(), gc_paused():
-        # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a
-        # broken module file must stop the import before anything is written, not halfway through.
-        modules = store.load_all()
+        modules = TouchedModules(store)
         runs = _read_all(modules, files, progress, max_bytes, importers)
-        results = write_runs(store, modules, runs)
+        results = write_runs(store, modules, runs, warn)
     return results
 
 
-def write_runs(store: Store, modules: dict[str, Module], runs: Iterable[ParsedRun]) -> list[ImportResult]:
-    """Merge ``runs`` into ``modules`` (every module of ``store``, loaded under its lock), then write each changed
-    module and the index. All or nothing: every run is merged and every changed module validated before the first
-    write. The caller holds the store's lock."""
+def write_runs(
+    store: Store,
+    modules: dict[str, Module],
+    runs: Iterable[ParsedRun],
+    warn: Callable[[str], None] | None = None,
+) -> list[ImportResult]:
+    """Merge ``runs`` into ``modules`` (loaded under the store's lock: every module, or a :class:`TouchedModules`
+    that reads each on first use), then write each changed module and patch the index. All or nothing: every run is
+    merged and every changed module validated before the first write. The caller holds the store's lock."""
     results: list[ImportResult] = []
     changed: set[str] = set()
     for run in runs:
@@ -98,11 +108,42 @@ def write_runs(store: Store, modules: dict[str, Module], runs: Iterable[ParsedRu
     changed |= {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
     for module_id in sorted(changed):
         modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
-    index = build_index(modules)
     for module_id in sorted(changed):
         store.save_module(modules[module_id])
-    store.write_json(store.index_path, index)
+    update_index(store, {module_id: modules[module_id] for module_id in sorted(changed)}, warn)
     return results
+
+
+class TouchedModules(dict[str, Module]):
+    """The modules a batch has named so far: each read (and validated) from its file on first use, so an import
+    reads only the modules it touches. A module that does not exist yet is None until a file creates it."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self._store = store
+
+    def get(self, module_id: str, default: Module | None = None) -> Module | None:  # type: ignore[override]
+        if module_id not in self:
+            if not self._store.has_module(module_id):
+                return default
+            self[module_id] = self._store.load_module(module_id)
+        return self[module_id]
+
+    def holding(self, external_id: str) -> list[str]:
+        """The modules that may hold a run with this external id: the ones read so far, and each other module
+        file whose bytes contain the id as JSON writes it (a cheap scan; the caller checks the parsed module)."""
+        needles = {json.dumps(external_id, ensure_ascii=flag)[1:-1].encode() for flag in (True, False)}
+        found = list(self)
+        for module_id in self._store.module_ids():
+            if module_id in self:
+                continue
+            try:
+                data = self._store.module_path(module_id).read_bytes()
+            except OSError:
+                continue
+            if any(needle in data for needle in needles):
+                found.append(module_id)
+        return found
 
 
 def _read_all(
@@ -128,8 +169,12 @@ def _move_from_other_module(modules: dict[str, Module], run: ParsedRun) -> set[s
     if external is None:
         return set()
     left = set()
-    for module_id, module in modules.items():
-        if module_id != run.module_id and any(e.external_id == external for e in module.experiments):
+    candidates = modules.holding(external) if isinstance(modules, TouchedModules) else list(modules)
+    for module_id in candidates:
+        module = modules.get(module_id)
+        if module is None or module_id == run.module_id:
+            continue
+        if any(e.external_id == external for e in module.experiments):
             kept = [e for e in module.experiments if e.external_id != external]
             modules[module_id] = module.model_copy(update={"experiments": kept})
             left.add(module_id)

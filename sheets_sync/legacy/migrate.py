@@ -32,7 +32,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from sheets_sync.index import build_index
+from sheets_sync.index_file import update_index
 from sheets_sync.legacy.errors import LegacyInputError
 from sheets_sync.legacy.trackers import (
     Finding,
@@ -129,10 +129,9 @@ def migrate(
     with store.lock(), gc_paused():
         plan = plan_migration(store.load_all(), trackers)
         if plan.changed:
-            index = build_index(plan.modules)
             for module_id in plan.changed:
                 store.save_module(plan.modules[module_id])
-            store.write_json(store.index_path, index)
+            update_index(store, {module_id: plan.modules[module_id] for module_id in plan.changed})
     return plan
 
 

@@ -164,17 +164,45 @@ def test_folder_without_json_files_is_an_error(cli: CLI, populated: Path, inbox:
     assert "no .json files in this folder" in result.stderr
 
 
-def test_a_broken_module_file_stops_the_import_before_any_write(
+def test_a_broken_module_file_the_import_touches_stops_it_before_any_write(
     cli: CLI, populated: Path, inbox: Path
 ) -> None:
-    (populated / "modules" / "m02.json").write_text('{"module_id": "m02"}')
+    (populated / "modules" / "m01.json").write_text('{"module_id": "m01"}')
     before = snapshot(populated)
     result = cli("import", "--data-dir", populated, write_judge(inbox, judge_doc(prompt_version="v2")))
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        f"error: {populated / 'modules' / 'm02.json'}: module_name: required field"
+        f"error: {populated / 'modules' / 'm01.json'}: module_name: required field"
     )
     assert snapshot(populated) == before
+
+
+def test_a_broken_module_file_elsewhere_does_not_block_an_import_but_fails_validate(
+    cli: CLI, populated: Path, inbox: Path
+) -> None:
+    m02 = judge_doc(module_id="m02", module_name="ClassifyProductCategory", primary_rubric=None, results=[
+        {"sample_id": "s1", "verdict": "pass", "rubrics": {}}
+    ])  # fmt: skip
+    import_paths(Store(populated), [write_judge(inbox / "earlier", m02)])
+    broken = populated / "modules" / "m02.json"
+    index_before = json.loads((populated / "heatmap_index.json").read_bytes())
+    broken.write_text('{"module_id": "m02"}')
+    result = cli("import", "--data-dir", populated, write_judge(inbox, judge_doc(prompt_version="v2")))
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {broken}: module_name: required field" in result.stderr
+    assert broken.read_text() == '{"module_id": "m02"}'  # never rewritten
+    index = json.loads((populated / "heatmap_index.json").read_bytes())
+    assert index["modules"]["m02"] == index_before["modules"]["m02"]  # kept as it was
+    assert "v2" in index["modules"]["m01"]["versions"]  # the import's run is in
+    suggested = cli("suggest", "m01", "--version", "v2", "--rubric", "M01_brand_extracted", "--issue", "I",
+                    "--suggestion", "S", "--data-dir", populated)  # fmt: skip
+    assert suggested.exit_code == 0, suggested.stderr
+    checked = cli("validate", "--data-dir", populated)
+    assert checked.exit_code == 1
+    assert f"{broken}: module_name: required field is missing" in checked.stdout
+    rebuilt = cli("index", "--data-dir", populated)  # the full rebuild still refuses it
+    assert rebuilt.exit_code == 1
+    assert rebuilt.stderr.startswith(f"error: {broken}: module_name: required field")
 
 
 def test_unreadable_file_is_named(

@@ -11,11 +11,12 @@ JS_TRACKER = TRACKERS / "modules_data.js"
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes (the writer lock excluded: it is not data)."""
+    """Every file under ``root`` with its bytes (the writer lock and the local commands' cache excluded: neither
+    is data, and neither is in git)."""
     if not root.exists():
         return {}
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
+        if p.is_file() and not p.name.endswith(".lock") and ".cache" not in p.relative_to(root).parts
     }
