@@ -139,6 +139,13 @@ class Emulator:
         with self._lock:
             self._log.clear()
 
+    def bytes_sent(self, write: bool | None = None) -> int:
+        """Bytes of the answers to the logged requests (``write=False``: what reads cost the client)."""
+        with self._lock:
+            return sum(
+                entry["response_bytes"] for entry in self._log if write is None or entry["write"] == write
+            )
+
     def count(self, write: bool | None = None, kind: str | None = None) -> int:
         """How many logged requests match (``write=True``: requests that can change a spreadsheet)."""
         with self._lock:
@@ -225,6 +232,7 @@ class Emulator:
                 (handled_status if entry["applied"] else 0) if response.drop else response.status
             )
             entry["dropped"] = response.drop
+            entry["response_bytes"] = 0 if response.drop else len(response.body or b"")
             self._log.append(entry)
             return response
 
