@@ -1,8 +1,10 @@
 """The Sheets API v4 wire format, both ways. Pure: JSON in, snapshot out; operations in, request JSON out.
 
 * :data:`READ_FIELDS` is the one ``spreadsheets.get`` field mask of a sync's read: tab properties, protections,
-  conditional formats, column widths, and per cell only the user-entered value (unformatted: what is stored, not
-  what is shown), note, number format, bold, link and data validation.
+  conditional formats, merges, developer metadata, column widths, and per cell only the parts a plan compares
+  (:data:`CELL_FIELDS`): the user-entered value (what is stored), the shown text (what a PM sees, for PM columns
+  typed into without the plain-text format), note, number format pattern, bold, colours, link and dropdown.
+  :data:`PULL_FIELDS` leaves out the dropdowns (a pull never writes one).
 * :func:`batch_requests` turns operations into ``spreadsheets.batchUpdate`` requests and :func:`split_batches`
   splits them into bodies near 2 MB (Google refuses bigger ones), in order.
 """
@@ -55,18 +57,42 @@ from sheets_sync.sync.snapshot import (
 
 Json = dict[str, Any]
 
-READ_FIELDS = (
-    "spreadsheetId,"
-    "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount,frozenColumnCount)),"
-    "protectedRanges(protectedRangeId,range,description,warningOnly,unprotectedRanges),"
-    "conditionalFormats(ranges,gradientRule),"
-    "data(startRow,startColumn,columnMetadata(pixelSize),"
-    "rowData(values(userEnteredValue,formattedValue,note,"
-    "userEnteredFormat(numberFormat,backgroundColor,textFormat(bold,link,foregroundColor)),hyperlink,"
-    "dataValidation))),"
-    "merges,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,sheetId))),"
+SPREADSHEET_METADATA = (
     "developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,spreadsheet))"
 )
+TAB_FIELDS = (
+    "properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount,frozenColumnCount)),"
+    "protectedRanges(protectedRangeId,range,description,warningOnly,unprotectedRanges),"
+    "conditionalFormats(ranges,gradientRule),"
+    "merges,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,sheetId))"
+)
+CELL_FIELDS = {
+    "value": "userEnteredValue",
+    "shown": "formattedValue",
+    "note": "note",
+    "format": "userEnteredFormat(numberFormat.pattern,backgroundColor,textFormat(bold,link.uri,foregroundColor))",
+    "link": "hyperlink",
+    "dropdown": "dataValidation(condition(type,values.userEnteredValue),strict)",
+}
+"""Per cell, each part of :class:`~sheets_sync.sync.snapshot.Cell` and the narrowest mask that carries it: the
+number format's pattern, not its type; a dropdown's kind, values and strictness, not how it is shown."""
+
+
+def read_fields(*, dropdowns: bool = True) -> str:
+    """The ``spreadsheets.get`` field mask of a sync's read. ``dropdowns=False`` leaves out every cell's data
+    validation, the biggest part of a module tab's answer after its values: a pull never writes a dropdown."""
+    parts = [path for part, path in CELL_FIELDS.items() if dropdowns or part != "dropdown"]
+    cells = f"data(startRow,startColumn,columnMetadata(pixelSize),rowData(values({','.join(parts)})))"
+    return f"spreadsheetId,sheets({TAB_FIELDS},{cells}),{SPREADSHEET_METADATA}"
+
+
+READ_FIELDS = read_fields()
+PULL_FIELDS = read_fields(dropdowns=False)
+METADATA_FIELDS = (
+    "spreadsheetId,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,spreadsheet))"
+)
+"""The spreadsheet's own developer metadata alone (the write generation): the check after a write that touched no
+tab."""
 MAX_BATCH_BYTES = 1_900_000
 """Google refuses request bodies over about 2 MB; stay a little under."""
 
