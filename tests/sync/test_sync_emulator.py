@@ -290,10 +290,12 @@ def test_bytes_read_follow_what_the_plan_needs(data_dir, emu: Emulator, retrier:
     )
     emu.clear_log()
     assert not engine.push().plan.has_writes
+    assert (emu.count(), emu.count(write=True)) == (1, 0)  # a no-op push: one read, zero writes
     push = emu.bytes_sent(write=False)
     assert push < 0.95 * len(everything.content)  # narrower masks: number format patterns, dropdown values
     emu.clear_log()
-    engine.pull()
+    assert not engine.pull().plan.modules
+    assert (emu.count(), emu.count(write=True)) == (1, 0)
     pull = emu.bytes_sent(write=False)
     assert pull < 0.8 * push  # no dropdowns: a pull never writes one
     edited = store.load_module("m001")
@@ -301,7 +303,12 @@ def test_bytes_read_follow_what_the_plan_needs(data_dir, emu: Emulator, retrier:
     with store.lock():
         store.save_module(edited)
     emu.clear_log()
-    engine.push()
+    assert engine.push().plan.cells_written == 7  # the edited row, whole
+    assert [e["kind"] for e in emu.requests] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+        "spreadsheets.getByDataFilter",
+    ]
     read, check = (e["response_bytes"] for e in emu.requests if not e["write"])
     assert read == push
     # the check reads the one tab written: its share of the workbook, however many tabs there are
