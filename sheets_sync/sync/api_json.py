@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -100,13 +101,20 @@ MAX_BATCH_BYTES = 1_900_000
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def snapshot_from_api(data: Mapping[str, Any]) -> SheetSnapshot:
-    """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`."""
-    tabs = tuple(tab_from_api(sheet) for sheet in data.get("sheets", []))
+def snapshot_from_api(data: dict[str, Any]) -> SheetSnapshot:
+    """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`.
+
+    Takes the answer apart as it goes (each tab's raw JSON is let go once parsed), so a large workbook is never
+    held twice in memory."""
+    sheets: list[Any] = data.pop("sheets", [])
     metadata = [_metadata(m, None) for m in data.get("developerMetadata", [])]
-    for sheet in data.get("sheets", []):
+    tabs = []
+    for position, sheet in enumerate(sheets):
+        sheets[position] = None
         sheet_id = int(sheet.get("properties", {}).get("sheetId", 0))
         metadata += [_metadata(m, sheet_id) for m in sheet.get("developerMetadata", [])]
+        tabs.append(tab_from_api(sheet))
+        del sheet
     return SheetSnapshot(
         str(data.get("spreadsheetId", "")),
         tuple(sorted(tabs, key=lambda t: t.index)),
@@ -173,8 +181,8 @@ def cell_from_api(data: Mapping[str, Any]) -> Cell:
     shown = data.get("formattedValue")
     shown = str(shown) if shown is not None and "stringValue" not in entered else None
     formula = "formulaValue" in entered
-    if len(data) == 1 and "userEnteredValue" in data:  # most cells: a value and nothing else
-        return Cell(from_extended_value(entered), formula=formula)
+    if data.keys() <= _VALUE_ONLY:  # most cells: a value (and the text it shows) and nothing else
+        return Cell(from_extended_value(entered), shown=shown, formula=formula)
     cell_format = data.get("userEnteredFormat") or {}
     text_format = cell_format.get("textFormat") or {}
     number_format = cell_format.get("numberFormat") or {}
@@ -208,6 +216,9 @@ def _text_colour(colour: Mapping[str, Any] | None) -> str | None:
     return None if text == "#000000" else text
 
 
+_VALUE_ONLY = frozenset({"userEnteredValue", "formattedValue"})
+
+
 def _dropdown(rule: Mapping[str, Any] | None) -> Dropdown | None:
     if not rule:
         return None
@@ -215,7 +226,13 @@ def _dropdown(rule: Mapping[str, Any] | None) -> Dropdown | None:
     if condition.get("type") != "ONE_OF_LIST":
         return Dropdown(())
     values = tuple(str(v.get("userEnteredValue", "")) for v in condition.get("values", []))
-    return Dropdown(values, bool(rule.get("strict")))
+    return _shared_dropdown(values, bool(rule.get("strict")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_dropdown(values: tuple[str, ...], strict: bool) -> Dropdown:
+    """One object per distinct dropdown: a tab repeats each of its few dropdowns down every row."""
+    return Dropdown(values, strict)
 
 
 def grid_range_from_api(data: Mapping[str, Any]) -> GridRange:
@@ -260,8 +277,13 @@ def _hex(point: Mapping[str, Any]) -> str:
 
 
 def _colour_hex(colour: Mapping[str, Any]) -> str:
-    channels = (round(float(colour.get(name, 0)) * 255) for name in ("red", "green", "blue"))
-    return "#" + "".join(f"{value:02x}" for value in channels)
+    return _channels_hex(colour.get("red", 0), colour.get("green", 0), colour.get("blue", 0))
+
+
+@functools.lru_cache(maxsize=1024)
+def _channels_hex(red: float, green: float, blue: float) -> str:
+    """Cached: a workbook holds a handful of colours over thousands of cells (the PM columns' shade)."""
+    return "#" + "".join(f"{round(float(value) * 255):02x}" for value in (red, green, blue))
 
 
 # ---------------------------------------------------------------------------------------------- writing
