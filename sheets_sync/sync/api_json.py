@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -101,25 +102,80 @@ MAX_BATCH_BYTES = 1_900_000
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def snapshot_from_api(data: dict[str, Any]) -> SheetSnapshot:
-    """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`.
+def snapshot_from_api(data: Mapping[str, Any]) -> SheetSnapshot:
+    """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`."""
+    return _snapshot(data, iter(data.get("sheets", [])))
 
-    Takes the answer apart as it goes (each tab's raw JSON is let go once parsed), so a large workbook is never
-    held twice in memory."""
-    sheets: list[Any] = data.pop("sheets", [])
-    metadata = [_metadata(m, None) for m in data.get("developerMetadata", [])]
+
+def snapshot_from_text(text: str) -> SheetSnapshot:
+    """The same from the answer's JSON text, decoding one tab at a time: a large workbook's answer is never held
+    as Python objects all at once (they take several times the bytes of the text)."""
+    top, sheets = _top_level(text)
+    try:
+        return _snapshot(top, sheets)
+    except IndexError:
+        raise ValueError("the Sheets API answer ends too early") from None
+
+
+def _snapshot(top: Mapping[str, Any], sheets: Iterator[Mapping[str, Any]]) -> SheetSnapshot:
     tabs = []
-    for position, sheet in enumerate(sheets):
-        sheets[position] = None
+    metadata = []
+    for sheet in sheets:
         sheet_id = int(sheet.get("properties", {}).get("sheetId", 0))
         metadata += [_metadata(m, sheet_id) for m in sheet.get("developerMetadata", [])]
         tabs.append(tab_from_api(sheet))
-        del sheet
+    metadata = [_metadata(m, None) for m in top.get("developerMetadata", [])] + metadata
     return SheetSnapshot(
-        str(data.get("spreadsheetId", "")),
+        str(top.get("spreadsheetId", "")),
         tuple(sorted(tabs, key=lambda t: t.index)),
         metadata=tuple(m for m in metadata if m is not None),
     )
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _top_level(text: str) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The answer's top-level fields but ``sheets``, and the ``sheets`` one by one, decoded as they are asked
+    for; the fields are all there once the tabs have been gone through."""
+    top: dict[str, Any] = {}
+
+    def sheets() -> Iterator[dict[str, Any]]:
+        position = _expect(text, _skip(text, 0), "{")
+        while text[position] != "}":
+            key, position = _DECODER.raw_decode(text, position)
+            position = _expect(text, _skip(text, position), ":")
+            if key == "sheets":
+                position = _expect(text, position, "[")
+                while text[position] != "]":
+                    sheet, position = _DECODER.raw_decode(text, position)
+                    yield sheet
+                    position = _comma(text, position)
+                position += 1
+            else:
+                top[key], position = _DECODER.raw_decode(text, position)
+            position = _comma(text, position)
+
+    return top, sheets()
+
+
+def _comma(text: str, position: int) -> int:
+    position = _skip(text, position)
+    return _skip(text, position + 1) if text[position] == "," else position
+
+
+def _skip(text: str, position: int) -> int:
+    match = _SPACE.match(text, position)
+    return match.end() if match else position
+
+
+def _expect(text: str, position: int, char: str) -> int:
+    if text[position] != char:
+        raise ValueError(
+            f"unexpected {text[position : position + 20]!r} at {position} of the Sheets API answer"
+        )
+    return _skip(text, position + 1)
 
 
 def _metadata(data: Mapping[str, Any], sheet_id: int | None) -> DeveloperMetadata | None:

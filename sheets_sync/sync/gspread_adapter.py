@@ -12,7 +12,6 @@ its HTTPClient, so the same code talks to Google, to a local emulator, or to a p
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -30,7 +29,7 @@ from sheets_sync.sync.api_json import (
     PULL_FIELDS,
     READ_FIELDS,
     batch_requests,
-    snapshot_from_api,
+    snapshot_from_text,
     split_batches,
 )
 from sheets_sync.sync.ops import Op
@@ -96,13 +95,12 @@ class GspreadWorkbook:
     def _read(
         self, what: str, method: str, url: str, params: ParamsType, body: dict[str, Any] | None
     ) -> SheetSnapshot:
-        """One read, parsed from the answer's bytes (no decoded copy of a large body is kept around)."""
+        """One read, parsed from the answer's text a tab at a time (see ``snapshot_from_text``)."""
 
-        def send() -> Any:
-            response = self.http.request(method, url, params=params, json=body)
-            return json.loads(response.content)
+        def send() -> str:
+            return str(self.http.request(method, url, params=params, json=body).content.decode("utf-8"))
 
-        return snapshot_from_api(self.retrier.call(what, lambda: self._send(send, False)))
+        return snapshot_from_text(self.retrier.call(what, lambda: self._send(send, False)))
 
     def apply(self, ops: Sequence[Op]) -> None:
         """``spreadsheets.batchUpdate`` bodies near 2 MB each, in order (one for a typical push)."""
