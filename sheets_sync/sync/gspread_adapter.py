@@ -40,6 +40,9 @@ from sheets_sync.sync.workbook import WriteOutcomeUnknownError
 T = TypeVar("T")
 log = logging.getLogger("sheets_sync.sync")
 GOOGLE_BASE = "https://sheets.googleapis.com"
+COMPACT = {"prettyPrint": "false"}
+"""Google indents its JSON answers unless asked not to (a standard parameter of its APIs): unindented, a module
+tab's answer is about half the bytes to download and parse."""
 
 
 class EndpointHTTPClient(HTTPClient):
@@ -85,12 +88,12 @@ class GspreadWorkbook:
         fields = READ_FIELDS if dropdowns else PULL_FIELDS
         base = f"{GOOGLE_BASE}/v4/spreadsheets/{self._id}"
         if tabs is None or not tabs:
-            params: ParamsType = {"fields": fields if tabs is None else METADATA_FIELDS}
+            params: ParamsType = {"fields": fields if tabs is None else METADATA_FIELDS, **COMPACT}
             return self._read("reading the spreadsheet", "get", base, params, None)
         filters = [{"gridRange": {"sheetId": sheet_id}} for sheet_id in sorted(tabs)]
         body = {"dataFilters": filters, "includeGridData": True}
         what = f"reading {len(filters)} tab(s) again"
-        return self._read(what, "post", f"{base}:getByDataFilter", {"fields": fields}, body)
+        return self._read(what, "post", f"{base}:getByDataFilter", {"fields": fields, **COMPACT}, body)
 
     def _read(
         self, what: str, method: str, url: str, params: ParamsType, body: dict[str, Any] | None

@@ -160,7 +160,12 @@ def test_snapshot_parsing_reads_values_notes_formats_and_rules() -> None:
     assert "userEnteredValue" in READ_FIELDS and "effectiveValue" not in READ_FIELDS
     # the answer's text, parsed a tab at a time, gives the same snapshot, compact or pretty-printed as Google sends
     answer["developerMetadata"] = [
-        {"metadataId": 9, "metadataKey": "k", "metadataValue": "é", "location": {"locationType": "SPREADSHEET"}}
+        {
+            "metadataId": 9,
+            "metadataKey": "k",
+            "metadataValue": "é",
+            "location": {"locationType": "SPREADSHEET"},
+        }
     ]
     for text in (json.dumps(answer), json.dumps(answer, indent=2, ensure_ascii=False)):
         assert snapshot_from_text(text) == snapshot_from_api(answer)

@@ -315,6 +315,37 @@ def test_bytes_read_follow_what_the_plan_needs(data_dir, emu: Emulator, retrier:
     assert check < 2 * push / (count + 1)
 
 
+PREVIOUS_READ = (
+    "spreadsheetId,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount,"
+    "frozenColumnCount)),protectedRanges(protectedRangeId,range,description,warningOnly,unprotectedRanges),"
+    "conditionalFormats(ranges,gradientRule),data(startRow,startColumn,columnMetadata(pixelSize),rowData(values("
+    "userEnteredValue,formattedValue,note,userEnteredFormat(numberFormat,backgroundColor,textFormat(bold,link,"
+    "foregroundColor)),hyperlink,dataValidation))),merges,developerMetadata(metadataId,metadataKey,metadataValue,"
+    "location(locationType,sheetId))),developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,"
+    "spreadsheet))"
+)
+"""The read of the release before this one, asked of Google without ``prettyPrint=false``."""
+
+
+def test_against_answers_shaped_as_googles_a_sync_reads_a_third_of_what_it_did(
+    data_dir, clock: FakeClock, retrier: Retrier
+) -> None:
+    emu = Emulator(clock=clock.monotonic, sleep=clock.sleep, pretty_print=True)  # indented, as Google answers
+    emu.create_spreadsheet(SHEET)
+    store = write_modules(data_dir, *modules(10))
+    engine = SyncEngine(store, GspreadWorkbook(SHEET, emu.session(), retrier=retrier), retrier)
+    engine.push()
+    before = emu.session().get(
+        f"https://sheets.googleapis.com/v4/spreadsheets/{SHEET}", params={"fields": PREVIOUS_READ}
+    )
+    emu.clear_log()
+    engine.push()
+    engine.pull()
+    assert all(entry["query"].get("prettyPrint") == "false" for entry in emu.requests)
+    push, pull = (entry["response_bytes"] for entry in emu.requests)
+    assert push < len(before.content) / 3 and pull < len(before.content) / 4
+
+
 def test_three_429s_then_success(emu_engine: SyncEngine, emu: Emulator, clock: FakeClock) -> None:
     emu.inject(Fault(status=429, times=3))
     emu_engine.push()
