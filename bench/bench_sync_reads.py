@@ -8,7 +8,9 @@ Run from the repository root::
     .venv/bin/python bench/bench_sync_reads.py 10 100 --runs 5
     .venv/bin/python bench/bench_sync_reads.py --json figures.json   # also write the figures as JSON
 
-Wall time is the whole process (interpreter start, imports, read, plan, write, check), the median of the runs; bytes
+Wall time is the whole process (interpreter start, imports, read, plan, write, check), the median of the runs, and
+CPU time the process's own user + system seconds (steadier than wall time on a shared machine: the growth factor is
+taken from it); bytes
 read are the bodies of the answers to read requests (what the client downloads and parses); peak memory is the
 process's maximum resident set (``VmHWM``). The growth factor divides each figure by the one at the smallest size.
 
@@ -42,6 +44,7 @@ OPERATIONS = ("no-op push", "no-op pull", "one-cell push")
 @dataclass(frozen=True)
 class Figure:
     seconds: float
+    cpu_seconds: float
     bytes_read: int
     reads: int
     writes: int
@@ -76,15 +79,17 @@ def run_cli(args: list[str], emu: Emulator) -> Figure:
     with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
         environment = {**os.environ, "BENCH_PEAK_FILE": peak.name}
         started = time.perf_counter()
-        done = subprocess.run(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment, check=False
-        )
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
+        stderr = process.stderr.read() if process.stderr else b""
+        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         peak_kib = int(peak.read() or 0)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args[3:])} exited {done.returncode}: {done.stderr.decode().strip()}")
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args[3:])} exited {process.returncode}: {stderr.decode().strip()}")
     return Figure(
         seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         bytes_read=emu.bytes_sent(write=False),
         reads=emu.count(write=False),
         writes=emu.count(write=True),
@@ -139,6 +144,7 @@ def _edit_one_cell(store: Store, text: str) -> None:
 def median(figures: list[Figure]) -> Figure:
     return Figure(
         seconds=statistics.median(f.seconds for f in figures),
+        cpu_seconds=statistics.median(f.cpu_seconds for f in figures),
         bytes_read=int(statistics.median(f.bytes_read for f in figures)),
         reads=max(f.reads for f in figures),
         writes=max(f.writes for f in figures),
@@ -149,14 +155,15 @@ def median(figures: list[Figure]) -> Figure:
 def table(results: dict[int, dict[str, Figure]]) -> str:
     smallest = min(results)
     lines = [
-        "| modules | operation | wall (s) | growth | bytes read | growth | reads | writes | peak MiB | growth |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| modules | operation | wall (s) | CPU (s) | growth | bytes read | growth | reads | writes | peak MiB | growth |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for count, by_operation in results.items():
         for name, figure in by_operation.items():
             first = results[smallest][name]
             lines.append(
-                f"| {count:,} | {name} | {figure.seconds:.2f} | {figure.seconds / first.seconds:.1f}x "
+                f"| {count:,} | {name} | {figure.seconds:.2f} | {figure.cpu_seconds:.2f} "
+                f"| {figure.cpu_seconds / first.cpu_seconds:.1f}x "
                 f"| {figure.bytes_read:,} | {figure.bytes_read / first.bytes_read:.1f}x | {figure.reads} "
                 f"| {figure.writes} | {figure.peak_mib:.0f} | {figure.peak_mib / first.peak_mib:.1f}x |"
             )
