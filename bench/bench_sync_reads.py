@@ -14,8 +14,10 @@ taken from it); bytes
 read are the bodies of the answers to read requests (what the client downloads and parses); peak memory is the
 process's maximum resident set (``VmHWM``). The growth factor divides each figure by the one at the smallest size.
 
-Every size stays within Google's documented limits: at most 10,000,000 cells in a spreadsheet (1,000 module tabs
-of 26 x 30 cells are 780,000) and requests under the 2 MB body size sheets-sync keeps them to.
+Google's documented limits: at most 10,000,000 cells in a spreadsheet (1,000 module tabs of 28 x 26 cells hold
+about 730,000), a recommended request payload of at most 2 MB (sheets-sync splits writes at 1.9 MB) and 180 s per
+request. Google documents no tab count; third-party pages cite 200 tabs per spreadsheet, so the 300 and 1,000
+module figures (one tab per module) may be emulator-only.
 """
 
 from __future__ import annotations
