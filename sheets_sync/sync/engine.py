@@ -100,8 +100,7 @@ class SyncEngine:
         self.workbook = workbook
         self.retrier = retrier or Retrier()
         self._token = uuid.uuid4().hex[:12]
-        self._dropdowns = True
-        """Whether this run's reads include cells' dropdowns (a pull's do not)."""
+        self._dropdowns = True  # whether this run's reads include cells' dropdowns (a pull's do not)
 
     def push(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         """Make the workbook show the local data; saves the base snapshot (and module files only where another
