@@ -19,6 +19,9 @@ class Options:
     sort_moves_row_metadata: bool = True
     # The date a typed "3/4" takes its year from (Emulator(today=...) injects a fixed one in tests).
     today: Callable[[], dt.date] = dt.date.today
+    # Google indents its JSON answers by two spaces unless a request says prettyPrint=false (gspread's recordings
+    # show it); the emulator answers compactly unless told to answer as Google does, which tests need no time for.
+    pretty_print: bool = False
 
 
 @dataclass

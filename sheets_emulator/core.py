@@ -59,10 +59,15 @@ class Emulator:
         *,
         sort_moves_row_metadata: bool = True,
         today: Callable[[], dt.date] | None = None,
+        pretty_print: bool = False,
     ) -> None:
         self.clock = clock or time.monotonic
         self.sleep = sleep or time.sleep
-        self.options = Options(sort_moves_row_metadata=sort_moves_row_metadata, today=today or dt.date.today)
+        self.options = Options(
+            sort_moves_row_metadata=sort_moves_row_metadata,
+            today=today or dt.date.today,
+            pretty_print=pretty_print,
+        )
         self._lock = threading.RLock()
         self._books: dict[str, Spreadsheet] = {}
         self._log: list[dict[str, Any]] = []
@@ -138,6 +143,13 @@ class Emulator:
     def clear_log(self) -> None:
         with self._lock:
             self._log.clear()
+
+    def bytes_sent(self, write: bool | None = None) -> int:
+        """Bytes of the answers to the logged requests (``write=False``: what reads cost the client)."""
+        with self._lock:
+            return sum(
+                entry["response_bytes"] for entry in self._log if write is None or entry["write"] == write
+            )
 
     def count(self, write: bool | None = None, kind: str | None = None) -> int:
         """How many logged requests match (``write=True``: requests that can change a spreadsheet)."""
@@ -225,6 +237,7 @@ class Emulator:
                 (handled_status if entry["applied"] else 0) if response.drop else response.status
             )
             entry["dropped"] = response.drop
+            entry["response_bytes"] = 0 if response.drop else len(response.body or b"")
             self._log.append(entry)
             return response
 
@@ -304,7 +317,9 @@ class Emulator:
             return _error_response(ApiError(500))
         entry["applied"] = matched.write
         entry["_handled_status"] = status
-        return _json_response(status, payload)
+        return _json_response(
+            status, payload, pretty=self.options.pretty_print and request.flag("prettyPrint", True)
+        )
 
     def _run(self, matched: server.Route, request: ApiRequest) -> tuple[int, Json | None]:
         kind = matched.kind
@@ -352,10 +367,12 @@ def _user(headers: Mapping[str, str]) -> str:
     return lowered.get("authorization", "anonymous")
 
 
-def _json_response(status: int, payload: Json | None) -> EmulatorResponse:
+def _json_response(status: int, payload: Json | None, *, pretty: bool = False) -> EmulatorResponse:
+    """The answer's JSON: compact, or indented by two spaces as Google sends it unless asked not to."""
     if payload is None:
         return EmulatorResponse(status=status)
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(payload, ensure_ascii=False, indent=2) if pretty else None
+    body = (text or json.dumps(payload, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
     return EmulatorResponse(status=status, body=body, headers={"Content-Type": JSON_CONTENT_TYPE})
 
 

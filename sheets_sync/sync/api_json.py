@@ -1,15 +1,19 @@
 """The Sheets API v4 wire format, both ways. Pure: JSON in, snapshot out; operations in, request JSON out.
 
 * :data:`READ_FIELDS` is the one ``spreadsheets.get`` field mask of a sync's read: tab properties, protections,
-  conditional formats, column widths, and per cell only the user-entered value (unformatted: what is stored, not
-  what is shown), note, number format, bold, link and data validation.
+  conditional formats, merges, developer metadata, column widths, and per cell only the parts a plan compares
+  (:data:`CELL_FIELDS`): the user-entered value (what is stored), the shown text (what a PM sees, for PM columns
+  typed into without the plain-text format), note, number format pattern, bold, colours, link and dropdown.
+  :data:`PULL_FIELDS` leaves out the dropdowns (a pull never writes one).
 * :func:`batch_requests` turns operations into ``spreadsheets.batchUpdate`` requests and :func:`split_batches`
   splits them into bodies near 2 MB (Google refuses bigger ones), in order.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -55,18 +59,42 @@ from sheets_sync.sync.snapshot import (
 
 Json = dict[str, Any]
 
-READ_FIELDS = (
-    "spreadsheetId,"
-    "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount,frozenColumnCount)),"
-    "protectedRanges(protectedRangeId,range,description,warningOnly,unprotectedRanges),"
-    "conditionalFormats(ranges,gradientRule),"
-    "data(startRow,startColumn,columnMetadata(pixelSize),"
-    "rowData(values(userEnteredValue,formattedValue,note,"
-    "userEnteredFormat(numberFormat,backgroundColor,textFormat(bold,link,foregroundColor)),hyperlink,"
-    "dataValidation))),"
-    "merges,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,sheetId))),"
+SPREADSHEET_METADATA = (
     "developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,spreadsheet))"
 )
+TAB_FIELDS = (
+    "properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount,frozenColumnCount)),"
+    "protectedRanges(protectedRangeId,range,description,warningOnly,unprotectedRanges),"
+    "conditionalFormats(ranges,gradientRule),"
+    "merges,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,sheetId))"
+)
+CELL_FIELDS = {
+    "value": "userEnteredValue",
+    "shown": "formattedValue",
+    "note": "note",
+    "format": "userEnteredFormat(numberFormat.pattern,backgroundColor,textFormat(bold,link.uri,foregroundColor))",
+    "link": "hyperlink",
+    "dropdown": "dataValidation(condition(type,values.userEnteredValue),strict)",
+}
+"""Per cell, each part of :class:`~sheets_sync.sync.snapshot.Cell` and the narrowest mask that carries it: the
+number format's pattern, not its type; a dropdown's kind, values and strictness, not how it is shown."""
+
+
+def read_fields(*, dropdowns: bool = True) -> str:
+    """The ``spreadsheets.get`` field mask of a sync's read. ``dropdowns=False`` leaves out every cell's data
+    validation, the biggest part of a module tab's answer after its values: a pull never writes a dropdown."""
+    parts = [path for part, path in CELL_FIELDS.items() if dropdowns or part != "dropdown"]
+    cells = f"data(startRow,startColumn,columnMetadata(pixelSize),rowData(values({','.join(parts)})))"
+    return f"spreadsheetId,sheets({TAB_FIELDS},{cells}),{SPREADSHEET_METADATA}"
+
+
+READ_FIELDS = read_fields()
+PULL_FIELDS = read_fields(dropdowns=False)
+METADATA_FIELDS = (
+    "spreadsheetId,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,spreadsheet))"
+)
+"""The spreadsheet's own developer metadata alone (the write generation): the check after a write that touched no
+tab."""
 MAX_BATCH_BYTES = 1_900_000
 """Google refuses request bodies over about 2 MB; stay a little under."""
 
@@ -76,16 +104,78 @@ MAX_BATCH_BYTES = 1_900_000
 
 def snapshot_from_api(data: Mapping[str, Any]) -> SheetSnapshot:
     """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`."""
-    tabs = tuple(tab_from_api(sheet) for sheet in data.get("sheets", []))
-    metadata = [_metadata(m, None) for m in data.get("developerMetadata", [])]
-    for sheet in data.get("sheets", []):
+    return _snapshot(data, iter(data.get("sheets", [])))
+
+
+def snapshot_from_text(text: str) -> SheetSnapshot:
+    """The same from the answer's JSON text, decoding one tab at a time: a large workbook's answer is never held
+    as Python objects all at once (they take several times the bytes of the text)."""
+    top, sheets = _top_level(text)
+    try:
+        return _snapshot(top, sheets)
+    except IndexError:
+        raise ValueError("the Sheets API answer ends too early") from None
+
+
+def _snapshot(top: Mapping[str, Any], sheets: Iterator[Mapping[str, Any]]) -> SheetSnapshot:
+    tabs = []
+    metadata = []
+    for sheet in sheets:
         sheet_id = int(sheet.get("properties", {}).get("sheetId", 0))
         metadata += [_metadata(m, sheet_id) for m in sheet.get("developerMetadata", [])]
+        tabs.append(tab_from_api(sheet))
+    metadata = [_metadata(m, None) for m in top.get("developerMetadata", [])] + metadata
     return SheetSnapshot(
-        str(data.get("spreadsheetId", "")),
+        str(top.get("spreadsheetId", "")),
         tuple(sorted(tabs, key=lambda t: t.index)),
         metadata=tuple(m for m in metadata if m is not None),
     )
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _top_level(text: str) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The answer's top-level fields but ``sheets``, and the ``sheets`` one by one, decoded as they are asked
+    for; the fields are all there once the tabs have been gone through."""
+    top: dict[str, Any] = {}
+
+    def sheets() -> Iterator[dict[str, Any]]:
+        position = _expect(text, _skip(text, 0), "{")
+        while text[position] != "}":
+            key, position = _DECODER.raw_decode(text, position)
+            position = _expect(text, _skip(text, position), ":")
+            if key == "sheets":
+                position = _expect(text, position, "[")
+                while text[position] != "]":
+                    sheet, position = _DECODER.raw_decode(text, position)
+                    yield sheet
+                    position = _comma(text, position)
+                position += 1
+            else:
+                top[key], position = _DECODER.raw_decode(text, position)
+            position = _comma(text, position)
+
+    return top, sheets()
+
+
+def _comma(text: str, position: int) -> int:
+    position = _skip(text, position)
+    return _skip(text, position + 1) if text[position] == "," else position
+
+
+def _skip(text: str, position: int) -> int:
+    match = _SPACE.match(text, position)
+    return match.end() if match else position
+
+
+def _expect(text: str, position: int, char: str) -> int:
+    if text[position] != char:
+        raise ValueError(
+            f"unexpected {text[position : position + 20]!r} at {position} of the Sheets API answer"
+        )
+    return _skip(text, position + 1)
 
 
 def _metadata(data: Mapping[str, Any], sheet_id: int | None) -> DeveloperMetadata | None:
@@ -147,8 +237,8 @@ def cell_from_api(data: Mapping[str, Any]) -> Cell:
     shown = data.get("formattedValue")
     shown = str(shown) if shown is not None and "stringValue" not in entered else None
     formula = "formulaValue" in entered
-    if len(data) == 1 and "userEnteredValue" in data:  # most cells: a value and nothing else
-        return Cell(from_extended_value(entered), formula=formula)
+    if data.keys() <= _VALUE_ONLY:  # most cells: a value (and the text it shows) and nothing else
+        return Cell(from_extended_value(entered), shown=shown, formula=formula)
     cell_format = data.get("userEnteredFormat") or {}
     text_format = cell_format.get("textFormat") or {}
     number_format = cell_format.get("numberFormat") or {}
@@ -182,6 +272,9 @@ def _text_colour(colour: Mapping[str, Any] | None) -> str | None:
     return None if text == "#000000" else text
 
 
+_VALUE_ONLY = frozenset({"userEnteredValue", "formattedValue"})
+
+
 def _dropdown(rule: Mapping[str, Any] | None) -> Dropdown | None:
     if not rule:
         return None
@@ -189,7 +282,13 @@ def _dropdown(rule: Mapping[str, Any] | None) -> Dropdown | None:
     if condition.get("type") != "ONE_OF_LIST":
         return Dropdown(())
     values = tuple(str(v.get("userEnteredValue", "")) for v in condition.get("values", []))
-    return Dropdown(values, bool(rule.get("strict")))
+    return _shared_dropdown(values, bool(rule.get("strict")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_dropdown(values: tuple[str, ...], strict: bool) -> Dropdown:
+    """One object per distinct dropdown: a tab repeats each of its few dropdowns down every row."""
+    return Dropdown(values, strict)
 
 
 def grid_range_from_api(data: Mapping[str, Any]) -> GridRange:
@@ -234,8 +333,13 @@ def _hex(point: Mapping[str, Any]) -> str:
 
 
 def _colour_hex(colour: Mapping[str, Any]) -> str:
-    channels = (round(float(colour.get(name, 0)) * 255) for name in ("red", "green", "blue"))
-    return "#" + "".join(f"{value:02x}" for value in channels)
+    return _channels_hex(colour.get("red", 0), colour.get("green", 0), colour.get("blue", 0))
+
+
+@functools.lru_cache(maxsize=1024)
+def _channels_hex(red: float, green: float, blue: float) -> str:
+    """Cached: a workbook holds a handful of colours over thousands of cells (the PM columns' shade)."""
+    return "#" + "".join(f"{round(float(value) * 255):02x}" for value in (red, green, blue))
 
 
 # ---------------------------------------------------------------------------------------------- writing

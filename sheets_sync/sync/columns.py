@@ -18,6 +18,7 @@ Headers are recognised ignoring case and spacing (``Suggestion  ID`` is ``sugges
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -63,7 +64,19 @@ AllowedValues = Callable[[Module], tuple[str, ...]]
 
 def normalise_label(text: str) -> str:
     """A header label as recognised: case and spacing do not count (``" Suggestion  ID"`` is ``suggestion id``)."""
+    return _normalised_short(text) if len(text) <= SHORT_TEXT else _normalised(text)
+
+
+SHORT_TEXT = 80
+"""Texts up to this long are cached when normalised: every cell of a tab is tried as a label on every read, and
+the short ones (ids, versions, labels) repeat across thousands of cells; long PM texts are not kept."""
+
+
+def _normalised(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+_normalised_short = functools.lru_cache(maxsize=8192)(_normalised)
 
 
 @dataclass(frozen=True, kw_only=True)

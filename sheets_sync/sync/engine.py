@@ -4,8 +4,8 @@ One sync at a time per data directory (the store's lock). Local files and the ba
 the workbook holds the plan's result, so an interrupted push leaves them untouched and the next push repairs the
 workbook (plans are computed from what the workbook holds, so applying one twice changes nothing the second time).
 
-Writes go out as one ``spreadsheets.batchUpdate`` (split near 2 MB). After writing, the engine reads the workbook
-once more and checks that every cell landed on the row it was meant for (:mod:`sheets_sync.sync.recover`); when a
+Writes go out as one ``spreadsheets.batchUpdate`` (split near 2 MB). After writing, the engine reads the tabs the
+write touched once more (:mod:`sheets_sync.sync.readback`) and checks that every cell landed on the row it was meant for (:mod:`sheets_sync.sync.recover`); when a
 PM sorted or inserted rows in between, it puts back what it overwrote and writes again. A write whose outcome is
 unknown (timeout, 5xx, lost answer) is never re-sent blindly: the engine reads again and re-plans.
 """
@@ -25,6 +25,7 @@ from sheets_sync.sync.base_file import load_base, save_base
 from sheets_sync.sync.generation import claim_ops, generation, written_by
 from sheets_sync.sync.merge import Conflict, Prefer
 from sheets_sync.sync.plan import Plan, PlanOptions, plan_pull, plan_push
+from sheets_sync.sync.readback import merge_read, touched_tabs
 from sheets_sync.sync.recover import verify
 from sheets_sync.sync.retry import Retrier
 from sheets_sync.sync.snapshot import SheetSnapshot
@@ -99,13 +100,16 @@ class SyncEngine:
         self.workbook = workbook
         self.retrier = retrier or Retrier()
         self._token = uuid.uuid4().hex[:12]
+        self._dropdowns = True  # whether this run's reads include cells' dropdowns (a pull's do not)
 
     def push(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         """Make the workbook show the local data; saves the base snapshot (and module files only where another
         clone's suggestion took a provisional id or another clone deleted a suggestion)."""
         with self.store.lock():
             local, base = self._load()
-            result = self._run(lambda snap: plan_push(local, snap, base, options.plan_options()), options)
+            result = self._run(
+                lambda snap: plan_push(local, snap, base, options.plan_options()), options, dropdowns=True
+            )
             if result.applied:
                 # only ids renumbered or suggestions deleted by another clone (sheets_sync.sync.team)
                 result.saved_modules = self._save_modules(result.plan.modules)
@@ -116,7 +120,10 @@ class SyncEngine:
         """Bring PM edits into the module files; writes ids into PMs' new rows."""
         with self.store.lock():
             local, base = self._load()
-            result = self._run(lambda snap: plan_pull(local, snap, base, options.plan_options()), options)
+            # a pull writes no dropdown, so its reads leave every cell's data validation out
+            result = self._run(
+                lambda snap: plan_pull(local, snap, base, options.plan_options()), options, dropdowns=False
+            )
             if result.applied:
                 result.saved_modules = self._save_modules(result.plan.modules)
                 save_base(self.store, result.plan.base)
@@ -137,9 +144,12 @@ class SyncEngine:
     def _load(self) -> tuple[dict[str, Module], Base]:
         return self.store.load_all(), load_base(self.store, self.workbook.spreadsheet_id)
 
-    def _run(self, make_plan: Callable[[SheetSnapshot], Plan], options: SyncOptions) -> SyncResult:
+    def _run(
+        self, make_plan: Callable[[SheetSnapshot], Plan], options: SyncOptions, *, dropdowns: bool
+    ) -> SyncResult:
         log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
-        snapshot = self.workbook.read()
+        self._dropdowns = dropdowns
+        snapshot = self.workbook.read(dropdowns=dropdowns)
         plan = make_plan(snapshot)
         if options.dry_run:
             return SyncResult(plan, applied=False)
@@ -160,8 +170,7 @@ class SyncEngine:
                 snapshot, plan = self._after_refusal(exc, make_plan, snapshot, races := races + 1)
                 continue
             unknown = 0 if outcome_known else unknown + 1
-            log.info("reading the spreadsheet again to check what was written")
-            after = self.workbook.read()
+            after = self._read_back(snapshot, plan)
             if outcome_known and written_by(after) not in (None, self._writer(plan)):
                 # another sync wrote after us, from a read that held our write: what differs is its doing
                 return SyncResult(plan, applied=True, recovered=recovered)
@@ -182,6 +191,20 @@ class SyncEngine:
             snapshot, plan = check.snapshot, make_plan(check.snapshot)
         return SyncResult(plan, applied=True, recovered=recovered)
 
+    def _read_back(self, before: SheetSnapshot, plan: Plan) -> SheetSnapshot:
+        """The workbook after a write: the tabs it touched read again, the others as planned from. A touched tab a
+        PM deleted meanwhile makes the narrow read fail: then the whole workbook is read instead."""
+        touched = touched_tabs(plan.ops, before)
+        log.info("reading the %d written tab(s) again to check what was written", len(touched.kept))
+        try:
+            fresh = self.workbook.read(touched.kept, dropdowns=self._dropdowns)
+        except SheetsError as exc:
+            if exc.status != 400:
+                raise
+            log.info("a written tab is gone (%s); reading the whole workbook", exc)
+            return self.workbook.read(dropdowns=self._dropdowns)
+        return merge_read(before, fresh, touched)
+
     def _after_refusal(
         self,
         error: SheetsError,
@@ -193,7 +216,7 @@ class SyncEngine:
         the workbook holds now; any other refusal is the user's error."""
         if error.status != 400 or races > MAX_RACES:
             raise error
-        fresh = self.workbook.read()
+        fresh = self.workbook.read(dropdowns=self._dropdowns)
         if generation(fresh) == generation(snapshot):
             raise error
         log.warning(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -106,12 +106,21 @@ class FakeWorkbook:
 
     # ------------------------------------------------------------------------------------------ Workbook
 
-    def read(self) -> SheetSnapshot:
+    def read(self, tabs: Collection[int] | None = None, *, dropdowns: bool = True) -> SheetSnapshot:
         self.reads += 1
+        live = {tab.sheet_id for tab in self.tabs}
+        if tabs is not None and not set(tabs) <= live:
+            raise SheetsError(f"fake: no grid with id {min(set(tabs) - live)}", status=400)
         return SheetSnapshot(
             self._id,
-            tuple(self._snapshot(index, tab) for index, tab in enumerate(self.tabs)),
-            metadata=tuple(self.metadata),
+            tuple(
+                self._snapshot(index, tab, dropdowns)
+                for index, tab in enumerate(self.tabs)
+                if tabs is None or tab.sheet_id in tabs
+            ),
+            metadata=tuple(
+                m for m in self.metadata if tabs is None or m.sheet_id is None or m.sheet_id in tabs
+            ),
         )
 
     def apply(self, ops: Sequence[Op]) -> None:
@@ -260,7 +269,8 @@ class FakeWorkbook:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _snapshot(self, index: int, tab: FakeTab) -> TabSnapshot:
+    def _snapshot(self, index: int, tab: FakeTab, dropdowns: bool) -> TabSnapshot:
+        cells = dict(tab.cells) if dropdowns else _without_dropdowns(tab.cells)
         return TabSnapshot(
             tab.sheet_id,
             tab.title,
@@ -269,7 +279,7 @@ class FakeWorkbook:
             tab.columns,
             tab.frozen_rows,
             tab.frozen_columns,
-            dict(tab.cells),
+            cells,
             dict(tab.widths),
             tuple(tab.protections),
             tuple(tab.rules),
@@ -479,3 +489,9 @@ def _shift_protection(protection: Protection, at: int, count: int) -> Protection
     return replace(
         protection, range=shift(protection.range), unprotected=tuple(map(shift, protection.unprotected))
     )
+
+
+def _without_dropdowns(cells: dict[tuple[int, int], Cell]) -> dict[tuple[int, int], Cell]:
+    """What a read without data validation returns: cells that held only a dropdown are not there at all."""
+    kept = {position: replace(cell, dropdown=None) for position, cell in cells.items()}
+    return {position: cell for position, cell in kept.items() if cell != EMPTY_CELL}

@@ -31,7 +31,7 @@ class GridRange:
     end_column: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dropdown:
     """A list-of-values data validation rule (``ONE_OF_LIST``); ``values`` empty stands for any other rule kind."""
 
@@ -39,7 +39,7 @@ class Dropdown:
     strict: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """The parts of a cell sheets-sync reads or manages."""
 

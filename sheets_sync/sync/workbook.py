@@ -6,7 +6,7 @@ through gspread) and :class:`sheets_sync.sync.fake.FakeWorkbook` (in memory, for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol, runtime_checkable
 
 from sheets_sync.sync.ops import Op
@@ -32,8 +32,14 @@ class Workbook(Protocol):
     @property
     def spreadsheet_id(self) -> str: ...
 
-    def read(self) -> SheetSnapshot:
-        """The whole workbook in one consistent read (at most two API reads)."""
+    def read(self, tabs: Collection[int] | None = None, *, dropdowns: bool = True) -> SheetSnapshot:
+        """The whole workbook in one consistent read (one API read).
+
+        ``dropdowns=False`` leaves every cell's dropdown out (``Cell.dropdown`` None): what a pull reads.
+
+        With ``tabs`` (sheet ids), only those tabs and the spreadsheet's own developer metadata: the check after a
+        write (:mod:`sheets_sync.sync.readback`). A tab that no longer exists is an error of the implementation's
+        kind (:class:`sheets_sync.errors.SheetsError` with status 400)."""
         ...
 
     def apply(self, ops: Sequence[Op]) -> None:

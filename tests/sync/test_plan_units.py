@@ -12,6 +12,7 @@ from sheets_sync.sync.api_json import (
     batch_requests,
     cell_json,
     snapshot_from_api,
+    snapshot_from_text,
     split_batches,
 )
 from sheets_sync.sync.base import Base
@@ -157,6 +158,19 @@ def test_snapshot_parsing_reads_values_notes_formats_and_rules() -> None:
         tab.column_width(0) == 120 and tab.protections[0].ours and tab.protections[0].protected_range_id == 3
     )
     assert "userEnteredValue" in READ_FIELDS and "effectiveValue" not in READ_FIELDS
+    # the answer's text, parsed a tab at a time, gives the same snapshot, compact or pretty-printed as Google sends
+    answer["developerMetadata"] = [
+        {
+            "metadataId": 9,
+            "metadataKey": "k",
+            "metadataValue": "é",
+            "location": {"locationType": "SPREADSHEET"},
+        }
+    ]
+    for text in (json.dumps(answer), json.dumps(answer, indent=2, ensure_ascii=False)):
+        assert snapshot_from_text(text) == snapshot_from_api(answer)
+    with pytest.raises(ValueError):
+        snapshot_from_text(json.dumps(answer)[:-40])
 
 
 def test_a_new_rubric_is_inserted_at_the_end_of_the_experiments_table() -> None:

@@ -327,9 +327,9 @@ def test_a_sort_between_read_and_write_over_http(server: EmulatorServer, cli_sto
     assert [(e["kind"], e["status"]) for e in logged_requests(server)] == [
         ("spreadsheets.get", 200),
         ("spreadsheets.batchUpdate", 200),  # lands on rows the sort moved
-        ("spreadsheets.get", 200),  # the check finds them moved
+        ("spreadsheets.getByDataFilter", 200),  # the check (of m01 alone) finds them moved
         ("spreadsheets.batchUpdate", 200),  # puts them right
-        ("spreadsheets.get", 200),
+        ("spreadsheets.getByDataFilter", 200),
     ]
     assert issue != cell_of(server, "m01", "issue", "m01-s1")  # the sort did move the rows
     for suggestion in edited.suggestions:
@@ -350,7 +350,7 @@ def test_three_429s_then_success_over_http(server: EmulatorServer, cli_store: St
     assert [e["kind"] for e in log if e["status"] == 200] == [
         "spreadsheets.get",
         "spreadsheets.batchUpdate",
-        "spreadsheets.get",
+        "spreadsheets.getByDataFilter",
     ]
     book = server.emulator.spreadsheet(SHEET)
     assert [s.title for s in book.sheets] == ["Heatmap", "m01", "m02"]

@@ -76,7 +76,7 @@ def test_first_push_builds_the_workbook_in_three_requests(emu_engine: SyncEngine
     assert [(e["kind"], e["status"]) for e in emu.requests] == [
         ("spreadsheets.get", 200),
         ("spreadsheets.batchUpdate", 200),
-        ("spreadsheets.get", 200),
+        ("spreadsheets.getByDataFilter", 200),
     ]
     book = emu.spreadsheet(SHEET)
     assert [s.title for s in book.sheets] == ["Heatmap", "m01", "m02"]
@@ -256,7 +256,7 @@ def test_request_counts_do_not_grow_with_the_workbook(
     assert [e["kind"] for e in emu.requests] == [
         "spreadsheets.get",
         "spreadsheets.batchUpdate",
-        "spreadsheets.get",
+        "spreadsheets.getByDataFilter",
     ]
     # a refused value found by push: its mark (note and colour) goes into the same one write
     paste_over_dropdown(emu, SHEET, "m001", a1(emu, "m001", "version", "m001-s3"), "v99")
@@ -268,8 +268,82 @@ def test_request_counts_do_not_grow_with_the_workbook(
     assert [e["kind"] for e in emu.requests] == [
         "spreadsheets.get",
         "spreadsheets.batchUpdate",
-        "spreadsheets.get",
+        "spreadsheets.getByDataFilter",
     ]
+
+
+EVERY_CELL_FIELD = (
+    "sheets(properties,protectedRanges,conditionalFormats,merges,developerMetadata,"
+    "data(startRow,startColumn,columnMetadata,rowData(values(userEnteredValue,formattedValue,note,"
+    "userEnteredFormat,hyperlink,dataValidation)))),developerMetadata"
+)
+"""What a sync read before it read what the plan needs: every field of every cell it looks at."""
+
+
+@pytest.mark.parametrize("count", [1, 10, 100])
+def test_bytes_read_follow_what_the_plan_needs(data_dir, emu: Emulator, retrier: Retrier, count: int) -> None:
+    store = write_modules(data_dir, *modules(count))
+    engine = SyncEngine(store, GspreadWorkbook(SHEET, emu.session(), retrier=retrier), retrier)
+    engine.push()
+    everything = emu.session().get(
+        f"https://sheets.googleapis.com/v4/spreadsheets/{SHEET}", params={"fields": EVERY_CELL_FIELD}
+    )
+    emu.clear_log()
+    assert not engine.push().plan.has_writes
+    assert (emu.count(), emu.count(write=True)) == (1, 0)  # a no-op push: one read, zero writes
+    push = emu.bytes_sent(write=False)
+    assert push < 0.95 * len(everything.content)  # narrower masks: number format patterns, dropdown values
+    emu.clear_log()
+    assert not engine.pull().plan.modules
+    assert (emu.count(), emu.count(write=True)) == (1, 0)
+    pull = emu.bytes_sent(write=False)
+    assert pull < 0.8 * push  # no dropdowns: a pull never writes one
+    edited = store.load_module("m001")
+    edited.suggestions[0].issue = "one cell"
+    with store.lock():
+        store.save_module(edited)
+    emu.clear_log()
+    assert engine.push().plan.cells_written == 7  # the edited row, whole
+    assert [e["kind"] for e in emu.requests] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+        "spreadsheets.getByDataFilter",
+    ]
+    read, check = (e["response_bytes"] for e in emu.requests if not e["write"])
+    assert read == push
+    # the check reads the one tab written: its share of the workbook, however many tabs there are
+    assert check < 2 * push / (count + 1)
+
+
+PREVIOUS_READ = (
+    "spreadsheetId,sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount,"
+    "frozenColumnCount)),protectedRanges(protectedRangeId,range,description,warningOnly,unprotectedRanges),"
+    "conditionalFormats(ranges,gradientRule),data(startRow,startColumn,columnMetadata(pixelSize),rowData(values("
+    "userEnteredValue,formattedValue,note,userEnteredFormat(numberFormat,backgroundColor,textFormat(bold,link,"
+    "foregroundColor)),hyperlink,dataValidation))),merges,developerMetadata(metadataId,metadataKey,metadataValue,"
+    "location(locationType,sheetId))),developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,"
+    "spreadsheet))"
+)
+"""The read of the release before this one, asked of Google without ``prettyPrint=false``."""
+
+
+def test_against_answers_shaped_as_googles_a_sync_reads_a_third_of_what_it_did(
+    data_dir, clock: FakeClock, retrier: Retrier
+) -> None:
+    emu = Emulator(clock=clock.monotonic, sleep=clock.sleep, pretty_print=True)  # indented, as Google answers
+    emu.create_spreadsheet(SHEET)
+    store = write_modules(data_dir, *modules(10))
+    engine = SyncEngine(store, GspreadWorkbook(SHEET, emu.session(), retrier=retrier), retrier)
+    engine.push()
+    before = emu.session().get(
+        f"https://sheets.googleapis.com/v4/spreadsheets/{SHEET}", params={"fields": PREVIOUS_READ}
+    )
+    emu.clear_log()
+    engine.push()
+    engine.pull()
+    assert all(entry["query"].get("prettyPrint") == "false" for entry in emu.requests)
+    push, pull = (entry["response_bytes"] for entry in emu.requests)
+    assert push < len(before.content) / 3 and pull < len(before.content) / 4
 
 
 def test_three_429s_then_success(emu_engine: SyncEngine, emu: Emulator, clock: FakeClock) -> None:

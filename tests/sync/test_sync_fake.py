@@ -228,4 +228,4 @@ def test_progress_is_logged_for_people_watching(
     messages = [r.getMessage() for r in caplog.records]
     assert messages[0] == "reading spreadsheet sheet-1"
     assert messages[1].startswith("writing ") and "cell(s)" in messages[1]
-    assert messages[2] == "reading the spreadsheet again to check what was written"
+    assert messages[2] == "reading the 3 written tab(s) again to check what was written"
