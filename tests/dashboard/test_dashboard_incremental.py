@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from dashboard_factory import m01, run, sample_modules, write_modules
 from hypothesis import HealthCheck, given, settings
+from click.testing import CliRunner
 from hypothesis import strategies as st
 
+from sheets_sync.cli import main
 from sheets_sync.dashboard import build as site_build
 from sheets_sync.dashboard.build import CHUNK_ROWS, Theme, build_site, build_site_report
 from sheets_sync.dashboard.manifest import MANIFEST_NAME, read_manifest
@@ -260,3 +263,21 @@ def test_any_sequence_of_changes_builds_what_a_full_build_builds(
             stamp = target  # type: ignore[assignment]
         build_site(store, site, stamp=stamp)
         assert_same_as_full_build(store, site, tmp, stamp=stamp)
+
+
+def test_the_dashboard_command_says_what_it_rendered(store: Store, tmp_path: Path) -> None:
+    def dashboard() -> dict[str, object]:
+        args = ["dashboard", "--out", str(tmp_path / "site"), "--data-dir", str(store.data_dir), "--json"]
+        result = CliRunner(env={"SOURCE_DATE_EPOCH": ""}).invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+    first = dashboard()
+    assert (first["full_build"], first["pages"], first["written"]) == (True, 4, 5)  # + one data script
+    save(store, with_run(m01(), "v10", 45, day=25))
+    assert {k: v for k, v in dashboard().items() if k != "index_html"} == {
+        "pages": 4,
+        "full_build": False,
+        "written": 3,
+        "deleted": 1,
+    }
