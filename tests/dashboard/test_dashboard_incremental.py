@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from dashboard_factory import m01, run, sample_modules, write_modules
 from hypothesis import HealthCheck, given, settings
-from click.testing import CliRunner
 from hypothesis import strategies as st
 
 from sheets_sync.cli import main
