@@ -34,6 +34,7 @@ def test_without_javascript_the_cells_show_the_best_pass_rates(browser: Any, sit
         page = context.new_page()
         page.goto((site / "index.html").as_uri())
         assert page.evaluate(CELLS) == expected_cells(index, "", "pass_rate")
+        assert page.locator('td[data-module="m01"][data-version="v2"] .v').is_visible()
     finally:
         context.close()
 
