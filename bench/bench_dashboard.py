@@ -209,7 +209,9 @@ def measure_builds(store: Store, site: Path, repeat: int) -> dict[str, list[floa
 def site_sizes(site: Path) -> dict[str, float]:
     """KiB: index.html, its data scripts, the median and largest module page, the whole site."""
     pages = sorted(p.stat().st_size for p in (site / "modules").glob("*.html"))
-    scripts = [p.stat().st_size for p in (site / "heatmap").glob("*.js")]
+    scripts = (
+        [p.stat().st_size for p in (site / "heatmap").glob("*.js")] if (site / "heatmap").is_dir() else []
+    )
     every = [p.stat().st_size for p in site.rglob("*") if p.is_file()]
     return {
         "index.html": (site / "index.html").stat().st_size / 1024,
@@ -474,50 +476,25 @@ def main() -> int:
 def run_all(args: argparse.Namespace, tmp: Path, models: list[str], baseline: Baseline | None) -> None:
     label = baseline.ref if baseline else None
     store = write_data(tmp / "data", args.modules, args.versions, args.models)
-    print(f"{args.modules} modules x {args.versions} versions x {args.models} models; load: {_load()}")
-    builds = measure_builds(store, tmp / "site", args.repeat)
-    serve = measure_serve(store, tmp / "serve-site", args.repeat)
+    print(
+        f"{args.modules} modules x {args.versions} versions x {args.models} models; load: {_load()}",
+        flush=True,
+    )
     site = tmp / "site"
-    build_site(store, site)
+    builds = measure_builds(store, site, args.repeat)
+    serve = measure_serve(store, tmp / "serve-site", args.repeat)
     sizes = {"this tree": site_sizes(site)}
-    sites = {
-        "static": write_static_page(site, jsonio.read_json(store.index_path), models),
-        "this tree": site / "index.html",
-    }
+    index = jsonio.read_json(store.index_path)
+    sites = {"static": write_static_page(site, index, models), "this tree": site / "index.html"}
     base_builds: list[float] = []
     if baseline and label:
-        base_site, base_builds = baseline.build(store.data_dir, "browser", 3)
+        base_site, base_builds = baseline.build(store.data_dir, "browser", args.repeat)
         sites[label] = base_site / "index.html"
-        sizes[label] = (
-            site_sizes(base_site)
-            if (base_site / "heatmap").is_dir()
-            else {
-                "index.html": (base_site / "index.html").stat().st_size / 1024,
-                "whole site": sum(p.stat().st_size for p in base_site.rglob("*") if p.is_file()) / 1024,
-            }
-        )
-    figures = measure_browser(sites, models, args.repeat)
-    rows = [
-        ["full build", ms(median(builds["full"]))] + ([ms(median(base_builds))] if label else []),
-        ["incremental build, one module changed", ms(median(builds["one module changed"]))]
-        + ([ms(median(base_builds)) + " (full)"] if label else []),
-        ["incremental build, nothing changed", ms(median(builds["nothing changed"]))]
-        + ([ms(median(base_builds)) + " (full)"] if label else []),
-        [
-            "serve: changed page answered after one module file changed",
-            f"{ms(median(serve))} (max {ms(max(serve))})",
-        ]
-        + ([ms(median(base_builds)) + " (a full build)"] if label else []),
-    ]
-    for name, value in sizes["this tree"].items():
-        rows.append(
-            [f"size: {name}", f"{value:,.0f} KiB"]
-            + ([f"{sizes[label][name]:,.0f} KiB" if name in sizes[label] else "-"] if label else [])
-        )
-    print_rows(
-        f"Builds and serve at {args.modules} modules", ["", "this tree"] + ([label] if label else []), rows
-    )
-    browser_table(figures, label)
+        sizes[label] = site_sizes(base_site)
+    print_builds(args.modules, builds, serve, sizes, label, base_builds)
+    print(f"load: {_load()}", flush=True)
+    browser_table(measure_browser(sites, models, args.repeat), label)
+    print(f"load: {_load()}", flush=True)
     scales: dict[int, dict[str, Any]] = {}
     for count in [int(n) for n in args.scales.split(",") if n.strip()]:
         scale_store = write_data(tmp / f"data-{count}", count, args.versions, args.models)
@@ -530,6 +507,32 @@ def run_all(args: argparse.Namespace, tmp: Path, models: list[str], baseline: Ba
         print(f"  {count} modules measured; load: {_load()}", flush=True)
     if scales:
         scale_table(scales, label)
+
+
+def print_builds(
+    modules: int,
+    builds: dict[str, list[float]],
+    serve: list[float],
+    sizes: dict[str, dict[str, float]],
+    label: str | None,
+    base_builds: list[float],
+) -> None:
+    full = ms(median(base_builds)) if label else ""
+    rows = [
+        ["full build", ms(median(builds["full"])), full],
+        ["one module changed (incremental)", ms(median(builds["one module changed"])), f"{full} (full)"],
+        ["nothing changed (incremental)", ms(median(builds["nothing changed"])), f"{full} (full)"],
+        [
+            "serve: changed page answered, after one module file changed",
+            f"{ms(median(serve))} (max {ms(max(serve))})",
+            f"{full} (a full build first)",
+        ],
+    ]
+    for name, value in sizes["this tree"].items():
+        theirs = sizes[label].get(name) if label else None
+        rows.append([f"size: {name}", f"{value:,.0f} KiB", "-" if not theirs else f"{theirs:,.0f} KiB"])
+    columns = ["", "this tree"] + ([label] if label else [])
+    print_rows(f"Builds and serve at {modules} modules", columns, [row[: len(columns)] for row in rows])
 
 
 def _load() -> str:
