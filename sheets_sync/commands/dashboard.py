@@ -132,8 +132,8 @@ Exit codes: 0 stopped with Ctrl-C, 1 error (port in use, invalid data; one line 
 def serve_command(port: int, out: Path, data_dir: Path | None) -> None:
     """Serve the dashboards on http://127.0.0.1:PORT/ (loopback only).
 
-    A page requested after the data files changed is rebuilt first, so reloading shows fresh numbers.
-    Stop with Ctrl-C.
+    A page requested after the data files changed is rebuilt first (only the pages whose inputs changed),
+    so reloading shows fresh numbers. Stop with Ctrl-C.
     """
     from sheets_sync.dashboard.serve import SiteServer
 

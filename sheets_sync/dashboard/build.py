@@ -14,12 +14,15 @@ same bytes.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
 import json
 import marshal
+import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +41,7 @@ from sheets_sync.dashboard.manifest import (
     remove_manifest,
     write_manifest,
 )
-from sheets_sync.errors import DataError
+from sheets_sync.errors import DataError, LockedError
 from sheets_sync.models import Module
 from sheets_sync.store import Store, gc_paused
 
@@ -46,6 +49,7 @@ PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 HEATMAP_DIR = "heatmap"
+BUILD_LOCK_NAME = ".sheets-sync-build.lock"
 # Rows per heatmap data script: one changed module rewrites one small script, and the page parses them one by one.
 CHUNK_ROWS = 20
 
@@ -120,7 +124,42 @@ def build_site_report(
     store: Store, out_dir: Path, *, stamp: str | None = None, theme: Theme = DEFAULT_THEME
 ) -> BuildReport:
     """:func:`build_site`, saying which files it wrote and deleted."""
-    return SiteBuild(store, Path(out_dir), stamp=stamp, theme=theme).run()
+    with output_lock(Path(out_dir)):
+        return SiteBuild(store, Path(out_dir), stamp=stamp, theme=theme).run()
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """One build at a time per output folder (``serve`` and a ``dashboard`` run, say): two interleaved builds
+    could leave a manifest vouching for the other's files. The second fails at once, like the data directory's
+    writer lock. A folder this build created is removed again when the build fails with nothing written."""
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = out_dir / BUILD_LOCK_NAME
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(
+                f"another sheets-sync is building {out_dir} (lock {lock_path}); try again when it has finished"
+            ) from None
+        yield
+    except BaseException:
+        if created:
+            _remove_if_only_lock(out_dir, lock_path)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _remove_if_only_lock(out_dir: Path, lock_path: Path) -> None:
+    try:
+        if [p.name for p in out_dir.iterdir()] == [lock_path.name]:
+            lock_path.unlink()
+            out_dir.rmdir()
+    except OSError:
+        pass  # tidying up must never hide the error that got us here
 
 
 class SiteBuild:

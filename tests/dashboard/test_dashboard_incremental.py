@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from sheets_sync.cli import main
 from sheets_sync.dashboard import build as site_build
-from sheets_sync.dashboard.build import CHUNK_ROWS, Theme, build_site, build_site_report
+from sheets_sync.dashboard.build import CHUNK_ROWS, Theme, build_site, build_site_report, output_lock
 from sheets_sync.dashboard.manifest import MANIFEST_NAME, read_manifest
-from sheets_sync.errors import DataError
+from sheets_sync.errors import DataError, LockedError
 from sheets_sync.index_file import write_index
 from sheets_sync.models import Module
 from sheets_sync.store import Store
@@ -281,3 +281,20 @@ def test_the_dashboard_command_says_what_it_rendered(store: Store, tmp_path: Pat
         "written": 3,
         "deleted": 1,
     }
+
+
+def test_a_second_build_into_the_same_folder_fails_at_once(store: Store, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(store, site)
+    before = files(site)
+    with output_lock(site), pytest.raises(LockedError, match="another sheets-sync is building"):
+        build_site(store, site)
+    assert files(site) == before
+
+
+def test_a_failed_first_build_leaves_no_folder_behind(tmp_path: Path) -> None:
+    store = write_modules(tmp_path / "data", [m01()])
+    store.index_path.unlink()
+    with pytest.raises(DataError, match="run `sheets-sync index` first"):
+        build_site(store, tmp_path / "site")
+    assert not (tmp_path / "site").exists()

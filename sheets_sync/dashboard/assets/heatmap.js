@@ -481,13 +481,18 @@
     table.tHead.addEventListener("click", onSortClick);
   }
 
-  collect();
-  readUrl();
-  syncControls();
-  applyFilter();
-  markSortedHeader();
-  wireControls();
-  wireTooltip();
-  // After the first frame: the data scripts' parsing must not delay the paint of the cells the build wrote.
-  requestAnimationFrame(function () { setTimeout(loadData, 0); });
+  function setUp() {
+    collect();
+    readUrl();
+    syncControls();
+    applyFilter();
+    markSortedHeader();
+    wireControls();
+    wireTooltip();
+    loadData();
+  }
+
+  // Nothing before the first frame: the cells the build wrote paint at once, then the page wires itself up and
+  // loads the data scripts (a task queued from requestAnimationFrame runs after that frame is painted).
+  requestAnimationFrame(function () { setTimeout(setUp, 0); });
 })();
