@@ -70,8 +70,9 @@ class Theme:
         package's top level and of this folder, and the versions of the libraries that render."""
         digest = hashlib.blake2b(digest_size=16)
         for label, path in self._code_files():
-            digest.update(f"{label}\0{len(path.read_bytes())}\0".encode())
-            digest.update(path.read_bytes())
+            content = path.read_bytes()
+            digest.update(f"{label}\0{len(content)}\0".encode())
+            digest.update(content)
         for library in ("jinja2", "markupsafe", "pydantic"):
             digest.update(f"{library}={importlib.metadata.version(library)}\0".encode())
         digest.update(sys.version.encode())
