@@ -46,6 +46,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,11 @@ def site_sizes(site: Path) -> dict[str, float]:
 # ------------------------------------------------------------------------------------------------ serve
 
 
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return bytes(response.read())
+
+
 def measure_serve(store: Store, site: Path, repeat: int) -> list[float]:
     """ms from the moment one module file and the index were rewritten to the changed page fully answered."""
     server = SiteServer(store, site, 0)
@@ -239,8 +245,7 @@ def measure_serve(store: Store, site: Path, repeat: int) -> list[float]:
         for attempt in range(repeat):
             module_id = module_ids[(attempt * 13 + 5) % len(module_ids)]
             change_one_module(store, module_id, day=200 + attempt)
-            url = f"{server.url}modules/{module_id}.html"
-            answers.append(timed(lambda url=url: urllib.request.urlopen(url, timeout=60).read()))
+            answers.append(timed(partial(fetch, f"{server.url}modules/{module_id}.html")))
             assert server.last_build is not None and not server.last_build.full
     finally:
         server.shutdown()
