@@ -1,23 +1,34 @@
-"""Benchmark of the dashboards: build, first render and model/metric switches of a large heatmap in headless Chromium.
+"""Benchmark of the dashboards: builds (full, incremental, at 10 to 2,000 modules), page sizes, ``serve``, and the
+heatmap's first paint and model switch in headless Chromium next to a static page of the same cells.
 
     .venv/bin/python bench/bench_dashboard.py [--modules 200] [--versions 25] [--models 4] [--repeat 5]
-                                              [--baseline main | --baseline none]
+                                              [--scales 10,100,500,2000] [--baseline main | --baseline none]
 
-Generates deterministic synthetic data (every module x version x model has a run, 4 rubrics each), writes it
-through the real Store and index, builds the site with ``build_site`` and opens ``index.html`` from ``file://`` in
-Debian's Chromium (/usr/bin/chromium). Target: first render and each switch under 1 s.
+Generates deterministic synthetic data (every module x version x model has a run, 4 rubrics each) through the real
+Store and index, builds the site with ``build_site`` and opens ``index.html`` from ``file://`` in Debian's
+Chromium (/usr/bin/chromium).
 
-Side by side with a previous build: ``--baseline REF`` (default ``main``) checks REF out into a temporary
-``git worktree``, builds the same data with that code (index included, in a subprocess) and measures both sites
-in the same run, page loads alternating, so both see the same machine load. The table then shows REF's median,
-this tree's median and the change.
+Side by side in the same run, so every page sees the same machine load (page loads alternate between them):
+- **static**: the floor. The same cells written into the HTML with the same stylesheet and no script; for the
+  model switch, a script (added after the paint) holding every model's cell texts and classes precomputed, which
+  writes the cells that differ and nothing else.
+- **this tree**: the site as built here.
+- **REF** (``--baseline``, default ``main``): REF checked out into a temporary ``git worktree``, building the
+  same data with its own code (index included, in a subprocess).
 
-Figures printed:
-- build: ``build_site`` wall time (Python: read, validate, render every page).
-- first render: navigation start to the end of the heatmap script's first fill (``performance.mark``), and to the
-  first frame painted after it; plus the wall time of ``page.goto`` until the table is ready, seen from Python.
-- switch: ``performance.now()`` around the change handler (``dispatchEvent``), then including style and layout,
-  then until the next frame is painted; and the wall time of Playwright's ``select_option`` plus that frame.
+Figures:
+- build: ``build_site`` wall time: full (empty output folder), incremental after one module file changed (and the
+  index rewritten, as ``import`` does), and with nothing changed; at ``--modules`` and at each of ``--scales``
+  (``--scales ''`` skips those), with the growth factor from one scale to the next (10x more modules).
+- serve: ``SiteServer`` on loopback; one module file and the index change, then the time until the changed page
+  has been answered (the request triggers the rebuild).
+- first paint: navigation start to the first frame painted after ``DOMContentLoaded`` (the cells are in the DOM
+  with their values by then on all three pages): a task queued from that frame's ``requestAnimationFrame``, which
+  runs once the frame is painted; Chromium's first contentful paint; and the heatmap's data in
+  (``performance.mark("heatmap-ready")``).
+- switch: ``performance.now()`` around the change event, until the next frame is painted.
+Targets (issue 15): first paint <= 1.3x and model switch <= 1.2x the static page's; serve answers the changed page
+<= 1 s after one module file changes, at 200 modules x 25 versions x 4 models.
 """
 
 from __future__ import annotations
@@ -30,12 +41,20 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+from sheets_sync import jsonio
 from sheets_sync.dashboard.browser import CHROMIUM, CHROMIUM_ARGS
 from sheets_sync.dashboard.build import build_site
+from sheets_sync.dashboard.serve import SiteServer
+from sheets_sync.dashboard.views import first_paint_cell
 from sheets_sync.index_file import write_index
 from sheets_sync.models import Experiment, Metrics, Module, RubricResult, experiment_id, rate
 from sheets_sync.store import Store
@@ -57,16 +76,48 @@ SWITCH_JS = """([name, value]) => new Promise(resolve => {
   select.value = value;
   select.dispatchEvent(new Event("change"));
   const handler = performance.now();
-  void document.body.offsetHeight;  // force style and layout now, so they are counted
-  const layout = performance.now();
   requestAnimationFrame(() => requestAnimationFrame(() =>
-    resolve({handler: handler - start, layout: layout - start, paint: performance.now() - start})));
+    resolve({handler: handler - start, paint: performance.now() - start})));
 })"""
 
-FIRST_RENDER_JS = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve({
-  ready: performance.getEntriesByName("heatmap-ready")[0].startTime,
-  painted: performance.now(),
-}))))"""
+# Installed before any page script: when the first frame after DOMContentLoaded has been painted (a task queued
+# from its requestAnimationFrame callback runs once that frame's style, layout and paint are done), and FCP.
+FIRST_PAINT_INIT = """
+window.__paint = {};
+document.addEventListener("DOMContentLoaded", () => {
+  window.__paint.dcl = performance.now();
+  requestAnimationFrame(() => setTimeout(() => { window.__paint.painted = performance.now(); }, 0));
+});
+"""
+
+FIRST_PAINT_JS = """() => new Promise(resolve => {
+  const check = () => window.__paint.painted !== undefined ? resolve({
+    painted: window.__paint.painted,
+    fcp: (performance.getEntriesByName("first-contentful-paint")[0] || {startTime: null}).startTime,
+  }) : requestAnimationFrame(check);
+  check();
+})"""
+
+STATIC_SWITCH = """(function () {
+  "use strict";
+  var data = window.STATIC_CELLS; // model ("" = Best) -> [class, value text, model text] per cell, DOM order
+  var tds = Array.prototype.slice.call(document.querySelectorAll("td.cell"));
+  var values = tds.map(function (td) { return td.firstChild; });
+  var names = tds.map(function (td) { return td.lastChild; });
+  var shown = data[""];
+  document.querySelector("select[name=model]").addEventListener("change", function (event) {
+    var next = data[event.target.value];
+    for (var i = 0; i < tds.length; i++) {
+      var a = shown[i], b = next[i];
+      if (a[0] !== b[0]) tds[i].className = b[0];
+      if (a[1] !== b[1]) values[i].textContent = b[1];
+      if (a[2] !== b[2]) names[i].textContent = b[2];
+    }
+    shown = next;
+  });
+  document.documentElement.dataset.staticReady = "true";
+})();
+"""
 
 
 def synthetic_module(number: int, versions: int, models: list[str], rng: random.Random) -> Module:
@@ -121,51 +172,171 @@ def write_data(data_dir: Path, modules: int, versions: int, models: int) -> Stor
     return store
 
 
+def change_one_module(store: Store, module_id: str, day: int) -> None:
+    """What an import of one judge file does: one more run (of a version and model the module has), new index."""
+    module = store.load_module(module_id)
+    last = module.experiments[-1]
+    timestamp = last.timestamp + timedelta(days=day)
+    extra = last.model_copy(
+        update={
+            "id": experiment_id(module_id, last.prompt_version, last.model, timestamp),
+            "timestamp": timestamp,
+        }
+    )
+    with store.lock():
+        store.save_module(module.model_copy(update={"experiments": [*module.experiments, extra]}))
+        write_index(store)
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+# ------------------------------------------------------------------------------------------------ builds
+
+
+def measure_builds(store: Store, site: Path, repeat: int) -> dict[str, list[float]]:
+    """Full build into an empty folder, then incremental after one module changed, then with nothing changed."""
+    figures: dict[str, list[float]] = {"full": [], "one module changed": [], "nothing changed": []}
+    module_ids = store.module_ids()
+    for attempt in range(repeat):
+        shutil.rmtree(site, ignore_errors=True)
+        figures["full"].append(timed(lambda: build_site(store, site)))
+        change_one_module(store, module_ids[(attempt * 7) % len(module_ids)], day=100 + attempt)
+        figures["one module changed"].append(timed(lambda: build_site(store, site)))
+        figures["nothing changed"].append(timed(lambda: build_site(store, site)))
+    return figures
+
+
+def site_sizes(site: Path) -> dict[str, float]:
+    """KiB: index.html, its data scripts, the median and largest module page, the whole site."""
+    pages = sorted(p.stat().st_size for p in (site / "modules").glob("*.html"))
+    scripts = (
+        [p.stat().st_size for p in (site / "heatmap").glob("*.js")] if (site / "heatmap").is_dir() else []
+    )
+    every = [p.stat().st_size for p in site.rglob("*") if p.is_file()]
+    return {
+        "index.html": (site / "index.html").stat().st_size / 1024,
+        "heatmap data scripts (all)": sum(scripts) / 1024,
+        "module page (median)": statistics.median(pages) / 1024 if pages else 0,
+        "whole site": sum(every) / 1024,
+    }
+
+
+# ------------------------------------------------------------------------------------------------ serve
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return bytes(response.read())
+
+
+def measure_serve(store: Store, site: Path, repeat: int) -> list[float]:
+    """ms from the moment one module file and the index were rewritten to the changed page fully answered."""
+    server = SiteServer(store, site, 0)
+    server.build_now()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    answers = []
+    try:
+        module_ids = store.module_ids()
+        for attempt in range(repeat):
+            module_id = module_ids[(attempt * 13 + 5) % len(module_ids)]
+            change_one_module(store, module_id, day=200 + attempt)
+            answers.append(timed(partial(fetch, f"{server.url}modules/{module_id}.html")))
+            assert server.last_build is not None and not server.last_build.full
+    finally:
+        server.shutdown()
+        server.server_close()
+    return answers
+
+
+# ------------------------------------------------------------------------------------------------ browser
+
+
+def write_static_page(site: Path, index: dict[str, Any], models: list[str]) -> Path:
+    """``static.html``: the heatmap's HTML with its cells, no script; ``static-cells.js`` for the switch."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    html = (
+        html[: html.index('<script type="application/json" id="heatmap-data">')]
+        + "</main>\n</body>\n</html>\n"
+    )
+    page = site / "static.html"
+    page.write_text(html, encoding="utf-8")
+    cells: dict[str, list[list[str]]] = {"": []}
+    for model in models:
+        cells[model] = []
+    for entry in index["modules"].values():
+        for version in index["versions"]:
+            cell = (entry.get("versions") or {}).get(version)
+            shown = first_paint_cell(cell)
+            cells[""].append([shown["cls"], shown["text"], shown["model"]])
+            for model in models:
+                run = ((cell or {}).get("by_model") or {}).get(model)
+                one = first_paint_cell({"best": {"model": model}, "by_model": {model: run}} if run else None)
+                cells[model].append([one["cls"], one["text"], ""])
+    script = f"window.STATIC_CELLS = {json.dumps(cells, separators=(',', ':'))};\n{STATIC_SWITCH}"
+    (site / "static-cells.js").write_text(script, encoding="utf-8")
+    return page
+
+
 def measure_browser(
     sites: dict[str, Path], models: list[str], repeat: int
 ) -> dict[str, dict[str, list[float]]]:
-    """Figures per site (label -> index.html); loads alternate between the sites so both share the load."""
+    """Figures per page (label -> html file); loads alternate between the pages so all share the load."""
     from playwright.sync_api import sync_playwright
 
     figures: dict[str, dict[str, list[float]]] = {label: {} for label in sites}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(repeat):
-            for label, index_html in sites.items():
-                measure_page(browser, index_html, models, figures[label])
+            for label, html in sites.items():
+                measure_page(browser, html, models, figures[label], static=label == "static")
         browser.close()
     return figures
 
 
 def measure_page(
-    browser: object, index_html: Path, models: list[str], figures: dict[str, list[float]]
+    browser: Any, html: Path, models: list[str], figures: dict[str, list[float]], *, static: bool
 ) -> None:
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
-    started = time.perf_counter()
-    page.goto(index_html.as_uri())
-    page.wait_for_selector("table#heatmap[data-ready=true]")
-    wall = (time.perf_counter() - started) * 1000
-    first = page.evaluate(FIRST_RENDER_JS)
-    _add(figures, "first render: script done (nav start ->)", first["ready"])
-    _add(figures, "first render: first frame painted", first["painted"])
-    _add(figures, "first render: wall (goto -> ready)", wall)
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.add_init_script(FIRST_PAINT_INIT)
+    page.goto(html.as_uri())
+    first = page.evaluate(FIRST_PAINT_JS)
+    _add(figures, "first paint (nav start -> frame after DOMContentLoaded)", first["painted"])
+    if first["fcp"] is not None:
+        _add(figures, "first contentful paint (Chromium)", first["fcp"])
+    if static:
+        page.add_script_tag(url="static-cells.js")
+        page.wait_for_selector("html[data-static-ready=true]")
+    else:
+        page.wait_for_selector("table#heatmap[data-ready=true]")
+        _add(
+            figures,
+            "heatmap data in (nav start -> ready)",
+            page.evaluate("() => performance.getEntriesByName('heatmap-ready')[0].startTime"),
+        )
     for value in [*models, ""] * 2:
         timing = page.evaluate(SWITCH_JS, ["model", value])
-        _add(figures, "switch model: change handler", timing["handler"])
-        _add(figures, "switch model: + style & layout", timing["layout"])
         _add(figures, "switch model: until next frame", timing["paint"])
-        started = time.perf_counter()
-        page.select_option("select[name=model]", models[0] if value == "" else "")
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        _add(figures, "switch model: wall (select_option + frame)", (time.perf_counter() - started) * 1000)
-    for metric in ("match_rate", "pass_rate"):
-        timing = page.evaluate(SWITCH_JS, ["metric", metric])
-        _add(figures, "switch metric: until next frame", timing["paint"])
+        _add(figures, "switch model: change handler", timing["handler"])
+    if not static:
+        for metric in ("match_rate", "pass_rate"):
+            _add(
+                figures,
+                "switch metric: until next frame",
+                page.evaluate(SWITCH_JS, ["metric", metric])["paint"],
+            )
     page.close()
 
 
+# ------------------------------------------------------------------------------------------------ baseline
+
+
 BASELINE_BUILD = """
-import json, sys, time
+import json, shutil, sys, time
 from pathlib import Path
 from sheets_sync.dashboard.build import build_site
 try:
@@ -177,7 +348,8 @@ store = Store(Path(sys.argv[1]))
 with store.lock():
     write_index(store)
 times = []
-for _ in range(3):
+for _ in range(int(sys.argv[3])):
+    shutil.rmtree(sys.argv[2], ignore_errors=True)
     started = time.perf_counter()
     build_site(store, Path(sys.argv[2]))
     times.append((time.perf_counter() - started) * 1000)
@@ -185,50 +357,106 @@ print(json.dumps(times))
 """
 
 
-def build_baseline(ref: str, tmp: Path, data_dir: Path) -> tuple[Path, list[float]]:
-    """Build the same data with the code of git ``ref`` (a temporary worktree); (index.html, build times)."""
-    repo = Path(__file__).resolve().parents[1]
-    tree = tmp / "baseline-tree"
-    subprocess.run(
-        ["git", "-C", str(repo), "worktree", "add", "--detach", "--quiet", str(tree), ref], check=True
-    )
-    try:
-        data = tmp / "baseline-data"
+class Baseline:
+    """The code of git ``ref`` in a temporary worktree, building copies of our data in a subprocess."""
+
+    def __init__(self, ref: str, tmp: Path) -> None:
+        self.ref, self.tmp = ref, tmp
+        self.repo = Path(__file__).resolve().parents[1]
+        self.tree = tmp / "baseline-tree"
+        subprocess.run(
+            ["git", "-C", str(self.repo), "worktree", "add", "--detach", "--quiet", str(self.tree), ref],
+            check=True,
+        )
+
+    def build(self, data_dir: Path, name: str, repeat: int) -> tuple[Path, list[float]]:
+        data, out = self.tmp / f"{name}-data", self.tmp / f"{name}-site"
+        shutil.rmtree(data, ignore_errors=True)
         shutil.copytree(data_dir, data)
-        out = tmp / "baseline-site"
         result = subprocess.run(
-            [sys.executable, "-c", BASELINE_BUILD, str(data), str(out)],
+            [sys.executable, "-c", BASELINE_BUILD, str(data), str(out), str(repeat)],
             check=True,
             capture_output=True,
             text=True,
-            cwd=tree,
-            env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+            cwd=self.tree,
+            env={"PYTHONPATH": str(self.tree), "PATH": "/usr/bin:/bin"},
         )
-        return out / "index.html", json.loads(result.stdout)
-    finally:
-        subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], check=True)
+        shutil.rmtree(data)
+        return out, json.loads(result.stdout)
+
+    def close(self) -> None:
+        subprocess.run(
+            ["git", "-C", str(self.repo), "worktree", "remove", "--force", str(self.tree)], check=True
+        )
+
+
+# ------------------------------------------------------------------------------------------------ report
 
 
 def _add(figures: dict[str, list[float]], name: str, value: float) -> None:
     figures.setdefault(name, []).append(value)
 
 
-def print_table(rows: list[tuple[str, list[float]]]) -> None:
-    print(f"{'step':<46} {'median ms':>10} {'max ms':>10} {'n':>4}")
-    print("-" * 73)
-    for name, values in rows:
-        print(f"{name:<46} {statistics.median(values):>10.1f} {max(values):>10.1f} {len(values):>4}")
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
-def print_side_by_side(
-    ref: str, before: list[tuple[str, list[float]]], after: list[tuple[str, list[float]]]
-) -> None:
-    print(f"{'step (median ms)':<46} {ref[:12]:>12} {'this tree':>12} {'change':>8}")
-    print("-" * 81)
-    previous = dict(before)
-    for name, values in after:
-        old, new = statistics.median(previous[name]), statistics.median(values)
-        print(f"{name:<46} {old:>12.1f} {new:>12.1f} {100 * (new - old) / old:>+7.1f}%")
+def print_rows(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """A Markdown table (the README's)."""
+    print(f"\n{title}\n")
+    print("| " + " | ".join(columns) + " |")
+    print("| " + " | ".join(["---"] + ["---:"] * (len(columns) - 1)) + " |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def ms(value: float) -> str:
+    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
+
+
+def scale_table(scales: dict[int, dict[str, Any]], baseline: str | None) -> None:
+    columns = ["modules", "full build", "one module changed", "nothing changed", "growth (full / changed)"]
+    if baseline:
+        columns.append(f"{baseline}: build (any change)")
+    rows, previous = [], None
+    for modules, figures in scales.items():
+        full, changed = median(figures["full"]), median(figures["one module changed"])
+        growth = "" if previous is None else f"{full / previous[0]:.1f}x / {changed / previous[1]:.1f}x"
+        row = [f"{modules:,}", ms(full), ms(changed), ms(median(figures["nothing changed"])), growth]
+        if baseline:
+            row.append(ms(median(figures["baseline"])))
+        rows.append(row)
+        previous = (full, changed)
+    print_rows("Builds (median; growth: against the row above, 10x or 5x... more modules)", columns, rows)
+
+
+def browser_table(figures: dict[str, dict[str, list[float]]], baseline: str | None) -> None:
+    labels = ["static", "this tree"] + ([baseline] if baseline else [])
+    names = [
+        "first paint (nav start -> frame after DOMContentLoaded)",
+        "first contentful paint (Chromium)",
+        "heatmap data in (nav start -> ready)",
+        "switch model: until next frame",
+        "switch model: change handler",
+        "switch metric: until next frame",
+    ]
+    rows = []
+    for name in names:
+        row = [name]
+        for label in labels:
+            values = figures[label].get(name)
+            row.append("" if not values else f"{median(values):.0f} ms")
+        static = figures["static"].get(name)
+        ours = figures["this tree"].get(name)
+        row.append(f"{median(ours) / median(static):.2f}x" if static and ours else "")
+        if baseline:
+            theirs = figures[baseline].get(name)
+            row.append(f"{median(theirs) / median(static):.2f}x" if static and theirs else "")
+        rows.append(row)
+    columns = ["median of the loads", *labels, "this tree / static"] + (
+        [f"{baseline} / static"] if baseline else []
+    )
+    print_rows("Heatmap in headless Chromium", columns, rows)
 
 
 def main() -> int:
@@ -236,42 +464,88 @@ def main() -> int:
     parser.add_argument("--modules", type=int, default=200)
     parser.add_argument("--versions", type=int, default=25)
     parser.add_argument("--models", type=int, default=4, choices=range(1, len(MODEL_NAMES) + 1))
-    parser.add_argument(
-        "--repeat", type=int, default=5, help="page loads (each followed by model and metric switches)"
-    )
-    parser.add_argument(
-        "--baseline", default="main", help="git ref to measure side by side (default main; 'none' to skip)"
-    )
+    parser.add_argument("--repeat", type=int, default=5, help="page loads per page; builds and serve answers")
+    parser.add_argument("--scales", default="10,100,500,2000", help="module counts for the build table")
+    parser.add_argument("--baseline", default="main", help="git ref to measure side by side ('none' to skip)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
-        started = time.perf_counter()
-        store = write_data(Path(tmp) / "data", args.modules, args.versions, args.models)
-        generate_ms = (time.perf_counter() - started) * 1000
-        builds = []
-        for _ in range(3):
-            started = time.perf_counter()
-            index_html = build_site(store, Path(tmp) / "site")
-            builds.append((time.perf_counter() - started) * 1000)
-        size_kb = index_html.stat().st_size / 1024
-        print(
-            f"{args.modules} modules x {args.versions} versions x {args.models} models "
-            f"({args.modules * args.versions * args.models} runs); index.html {size_kb:,.0f} KiB; "
-            f"data generation {generate_ms / 1000:.1f} s (not a target)\n"
-        )
-        sites = {"this tree": index_html}
-        baseline_builds: list[float] = []
-        if args.baseline != "none":
-            sites[args.baseline], baseline_builds = build_baseline(args.baseline, Path(tmp), store.data_dir)
-            size = sites[args.baseline].stat().st_size / 1024
-            print(f"{args.baseline}'s index.html {size:,.0f} KiB\n")
-        figures = measure_browser(sites, MODEL_NAMES[: args.models], args.repeat)
-        rows = [("build_site (Python, all pages)", builds), *figures["this tree"].items()]
-        print_table(rows)
-        if args.baseline != "none":
-            print()
-            before = [("build_site (Python, all pages)", baseline_builds), *figures[args.baseline].items()]
-            print_side_by_side(args.baseline, before, rows)
+    baseline_ref = None if args.baseline == "none" else args.baseline
+    models = MODEL_NAMES[: args.models]
+    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp_name:
+        tmp = Path(tmp_name)
+        baseline = Baseline(baseline_ref, tmp) if baseline_ref else None
+        try:
+            run_all(args, tmp, models, baseline)
+        finally:
+            if baseline:
+                baseline.close()
     return 0
+
+
+def run_all(args: argparse.Namespace, tmp: Path, models: list[str], baseline: Baseline | None) -> None:
+    label = baseline.ref if baseline else None
+    store = write_data(tmp / "data", args.modules, args.versions, args.models)
+    print(
+        f"{args.modules} modules x {args.versions} versions x {args.models} models; load: {_load()}",
+        flush=True,
+    )
+    site = tmp / "site"
+    builds = measure_builds(store, site, args.repeat)
+    serve = measure_serve(store, tmp / "serve-site", args.repeat)
+    sizes = {"this tree": site_sizes(site)}
+    index = jsonio.read_json(store.index_path)
+    sites = {"static": write_static_page(site, index, models), "this tree": site / "index.html"}
+    base_builds: list[float] = []
+    if baseline and label:
+        base_site, base_builds = baseline.build(store.data_dir, "browser", args.repeat)
+        sites[label] = base_site / "index.html"
+        sizes[label] = site_sizes(base_site)
+    print_builds(args.modules, builds, serve, sizes, label, base_builds)
+    print(f"load: {_load()}", flush=True)
+    browser_table(measure_browser(sites, models, args.repeat), label)
+    print(f"load: {_load()}", flush=True)
+    scales: dict[int, dict[str, Any]] = {}
+    for count in [int(n) for n in args.scales.split(",") if n.strip()]:
+        scale_store = write_data(tmp / f"data-{count}", count, args.versions, args.models)
+        repeat = 3 if count <= 500 else 1
+        scales[count] = measure_builds(scale_store, tmp / f"site-{count}", repeat)
+        if baseline:
+            scales[count]["baseline"] = baseline.build(scale_store.data_dir, f"scale-{count}", repeat)[1]
+        shutil.rmtree(scale_store.data_dir)
+        shutil.rmtree(tmp / f"site-{count}")
+        print(f"  {count} modules measured; load: {_load()}", flush=True)
+    if scales:
+        scale_table(scales, label)
+
+
+def print_builds(
+    modules: int,
+    builds: dict[str, list[float]],
+    serve: list[float],
+    sizes: dict[str, dict[str, float]],
+    label: str | None,
+    base_builds: list[float],
+) -> None:
+    full = ms(median(base_builds)) if label else ""
+    rows = [
+        ["full build", ms(median(builds["full"])), full],
+        ["one module changed (incremental)", ms(median(builds["one module changed"])), f"{full} (full)"],
+        ["nothing changed (incremental)", ms(median(builds["nothing changed"])), f"{full} (full)"],
+        [
+            "serve: changed page answered, after one module file changed",
+            f"{ms(median(serve))} (max {ms(max(serve))})",
+            f"{full} (a full build first)",
+        ],
+    ]
+    for name, value in sizes["this tree"].items():
+        theirs = sizes[label].get(name) if label else None
+        rows.append([f"size: {name}", f"{value:,.0f} KiB", "-" if not theirs else f"{theirs:,.0f} KiB"])
+    columns = ["", "this tree"] + ([label] if label else [])
+    print_rows(f"Builds and serve at {modules} modules", columns, [row[: len(columns)] for row in rows])
+
+
+def _load() -> str:
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        return " ".join(handle.read().split()[:3])
 
 
 if __name__ == "__main__":

@@ -146,7 +146,8 @@ def test_sheet_index_pages_and_show_agree(store: Store, server: EmulatorServer, 
         re.search(r'id="heatmap-data">(.*?)</script>', (site / "index.html").read_text(), re.DOTALL).group(1)  # type: ignore[union-attr]
     )
     models = heatmap_payload["models"]
-    row = heatmap_payload["rows"][0]
+    script = (site / heatmap_payload["chunks"][0]).read_text()  # the runs come in <script src> files
+    row = json.loads(script[script.index(".push(") + 6 : script.rindex(");")])["rows"][0]
     shown = {
         version: (cell[0], models[cell[1]])
         for version, cell in zip(heatmap_payload["versions"], row["cells"])
@@ -157,6 +158,12 @@ def test_sheet_index_pages_and_show_agree(store: Store, server: EmulatorServer, 
         "v3": ("v2", "gpt-a"),
         "v4": ("v1", "gpt-5"),
     }
+    # and the cells the page paints before any script ran name the same runs
+    painted = re.findall(
+        r'data-module="m07" data-version="(v\d)"[^>]*><span class="v">[^<]*</span><span class="m">([^<]*)</span>',
+        (site / "index.html").read_text(),
+    )
+    assert painted == [(version, model) for version, (_, model) in shown.items()]
 
     # show
     shown_text = cli("show", "m07", "--data-dir", str(store.data_dir))

@@ -52,9 +52,11 @@ Examples:
   sheets-sync dashboard                             # ./site/index.html
   sheets-sync dashboard --out public/ --stamp "$(date -u +%Y-%m-%dT%H:%MZ)"
   SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) sheets-sync dashboard
-  sheets-sync dashboard --json                      # {"index_html": ..., "pages": 7}
+  sheets-sync dashboard --json                      # {"index_html": ..., "pages": 7, "written": 3, ...}
 
-Without --stamp or SOURCE_DATE_EPOCH the pages print no build time, so the same data writes the same bytes.
+Over an earlier build in the same --out, only the pages whose inputs changed are rendered again (the result is
+the same as a full build). Without --stamp or SOURCE_DATE_EPOCH the pages print no build time, so the same data
+writes the same bytes.
 
 Exit codes: 0 done, 1 error (no or stale index, invalid data; one line on stderr), 2 usage.""",
 )
@@ -71,16 +73,26 @@ def dashboard_command(out: Path, stamp: str | None, as_json: bool, data_dir: Pat
     """Build the static dashboards (heatmap and module pages) and print the path of index.html.
 
     Reads data/heatmap_index.json and data/modules/*.json only. The site works opened straight from disk
-    (file://), with no network.
+    (file://), with no network. Over an earlier build, only what changed is rendered again.
     """
-    from sheets_sync.dashboard.build import build_site  # jinja2 is only imported by the commands that render
+    from sheets_sync.dashboard.build import (
+        build_site_report,
+    )  # jinja2 is only imported by the commands that render
 
     store = Store(existing_data_dir(data_dir))
-    index_html = build_site(store, out, stamp=build_stamp(stamp))
+    report = build_site_report(store, out, stamp=build_stamp(stamp))
     if as_json:
-        print_json({"index_html": str(index_html), "pages": 1 + len(store.module_ids())})
+        print_json(
+            {
+                "index_html": str(report.index_html),
+                "pages": 1 + len(store.module_ids()),
+                "full_build": report.full,
+                "written": len(report.written),
+                "deleted": len(report.deleted),
+            }
+        )
         return
-    click.echo(str(index_html))
+    click.echo(str(report.index_html))
 
 
 def build_stamp(stamp: str | None) -> str | None:
@@ -120,8 +132,8 @@ Exit codes: 0 stopped with Ctrl-C, 1 error (port in use, invalid data; one line 
 def serve_command(port: int, out: Path, data_dir: Path | None) -> None:
     """Serve the dashboards on http://127.0.0.1:PORT/ (loopback only).
 
-    A page requested after the data files changed is rebuilt first, so reloading shows fresh numbers.
-    Stop with Ctrl-C.
+    A page requested after the data files changed is rebuilt first (only the pages whose inputs changed),
+    so reloading shows fresh numbers. Stop with Ctrl-C.
     """
     from sheets_sync.dashboard.serve import SiteServer
 

@@ -1,9 +1,10 @@
 """``sheets-sync serve``: the built site on 127.0.0.1, rebuilt when a page is requested after the data changed.
 
-Rebuilding on request (not by watching files) needs no extra dependency or thread: each request for a page
+Rebuilding on request (not by watching files) needs no extra dependency, thread or clock: each request for a page
 compares the data files' sizes and modification times with those of the last build, so a reload after
-``sheets-sync import`` or ``pull`` shows the new numbers. If the data became invalid, pages answer 500 with the
-one-line error until it is fixed.
+``sheets-sync import`` or ``pull`` shows the new numbers. The rebuild is incremental (:mod:`build`): it re-renders
+the pages whose inputs' content changed, so one changed module costs its page and the heatmap, not the site. If
+the data became invalid, pages answer 500 with the one-line error until it is fixed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sheets_sync.dashboard.build import build_site
+from sheets_sync.dashboard.build import BuildReport, build_site_report
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.store import Store
 
@@ -47,6 +48,7 @@ class SiteServer(ThreadingHTTPServer):
         self.store = store
         self.out_dir = Path(out_dir)
         self.last_error: str | None = None
+        self.last_build: BuildReport | None = None
         self._built_for: Fingerprint | None = None
         self._lock = threading.Lock()
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -59,7 +61,7 @@ class SiteServer(ThreadingHTTPServer):
     def build_now(self) -> None:
         """Build (raising on invalid data) and remember which data it was built from."""
         fingerprint = data_fingerprint(self.store)  # taken first: a change during the build triggers another
-        build_site(self.store, self.out_dir)
+        self.last_build = build_site_report(self.store, self.out_dir)
         self._built_for, self.last_error = fingerprint, None
 
     def ensure_fresh(self) -> str | None:

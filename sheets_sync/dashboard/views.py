@@ -32,8 +32,8 @@ BINS = (
     palette.BINS
 )  # colour classes q0..q9 in style.css: 10-point bands of the viridis scale (sheets_sync.palette)
 
-# The heatmap inlines every run of 200 modules x 25 versions x 4 models, and the page's first render time grows with
-# its bytes, so cells and runs are positional arrays and link URLs share their prefixes through a table.
+# The heatmap's data scripts carry every run of 200 modules x 25 versions x 4 models, and their load time grows with
+# their bytes, so cells and runs are positional arrays and link URLs share their prefixes through a table.
 CELL_FIELDS = ("dataset_version", "best", "runs")
 RUN_FIELDS = (
     "model",
@@ -73,18 +73,20 @@ def fmt_interval(interval: Interval | None) -> str:
 # --------------------------------------------------------------------------------------------------- heatmap
 
 
-def heatmap_view(index: Mapping[str, Any]) -> dict[str, Any]:
-    """Context of ``index.html``: the table skeleton (rows, columns) and the cells' data for the script."""
+def heatmap_view(index: Mapping[str, Any], chunks: Sequence[str] = ()) -> dict[str, Any]:
+    """Context of ``index.html``: the table with every cell as its first paint shows it (Best, pass rate), and
+    the small head of the data; the runs behind the cells live in the ``chunks`` scripts (:func:`heatmap_chunk`)."""
     models: list[str] = list(index.get("models") or [])
     versions: list[str] = list(index.get("versions") or [])
     entries: Mapping[str, Any] = index.get("modules") or {}
-    prefixes = UrlPrefixes()
     rows = [
-        {"id": module_id, "name": entry["name"], "href": f"modules/{module_id}.html"}
+        {
+            "id": module_id,
+            "name": entry["name"],
+            "href": f"modules/{module_id}.html",
+            "cells": [first_paint_cell((entry.get("versions") or {}).get(v)) for v in versions],
+        }
         for module_id, entry in entries.items()
-    ]
-    payload_rows = [
-        _heatmap_row(module_id, entry, versions, models, prefixes) for module_id, entry in entries.items()
     ]
     return {
         "models": models,
@@ -96,10 +98,34 @@ def heatmap_view(index: Mapping[str, Any]) -> dict[str, Any]:
             "versions": versions,
             "cell_fields": list(CELL_FIELDS),
             "run_fields": list(RUN_FIELDS),
-            "url_prefixes": prefixes.table,
-            "rows": payload_rows,
+            "chunks": list(chunks),
         },
     }
+
+
+def first_paint_cell(cell: Mapping[str, Any] | None) -> dict[str, str]:
+    """What a cell shows before any script ran: the Best run's pass rate, exactly as ``render()`` in heatmap.js
+    writes it for the default view (the browser tests compare the two)."""
+    runs = (cell or {}).get("by_model") or {}
+    best = (cell or {}).get("best")
+    model = best["model"] if best else next(iter(runs), None)  # no pass rate anywhere: the first run, "n/a"
+    if model is None:
+        return {"cls": "cell empty", "text": "", "model": ""}
+    value = runs[model].get("pass_rate")
+    css = "cell na" if value is None else f"cell q{rate_bin(value)}"
+    return {"cls": css, "text": fmt_percent(value), "model": model}
+
+
+def heatmap_chunk(
+    entries: Mapping[str, Any], versions: Sequence[str], models: Sequence[str], first: int
+) -> dict[str, Any]:
+    """The runs of some consecutive heatmap rows (``first`` is the position of the first), loaded by the page
+    after its first paint: tooltips, model switches and sorting need them, the first paint does not."""
+    prefixes = UrlPrefixes()
+    rows = [
+        _heatmap_row(module_id, entry, versions, models, prefixes) for module_id, entry in entries.items()
+    ]
+    return {"first": first, "url_prefixes": prefixes.table, "rows": rows}
 
 
 class UrlPrefixes:

@@ -68,7 +68,7 @@ def test_the_site_has_a_page_for_each_module_and_a_row_linking_to_it(bundled_sit
 def test_every_module_x_version_has_one_addressable_cell(bundled_site: Path, bundled_store: Store) -> None:
     index = jsonio.read_json(bundled_store.index_path)
     heatmap = (bundled_site / "index.html").read_text(encoding="utf-8")
-    cells = re.findall(r'<td class="cell" data-module="([^"]+)" data-version="([^"]+)">', heatmap)
+    cells = re.findall(r'<td class="cell [a-z0-9]+" data-module="([^"]+)" data-version="([^"]+)"', heatmap)
     assert cells == [(m, v) for m in index["modules"] for v in index["versions"]]
 
 

@@ -60,6 +60,26 @@ def test_a_page_requested_after_the_data_changed_is_rebuilt(served: tuple[SiteSe
         store.save_module(module)
         write_index(store)
     assert "m01_v11_gpt5_20260125" in get(server.url + "modules/m01.html")[2]
+    # Only what the change touched was rendered again: m01's page, the heatmap and its data script for m01.
+    assert server.last_build is not None and not server.last_build.full
+    assert server.last_build.written[1:] == ["index.html", "modules/m01.html"]
+    assert server.last_build.written[0].startswith("heatmap/rows-")
+    status, _, body = get(server.url + "index.html")
+    assert status == 200 and server.last_build.written[0] in body  # the page names its new data script
+    assert get(server.url + server.last_build.written[0])[0] == 200
+    assert get(server.url + server.last_build.deleted[0])[0] == 404  # the old one is gone
+
+
+def test_nothing_is_rendered_again_while_the_data_stays_the_same(served: tuple[SiteServer, Store]) -> None:
+    server, store = served
+    first = server.last_build
+    assert get(server.url + "modules/m01.html")[0] == 200
+    with store.lock():
+        write_index(store)  # rewrites nothing: same data, same bytes
+        store.module_path("m02").touch()  # a newer time, the same content
+    assert get(server.url + "modules/m02.html")[0] == 200
+    assert server.last_build is not first and server.last_build is not None
+    assert (server.last_build.written, server.last_build.deleted) == ([], [])
 
 
 def test_invalid_data_answers_500_with_the_error_as_plain_text(served: tuple[SiteServer, Store]) -> None:

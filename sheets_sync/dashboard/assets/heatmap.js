@@ -2,8 +2,11 @@
  * The heatmap (index.html): fills the cells the build laid out, switches model and metric, filters and sorts the
  * rows, shows the per-cell tooltip, and keeps the view in the URL (?model=&metric=&q=&sort=).
  *
- * Fast for 200 modules x 25 versions x 4 models: the table is never rebuilt; a switch walks a flat array of
- * cells and writes only the text and class names that changed (no layout reads in the loop).
+ * Fast for 200 modules x 25 versions x 4 models: the build writes every cell as the default view shows it (Best,
+ * pass rate), so the first paint needs no script and no data. The runs behind the cells (tooltips, other models,
+ * sorting) come after that paint, as <script src> files (heatmap/rows-*.js, one per CHUNK_ROWS rows): the CSP and
+ * file:// rule out fetching data. The table is never rebuilt; a switch walks a flat array of cells and writes only the
+ * text and class names that changed (no layout reads in the loop).
  */
 (function () {
   "use strict";
@@ -24,6 +27,7 @@
   var cells = [];
   var cellOf = new Map();
   var state = { model: "", metric: "pass_rate", q: "", sort: "id", descending: false };
+  var ready = false; // every data script has arrived
 
   // ------------------------------------------------------------------ set up
 
@@ -34,33 +38,83 @@
     return map;
   }
 
+  /** Rows and cells from the table itself: what the build wrote is what the page shows until the data is in. */
   function collect() {
     Array.prototype.forEach.call(body.rows, function (tr, r) {
-      var rowData = data.rows[r];
-      var row = { tr: tr, data: rowData, position: r, search: (rowData.id + " " + rowData.name).toLowerCase(), cells: [] };
-      rowData.cells.forEach(function (cellData, column) {
-        var td = tr.cells[column + 1];
-        var cell = {
-          td: td,
-          value: td.querySelector(".v"),
-          model: td.querySelector(".m"),
-          data: cellData,
-          runs: byModel(cellData),
-          best: null,
-          text: null,
-          name: null,
-          cls: null,
-          sortValue: null,
-        };
+      var id = tr.querySelector(".module-id").textContent;
+      var name = tr.querySelector(".module-name").textContent;
+      var row = { tr: tr, id: id, name: name, data: null, position: r, search: (id + " " + name).toLowerCase(), cells: [] };
+      for (var column = 1; column < tr.cells.length; column++) {
+        var td = tr.cells[column];
+        var cell = { td: td, value: td.firstChild, model: td.lastChild, data: null, runs: [], best: null, prefixes: null, sortValue: null };
+        cell.text = cell.value.textContent;
+        cell.name = cell.model.textContent;
+        cell.cls = td.className;
         cell.row = row;
-        cell.best = bestRun(cell);
-        td.tabIndex = r === 0 && column === 0 ? 0 : -1; // one tab stop; the arrow keys move within the table
         cells.push(cell);
         row.cells.push(cell);
         cellOf.set(td, cell);
-      });
+      }
       rows.push(row);
     });
+  }
+
+  // ------------------------------------------------------------------ the data, after the first paint
+
+  /** Load the data scripts once the first frame is on screen; they queue their rows in SheetsSyncHeatmapRows. */
+  function loadData() {
+    var pending = data.chunks.length;
+    if (!pending) { onReady(); return; }
+    data.chunks.forEach(function (src) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.addEventListener("load", function () {
+        takeQueued();
+        if (--pending === 0) onReady();
+      });
+      script.addEventListener("error", function () { dataFailed(src); });
+      document.body.appendChild(script);
+    });
+  }
+
+  function takeQueued() {
+    var queue = window.SheetsSyncHeatmapRows || [];
+    while (queue.length) attach(queue.shift());
+  }
+
+  /** A chunk's rows onto the table's rows (checked by id: a chunk of another build must not paint wrong cells). */
+  function attach(chunk) {
+    chunk.rows.forEach(function (rowData, i) {
+      var row = rows[chunk.first + i];
+      if (!row || row.id !== rowData.id) { dataFailed("row " + rowData.id); return; }
+      row.data = rowData;
+      rowData.cells.forEach(function (cellData, column) {
+        var cell = row.cells[column];
+        cell.data = cellData;
+        cell.prefixes = chunk.url_prefixes;
+        cell.runs = byModel(cellData);
+        cell.best = bestRun(cell);
+        if (cell.td.tabIndex !== 0) cell.td.tabIndex = -1; // focusable by the arrow keys, one tab stop
+      });
+    });
+  }
+
+  function onReady() {
+    if (ready) return;
+    ready = rows.every(function (row) { return row.data !== null; });
+    if (!ready) { dataFailed("rows missing"); return; }
+    render();
+    if (state.sort !== "id" || state.descending) sortRows();
+    table.dataset.ready = "true";
+    if (performance.mark) performance.mark("heatmap-ready"); // read by bench/bench_dashboard.py
+  }
+
+  function dataFailed(what) {
+    var none = document.getElementById("no-match");
+    if (!none || table.dataset.failed) return;
+    table.dataset.failed = "true";
+    none.hidden = false;
+    none.textContent = "The heatmap data did not load (" + what + "): the cells show Best pass rates only. Rebuild the site with sheets-sync dashboard.";
   }
 
   function byModel(cellData) {
@@ -79,6 +133,7 @@
 
   /** Update every cell in place for the current model and metric. */
   function render() {
+    if (!ready) return; // the state is applied once the data is in
     var started = performance.now();
     var modelIndex = state.model === "" ? -1 : models.indexOf(state.model);
     var field = state.metric === "match_rate" ? F.match_rate : F.pass_rate;
@@ -144,7 +199,7 @@
 
   function sortKey(row) {
     if (state.sort === "id") return row.position;
-    if (state.sort === "name") return row.data.name.toLowerCase();
+    if (state.sort === "name") return row.name.toLowerCase();
     var column = data.versions.indexOf(state.sort);
     return column < 0 ? null : row.cells[column].sortValue;
   }
@@ -177,6 +232,7 @@
 
   function onSortClick(event) {
     var th = event.target.closest("th[data-sort]");
+    if (!ready) return;
     if (!th || !event.target.closest("button")) return;
     var key = event.target.closest("[data-sort-name]") ? "name" : th.dataset.sort;
     // Versions sort best-first on the first click; id and name alphabetically.
@@ -232,6 +288,7 @@
   var shownTd = null;
 
   function showTip(cell) {
+    if (!ready) return;
     clearTimeout(hideTimer);
     markTipCell(cell.td);
     tip.replaceChildren(tipContent(cell));
@@ -258,11 +315,11 @@
   }
 
   function tipContent(cell) {
-    var rowData = cell.row.data;
+    var row = cell.row;
     var fragment = document.createDocumentFragment();
     var head = S.el("div", "tip-head");
-    head.appendChild(S.el("strong", null, rowData.id + " \u00b7 " + cell.td.dataset.version));
-    head.appendChild(S.el("span", "tip-name", rowData.name));
+    head.appendChild(S.el("strong", null, row.id + " \u00b7 " + cell.td.dataset.version));
+    head.appendChild(S.el("span", "tip-name", row.name));
     if (cell.data) head.appendChild(S.el("span", "tip-ds", "dataset " + cell.data[C.dataset_version]));
     fragment.appendChild(head);
     if (!cell.data || !cell.data[C.runs].length) {
@@ -303,14 +360,14 @@
       ].forEach(function (text, column) {
         tr.appendChild(S.el("td", column > 0 && column < 5 ? "num" : null, text));
       });
-      tr.appendChild(linkCell(url(run[F.braintrust_url])));
+      tr.appendChild(linkCell(url(cell.prefixes, run[F.braintrust_url])));
     });
     return tbl;
   }
 
   /** Join a [prefix position, rest] pair back into the link (views.UrlPrefixes). */
-  function url(encoded) {
-    return encoded ? data.url_prefixes[encoded[0]] + encoded[1] : null;
+  function url(prefixes, encoded) {
+    return encoded ? prefixes[encoded[0]] + encoded[1] : null;
   }
 
   function linkCell(link) {
@@ -426,15 +483,18 @@
     table.tHead.addEventListener("click", onSortClick);
   }
 
-  collect();
-  readUrl();
-  syncControls();
-  render();
-  applyFilter();
-  if (state.sort === "id" && !state.descending) markSortedHeader();
-  else sortRows();
-  wireControls();
-  wireTooltip();
-  table.dataset.ready = "true";
-  if (performance.mark) performance.mark("heatmap-ready"); // read by bench/bench_dashboard.py
+  function setUp() {
+    collect();
+    readUrl();
+    syncControls();
+    applyFilter();
+    markSortedHeader();
+    wireControls();
+    wireTooltip();
+    loadData();
+  }
+
+  // Nothing before the first frame: the cells the build wrote paint at once, then the page wires itself up and
+  // loads the data scripts (a task queued from requestAnimationFrame runs after that frame is painted).
+  requestAnimationFrame(function () { setTimeout(setUp, 0); });
 })();
