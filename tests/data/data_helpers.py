@@ -69,17 +69,6 @@ def write_judge(folder: Path, doc: dict[str, Any] | bytes | str, name: str | Non
     return path
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes, the writer lock and the cache excluded (they are not data)."""
-    if not root.exists():
-        return {}
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock") and ".cache" not in p.relative_to(root).parts
-    }
-
-
 def copy_sample_data(target: Path) -> Path:
     """A copy of the committed sample data directory."""
     shutil.copytree(SAMPLE_DATA, target, ignore=shutil.ignore_patterns("*.lock", ".sync", ".cache"))

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from data_helpers import DROP, SAMPLE_DATA, judge_doc, make_results, snapshot, write_judge
+from data_helpers import DROP, SAMPLE_DATA, judge_doc, make_results, write_judge
+from data_snapshot import snapshot
 
 from sheets_sync.errors import ImportFileError
 from sheets_sync.importers import import_paths

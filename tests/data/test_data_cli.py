@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from data_helpers import DROP, REPO, copy_sample_data, judge_doc, snapshot, write_judge
+from data_helpers import DROP, REPO, copy_sample_data, judge_doc, write_judge
+from data_snapshot import snapshot
 from rich.console import Console
 
 from sheets_sync.commands import data as data_commands

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from data_helpers import DROP, judge_doc, make_results, snapshot, write_judge
+from data_helpers import DROP, judge_doc, make_results, write_judge
+from data_snapshot import snapshot
 
 from sheets_sync.errors import ImportFileError
 from sheets_sync.importers import ImportStatus, import_paths

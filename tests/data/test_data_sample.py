@@ -8,7 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from data_helpers import REPO, SAMPLE_DATA, copy_sample_data, snapshot
+from data_helpers import REPO, SAMPLE_DATA, copy_sample_data
+from data_snapshot import snapshot
 
 from sheets_sync.importers import ImportStatus, import_paths
 from sheets_sync.index_file import write_index

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from migrate_helpers import JS_TRACKER, YAML_TRACKER, snapshot
+from data_snapshot import snapshot
+from migrate_helpers import JS_TRACKER, YAML_TRACKER
 
 from sheets_sync.store import Store
 
