@@ -181,6 +181,26 @@ def test_at_390_px_the_module_column_is_the_id_and_the_diff_stacks(browser: Any,
         context.close()
 
 
+LEGEND_LINES = """() => Array.from(document.querySelectorAll('.legend .swatch.na, .legend .swatch.empty')).map(chip =>
+  [chip.getBoundingClientRect().top, chip.nextElementSibling.getBoundingClientRect().top,
+   chip.nextElementSibling.textContent])"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_each_legend_chip_sits_on_the_line_of_its_label(browser: Any, site: Path, width: int) -> None:
+    """At 390 px the legend wraps; "n/a" must not end one line with "no rate" starting the next."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        open_heatmap(page, site)
+        pairs = page.evaluate(LEGEND_LINES)
+        assert [label for _, _, label in pairs] == ["no rate", "no run"]
+        for chip_top, label_top, label in pairs:
+            assert abs(chip_top - label_top) < 8, f"{width} px: the chip of {label!r} is on another line"
+    finally:
+        context.close()
+
+
 # ------------------------------------------------------------------------------------------------ empty states
 
 
