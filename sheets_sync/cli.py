@@ -3,7 +3,8 @@
 Commands are loaded lazily from :data:`sheets_sync.commands.CATALOG`: ``sheets-sync --help`` imports click and
 nothing heavy, and running a command imports only its own module.
 
-Exit codes: 0 done, 1 error, 2 usage, 3 sync conflicts, 4 significant regression (``diff --fail-on-regression``).
+Exit codes: 0 done, 1 error, 2 usage, 3 sync or ``migrate --apply`` conflicts, 4 significant regression
+(``diff --fail-on-regression``), 5 sync values refused or tabs skipped.
 Library errors (:mod:`sheets_sync.errors`) print as one line on stderr; ``--debug`` shows the traceback.
 """
 
@@ -107,7 +108,8 @@ Examples:
 
 \b
 Exit codes: 0 done; 1 error (one line on stderr; --debug for the traceback); 2 usage;
-3 sync conflicts (listed, all else applied); 4 diff --fail-on-regression found a significant drop;
+3 sync or migrate --apply conflicts (listed, all else applied);
+4 diff --fail-on-regression found a significant drop;
 5 sync values refused or tabs skipped (listed, all else applied; 3 wins when both).
 Commands that print data accept --json (shapes: docs/cli.md)."""
 

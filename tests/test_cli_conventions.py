@@ -75,6 +75,34 @@ def test_every_command_help_has_examples_and_exit_codes(name: str) -> None:
     assert f"sheets-sync {name}" in result.output.split("Examples:", 1)[1]
 
 
+def every_command_path() -> list[list[str]]:
+    paths = []
+    for name in CATALOG:
+        command = main.commands[name]
+        paths.append([name])
+        if isinstance(command, click.Group):
+            paths.extend([name, sub] for sub in command.commands)
+    return paths
+
+
+@pytest.mark.parametrize("path", every_command_path(), ids=" ".join)
+def test_help_prints_each_example_whole_and_the_exit_codes_last(path: list[str]) -> None:
+    """An example line re-wrapped by click cannot be pasted; exit codes sit after the options, as everywhere."""
+    command = main
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    result = CliRunner().invoke(main, [*path, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    examples = [
+        line.strip() for line in (command.epilog or "").splitlines() if line.startswith("  sheets-sync ")
+    ]
+    output_lines = [line.strip() for line in result.output.splitlines()]
+    cut = [line for line in examples if line not in output_lines]
+    assert not cut, f"`sheets-sync {' '.join(path)} --help` re-wraps {cut}"
+    if "Exit codes:" in result.output:
+        assert result.output.index("Exit codes:") > result.output.index("Options:")
+
+
 @pytest.mark.parametrize("name", DATA_COMMANDS)
 def test_every_command_that_prints_data_has_json(name: str) -> None:
     command = main.commands[name]

@@ -161,7 +161,10 @@ Examples:
   sheets-sync diff m01 v4 v5 --fail-on-regression || echo "regressed"
   sheets-sync diff m01 v4 v5 --json | jq '.rows[] | select(.regression)'
 
-A table wider than the terminal is folded (the metric column repeated), never cut.""",
+A table wider than the terminal is folded (the metric column repeated), never cut.
+
+Exit codes: 0 done; 1 unknown module, version, experiment id or model, or invalid data; 2 usage; 4 with
+--fail-on-regression when the pass rate or a rubric dropped significantly.""",
 )
 @click.argument("module_id", metavar="MODULE")
 @click.argument("ref_a", metavar="VERSION_A")
@@ -194,9 +197,6 @@ def diff_command(
     VERSION_A and VERSION_B are prompt versions (v2) or experiment ids. Each delta comes with its 95% interval
     (Newcombe) and a two-proportion z-test saying whether it is distinguishable from noise. The numbers are
     the ones the module page's Diff view shows for the same pair.
-
-    Exit codes: 0 done; 1 unknown module, version, experiment id or model, or invalid data; 2 usage error;
-    4 with --fail-on-regression when the pass rate or a rubric dropped significantly.
     """
     module = _load(Store(existing_data_dir(data_dir)), module_id)
     comparison = compare(module, *find_pair(module, ref_a, ref_b, model))

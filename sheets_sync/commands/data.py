@@ -71,6 +71,7 @@ Examples:
   sheets-sync import runs/m01_v6_gpt-5_20260210.json     # one file
   sheets-sync import --data-dir /tmp/mirror a.json b.json
 
+\b
   sheets-sync import --json runs/ | jq '.runs[] | select(.status == "new")'
   sheets-sync import results.json --module m01 --version v6 --dataset-version v2   # a promptfoo export
 

@@ -36,7 +36,8 @@ Examples:
   sheets-sync export csv --excel --out tracker.csv   # with a BOM, so Excel reads UTF-8
 
 Columns: Module, LLM Model, Prompt version, Dataset version, Pass Rate %, Match Rate %, Suggested Improvements,
-Braintrust link, Date, Experiment id. A null rate is an empty cell; text starting = + - @ is neutralised with '.
+Braintrust link, Date, Experiment id, Rates (judged: counted from the samples; reported: a legacy tracker's rates,
+no counts). A null rate is an empty cell; text starting = + - @ is neutralised with '.
 
 Exit codes: 0 done, 1 error (one line on stderr: file: JSON path: message), 2 usage.""",
 )

@@ -141,3 +141,11 @@ def test_a_run_known_only_by_its_reported_rates_says_so(cli: Cli, tmp_path: Path
     old, new = (dict(zip(HEADER, row, strict=True)) for row in rows(result.stdout)[1:])
     assert (old["Pass Rate %"], old["Match Rate %"], old["Rates"]) == ("58.4", "38.0", "reported")
     assert (new["Pass Rate %"], new["Rates"]) == ("75.0", "judged")
+
+
+def test_help_names_every_column_the_file_has(cli: Cli) -> None:
+    result = cli("export", "csv", "--help")
+    assert result.exit_code == 0, result.output
+    listed = " ".join(result.output.split("Columns:", 1)[1].split("Exit codes:", 1)[0].split())
+    missing = [column for column in HEADER if column not in listed]
+    assert not missing, f"`export csv --help` does not name the column(s) {missing}"
