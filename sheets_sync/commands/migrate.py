@@ -47,6 +47,8 @@ def migrate_command(
     Re-running changes nothing; a run or field already in the mirror is never overwritten (a difference is
     listed as a conflict). Runs known only by their rates are stored as reported (no counts, no interval).
     """
+    if progress_yaml is None and modules_js is None:
+        raise click.UsageError("nothing to migrate: give --progress-yaml and/or --modules-js")
     store = Store(resolve_data_dir(data_dir))
     plan = migrate(store, progress_yaml=progress_yaml, modules_js=modules_js, apply=apply)
     if as_json:

@@ -317,10 +317,12 @@ def test_bad_input_is_one_line_naming_file_and_place_and_writes_nothing(
     assert snapshot(mirror) == before
 
 
-def test_no_tracker_given_is_an_error(cli: Cli, mirror: Path) -> None:
+def test_no_tracker_given_is_a_usage_error(cli: Cli, mirror: Path) -> None:
+    """Like a missing required option: exit 2 (README, "Exit codes"), one message, no traceback."""
     result = cli("migrate", "--data-dir", mirror)
-    assert result.exit_code == 1
+    assert result.exit_code == 2, result.output
     assert "give --progress-yaml and/or --modules-js" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_module_exports_allmodels_objects_and_suggestion_ids(cli: Cli, tmp_path: Path) -> None:
