@@ -287,7 +287,7 @@ def _plan_heading(plan: Plan, *, applied: bool, saved: list[str] | None = None) 
     """One summary line: what was (or would be) written to the sheet, and for pull, to which module files
     (``saved``: the files a pull actually rewrote)."""
     if plan.has_writes:
-        sheet = f"{plan.cells_written} cell(s) in {len(tabs_written(plan))} tab(s)"
+        sheet = f"{plan.cells_written:,} cell(s) in {len(tabs_written(plan))} tab(s)"
     else:
         sheet = "nothing to the sheet (no write requests)"
     deleted = tabs_deleted(plan)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -88,6 +89,18 @@ def test_a_proxy_setting_does_not_capture_the_loopback_emulator(
     )
     assert pushed.exit_code == 0, pushed.output
     assert server.emulator.count(write=True) == 1
+
+
+def test_cell_counts_are_grouped_as_the_demo_prints_them(server: EmulatorServer, tmp_path: Path) -> None:
+    """The bundled sample writes over a thousand cells: "1,436 cell(s)", as `demo` says it, not "1436"."""
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    result = run(
+        "push", "--dry-run", "--spreadsheet", SHEET, "--endpoint", server.url, "--data-dir", str(data)
+    )
+    assert result.exit_code == 0, result.output
+    count = result.stdout.split("push would write ", 1)[1].split(" cell(s)", 1)[0]
+    assert int(count.replace(",", "")) >= 1000 and count == f"{int(count.replace(',', '')):,}", count
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(server: EmulatorServer, cli_store: Store) -> None:
