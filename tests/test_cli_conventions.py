@@ -103,6 +103,13 @@ def test_help_prints_each_example_whole_and_the_exit_codes_last(path: list[str])
         assert result.output.index("Exit codes:") > result.output.index("Options:")
 
 
+@pytest.mark.parametrize("name", [name for name in CATALOG if isinstance(main.commands[name], click.Group)])
+def test_a_group_lists_its_subcommands_whole(name: str) -> None:
+    result = CliRunner().invoke(main, [name, "--help"], terminal_width=120)
+    listing = result.output.split("Commands:", 1)[1].split("Examples:", 1)[0]
+    assert "..." not in listing, f"`sheets-sync {name} --help` cuts a subcommand's help: {listing.strip()}"
+
+
 @pytest.mark.parametrize("name", DATA_COMMANDS)
 def test_every_command_that_prints_data_has_json(name: str) -> None:
     command = main.commands[name]

@@ -75,6 +75,7 @@ def _metadata_keys(_ctx: click.Context, param: click.Parameter, values: tuple[st
 
 @braintrust_group.command(
     "pull",
+    short_help="Pull a project's experiments into the module files.",
     epilog=f"""\b
 Examples:
   export {API_KEY_ENV}=...           # Braintrust: Settings > API keys

@@ -29,6 +29,7 @@ def export_group() -> None:
 
 @export_group.command(
     "csv",
+    short_help="The PM tracker CSV, one row per experiment.",
     epilog="""\b
 Examples:
   sheets-sync export csv                       # to stdout
