@@ -6,6 +6,7 @@ by a statistically significant amount (two-proportion z-test, p < 0.05), so a CI
 
 from __future__ import annotations
 
+import errno
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,7 +142,10 @@ def serve_command(port: int, out: Path, data_dir: Path | None) -> None:
     try:
         server = SiteServer(store, out, port)
     except OSError as exc:
-        raise ConfigError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.EADDRINUSE:  # say what to do, as `sheets-sync emulator` does
+            reason = "the port is already in use (another serve still running?); choose another --port, or --port 0"
+        raise ConfigError(f"cannot listen on 127.0.0.1:{port}: {reason}") from None
     with server:
         server.build_now()
         err.print(Text(f"Serving {out} on {server.url} (rebuilt when the data changes; Ctrl-C to stop)"))

@@ -135,7 +135,8 @@ def test_serve_on_a_busy_port_is_a_one_line_error(sample_store: Store, tmp_path:
         port = busy.getsockname()[1]
         result = cli(sample_store, "serve", "--port", str(port), "--out", str(tmp_path / "site"))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: the port is already in use")
+    assert "--port 0" in result.stderr  # what to do about it, as `sheets-sync emulator` says
     assert result.stderr.count("\n") == 1
 
 
