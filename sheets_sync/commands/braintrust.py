@@ -15,7 +15,13 @@ from rich.progress import Progress as ProgressBar
 from rich.text import Text
 
 from sheets_sync.braintrust import Progress, PullResult, pull
-from sheets_sync.braintrust.client import API_KEY_ENV, API_URL_ENV, BraintrustClient, Credentials
+from sheets_sync.braintrust.client import (
+    API_KEY_ENV,
+    API_URL_ENV,
+    REQUESTS_PER_MINUTE,
+    BraintrustClient,
+    Credentials,
+)
 from sheets_sync.commands._common import common_options, err, json_option, resolve_data_dir
 from sheets_sync.commands._output import console as output_console
 from sheets_sync.commands._output import print_json
@@ -24,6 +30,7 @@ from sheets_sync.importers import ImportStatus
 from sheets_sync.importers.braintrust import BraintrustOptions, MetadataKeys
 from sheets_sync.stats import format_percent
 from sheets_sync.store import Store
+from sheets_sync.sync.retry import DEFAULT_DEADLINE, RetryPolicy
 
 EXIT_CODES = (
     "Exit codes: 0 done (skipped experiments listed with the reason), 1 error (one line on stderr naming the URL "
@@ -110,6 +117,13 @@ Examples:
 @click.option("--dataset-version", default=None, help="When the metadata names none (default v1).")
 @click.option("--api-url", default=None, help=f"API base URL (default ${API_URL_ENV}, else Braintrust's).")
 @click.option("--org", default=None, envvar="BRAINTRUST_ORG", help="Organization name, to build web links.")
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_DEADLINE,
+    metavar="SECONDS",
+    help=f"Give up retrying after this long (default {DEFAULT_DEADLINE:.0f}), as push and pull do.",
+)
 @json_option
 @common_options
 def pull_command(
@@ -121,6 +135,7 @@ def pull_command(
     dataset_version: str | None,
     api_url: str | None,
     org: str | None,
+    deadline: float,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
@@ -130,7 +145,8 @@ def pull_command(
     each experiment's metadata, else its name (<module>_<version>_<model>). Pulling again changes no byte; an
     experiment whose events or metadata changed updates its run in place.
     """
-    client = BraintrustClient(Credentials.from_env(api_url))
+    policy = RetryPolicy(deadline=deadline, requests_per_minute=REQUESTS_PER_MINUTE)
+    client = BraintrustClient(Credentials.from_env(api_url), policy=policy)
     options = BraintrustOptions(
         thresholds=thresholds, metadata_keys=metadata_keys, dataset_version=dataset_version
     )

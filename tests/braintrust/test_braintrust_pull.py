@@ -216,6 +216,17 @@ def test_429_is_retried_with_backoff_and_gives_up_by_the_deadline(
         pull(Store(data_dir), client, project="evals")
 
 
+def test_deadline_flag_bounds_the_retries_as_push_and_pull_do(fake: FakeBraintrust, data_dir: Path) -> None:
+    """A throttled (or unreachable) API is retried until --deadline, not for the default five minutes."""
+    _standard(fake)
+    fake.throttle, fake.retry_after = 10**6, "20"  # waiting 20 s would pass a 1 s deadline: give up at once
+    result = run_pull(fake, data_dir, "--deadline", "1")
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "gave up" in line and "deadline 1s" in line and "Nothing was written" in line
+    assert not data_dir.exists()
+
+
 def test_a_401_is_one_line_naming_the_url_and_nothing_is_written(
     fake: FakeBraintrust, data_dir: Path
 ) -> None:
