@@ -201,6 +201,30 @@ def test_each_legend_chip_sits_on_the_line_of_its_label(browser: Any, site: Path
         context.close()
 
 
+CHART_LABELS = """() => Array.from(document.querySelectorAll('.chart-svg .xlab, .chart-svg .ylab')).map(t => {
+  const svg = t.closest('svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+          left: t.getBoundingClientRect().left, right: t.getBoundingClientRect().right};
+})"""
+
+
+def test_at_390_px_the_chart_labels_stay_readable_and_on_screen(browser: Any, site: Path) -> None:
+    """The chart is drawn 600 units wide and shown ~340 px wide: its 12-unit labels were under 7 px."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        open_module(page, site, "m01")
+        labels = page.evaluate(CHART_LABELS)
+        assert labels and {"100%", "v1"} <= {label["text"] for label in labels}
+        small = [label for label in labels if label["px"] < 8.5]
+        assert not small, f"chart labels shown under 8.5 px: {small[:3]}"
+        off = [label for label in labels if label["left"] < 0 or label["right"] > PHONE["width"]]
+        assert not off, f"chart labels off the screen: {off[:3]}"
+    finally:
+        context.close()
+
+
 # ------------------------------------------------------------------------------------------------ empty states
 
 
