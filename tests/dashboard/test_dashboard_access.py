@@ -201,6 +201,29 @@ def test_each_legend_chip_sits_on_the_line_of_its_label(browser: Any, site: Path
         context.close()
 
 
+TIP_REACH = """() => { const tip = document.getElementById('tip'); const box = tip.getBoundingClientRect();
+  const cells = tip.querySelectorAll('.tip-table tr:first-child th, .tip-table tbody tr:first-child td');
+  const last = cells[cells.length - 1];
+  tip.scrollLeft = tip.scrollWidth;
+  return {left: box.left, right: box.right, lastRight: last.getBoundingClientRect().right, columns: cells.length}; }"""
+
+
+def test_at_390_px_a_pinned_tooltip_keeps_every_column_within_reach(browser: Any, site: Path) -> None:
+    """The tooltip's table is wider than a phone: it scrolls inside the tooltip instead of running off the screen."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        open_heatmap(page, site)
+        page.locator("td.cell[data-module=m01][data-version=v2]").click()
+        assert page.locator("#tip").is_visible()
+        reach = page.evaluate(TIP_REACH)
+        assert reach["columns"] > 1
+        assert reach["left"] >= 0 and reach["right"] <= PHONE["width"], reach
+        assert reach["lastRight"] <= PHONE["width"], f"the tooltip's last column cannot be reached: {reach}"
+    finally:
+        context.close()
+
+
 CHART_LABELS = """() => Array.from(document.querySelectorAll('.chart-svg .xlab, .chart-svg .ylab')).map(t => {
   const svg = t.closest('svg');
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
