@@ -201,6 +201,29 @@ def test_each_legend_chip_sits_on_the_line_of_its_label(browser: Any, site: Path
         context.close()
 
 
+SCROLL_HINTS = """() => Array.from(document.querySelectorAll('.scroll-hint')).map(hint => {
+  const region = hint.nextElementSibling;
+  return {shown: hint.offsetParent !== null, scrolls: region.scrollWidth > region.clientWidth + 1,
+          region: region.getAttribute('aria-label')};
+})"""
+
+
+def test_at_390_px_a_scroll_hint_shows_only_above_a_table_that_scrolls(browser: Any, site: Path) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    seen = set()
+    try:
+        for name in ["index.html", *sorted(f"modules/{p.name}" for p in (site / "modules").glob("*.html"))]:
+            page.goto((site / name).as_uri())
+            page.wait_for_load_state("load")
+            for hint in page.evaluate(SCROLL_HINTS):
+                assert hint["shown"] == hint["scrolls"], f"{name}: {hint}"
+                seen.add(hint["shown"])
+        assert seen == {True, False}, "the sample has tables that scroll and tables that fit"
+    finally:
+        context.close()
+
+
 TIP_REACH = """() => { const tip = document.getElementById('tip'); const box = tip.getBoundingClientRect();
   const cells = tip.querySelectorAll('.tip-table tr:first-child th, .tip-table tbody tr:first-child td');
   const last = cells[cells.length - 1];

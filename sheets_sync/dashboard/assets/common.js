@@ -195,6 +195,17 @@
     body.appendChild(fragment);
   }
 
+  /** A "scroll sideways" hint (shown on phones by style.css) stays only above a region that does scroll. */
+  function markScrollHints() {
+    Array.prototype.forEach.call(document.querySelectorAll(".scroll-hint"), function (hint) {
+      var region = hint.nextElementSibling;
+      if (region) hint.classList.toggle("not-needed", region.scrollWidth <= region.clientWidth + 1);
+    });
+  }
+  // After "load", not before the first paint: reading scrollWidth lays the page out.
+  window.addEventListener("load", markScrollHints);
+  window.addEventListener("resize", markScrollHints);
+
   window.SheetsSync = {
     readData: readData,
     own: own,
