@@ -26,7 +26,7 @@ def add_suggestion(
     The version and rubric must be ones the module has results for: a typo would otherwise file the suggestion
     under a version nobody looks at.
     """
-    with store.lock():
+    with store.batch("suggest"):
         module = store.load_module(module_id)
         _check_known(module, version, rubric, store)
         added = Suggestion(

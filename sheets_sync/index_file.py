@@ -8,5 +8,5 @@ from sheets_sync.store import Store, gc_paused
 
 def write_index(store: Store) -> bool:
     """Load and validate every module, then rewrite the index; False when it was already up to date."""
-    with gc_paused():
-        return store.write_json(store.index_path, build_index(store.load_all()))
+    with store.batch("index") as batch, gc_paused():
+        return batch.write_json(store.index_path, build_index(store.load_all()))

@@ -4,6 +4,10 @@ Hand-editing module files (descriptions, suggestions) is a supported workflow; t
 each ``modules/*.json`` (format, counts, rates, ids, file name = module_id), each judge file under
 ``judge_results/`` (what can be checked without importing it), and that ``heatmap_index.json`` is exactly what
 ``sheets-sync index`` would write (checked only when every module is valid, since a stale verdict needs them all).
+Also reported: a batch of writes a killed command committed but did not finish (:mod:`sheets_sync.journal`; the
+next command that writes finishes it, e.g. ``sheets-sync index``), entries of ``modules/`` that are not module files
+(dangling symlinks, symlinks out of the data directory, folders named ``*.json``), and a data directory without
+``modules/``.
 """
 
 from __future__ import annotations
@@ -33,22 +37,41 @@ class Problem:
 
 def validate_data_dir(store: Store) -> list[Problem]:
     """Every problem found in the data directory, file by file in a stable order; empty when all is well."""
+    if not store.modules_dir.is_dir():
+        return [
+            Problem(store.modules_dir, None, "no modules/ folder: this is not a sheets-sync data directory")
+        ]
+    batches = check_batches(store)
     with gc_paused():
         modules, module_problems = check_modules(store)
-        index_problems = [] if module_problems else check_index(store, modules)
-        return module_problems + check_judge_files(store) + index_problems
+        index_problems = [] if module_problems or batches else check_index(store, modules)
+        return batches + module_problems + check_judge_files(store) + index_problems
+
+
+def check_batches(store: Store) -> list[Problem]:
+    """Batches of writes a killed command committed and did not finish (``index`` or any other writer finishes
+    them before it does anything else)."""
+    return [
+        Problem(
+            batch.folder,
+            None,
+            f"an interrupted `{batch.command}` left {len(batch.targets)} file(s) half written; "
+            "run `sheets-sync index` to finish it",
+        )
+        for batch in store.interrupted()
+    ]
 
 
 def check_modules(store: Store) -> tuple[dict[str, Module], list[Problem]]:
     """The valid modules and the problems of the others."""
     modules: dict[str, Module] = {}
-    problems: list[Problem] = []
+    problems = [Problem(path, None, message) for path, message in store.entry_problems()]
     for module_id in store.module_ids():
         path = store.module_path(module_id)
         data = _read(path, problems)
         if data is None:
             continue
-        result = module_problems_json(data)
+        result = module_problems_json(data, path)
         if isinstance(result, Module):
             if result.module_id == module_id:
                 modules[module_id] = result

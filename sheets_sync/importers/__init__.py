@@ -1,7 +1,8 @@
 """Batch import of result files into the local mirror: ``sheets-sync import PATH...``.
 
 All or nothing: every file is read, validated and merged in memory first (in the order given; a folder's files
-sorted by path), then every changed module and the heatmap index are written under the store's lock. A module
+sorted by path), then every changed module and the heatmap index are written in one batch (:meth:`Store.batch`:
+a run killed at any moment leaves the old files or all the new ones). A module
 created by an earlier file of the batch is known to later ones. When any file is bad, nothing is written and the
 error names the file and the JSON path of the field.
 
@@ -74,7 +75,7 @@ def import_paths(
     """Import files and folders into ``store`` all or nothing, then rebuild the index; one result per run, in file
     order. ``importers`` are tried in order on each file (the first that accepts it reads it)."""
     files = expand_paths(paths)
-    with store.lock(), gc_paused():
+    with store.batch("import") as batch, gc_paused():
         # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a
         # broken module file must stop the import before anything is written, not halfway through.
         modules = store.load_all()
@@ -84,8 +85,8 @@ def import_paths(
             modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
         index = build_index(modules)
         for module_id in sorted(changed):
-            store.save_module(modules[module_id])
-        store.write_json(store.index_path, index)
+            batch.write_json(store.module_path(module_id), modules[module_id].to_json_dict())
+        batch.write_json(store.index_path, index)
     return results
 
 
