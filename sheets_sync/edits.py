@@ -6,6 +6,7 @@ from sheets_sync.errors import DataError
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.store import Store
 from sheets_sync.sync.base_file import load_base
+from sheets_sync.sync.pending import reserved_ids
 from sheets_sync.versions import sorted_versions
 
 
@@ -55,7 +56,8 @@ def synced_suggestion_ids(store: Store, module_id: str) -> set[str]:
         base = load_base(store, path.stem)
         taken.update(base.suggestions.get(module_id, {}))
         taken.update(base.tombstones.get(module_id, []))  # deleted for good: never handed out again
-    return taken
+    # written into the sheet by a sync killed before it saved them locally (sheets_sync.sync.pending)
+    return taken | reserved_ids(store, module_id)
 
 
 def _check_known(module: Module, version: str, rubric: str, store: Store) -> None:

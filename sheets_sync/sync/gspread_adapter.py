@@ -23,7 +23,9 @@ from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient, ParamsType
 
+from sheets_sync import crashpoints
 from sheets_sync.errors import CredentialsError, SheetsError, SheetsNotFoundError, SheetsPermissionError
+from sheets_sync.sync.api_answers import check_read_answer, not_json
 from sheets_sync.sync.api_json import READ_FIELDS, batch_requests, snapshot_from_api, split_batches
 from sheets_sync.sync.ops import Op
 from sheets_sync.sync.retry import Retrier, TransientError
@@ -42,12 +44,15 @@ class EndpointHTTPClient(HTTPClient):
         super().__init__(auth=None, session=session)  # type: ignore[arg-type]
         self.endpoint = (endpoint or GOOGLE_BASE).rstrip("/")
         self.retrier = retrier
+        self.last_response: requests.Response | None = None
 
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         if endpoint.startswith(GOOGLE_BASE):
             endpoint = self.endpoint + endpoint[len(GOOGLE_BASE) :]
         self.timeout = self.retrier.timeout()
-        return super().request(method, endpoint, *args, **kwargs)
+        crashpoints.reached("request")
+        self.last_response = super().request(method, endpoint, *args, **kwargs)
+        return self.last_response
 
 
 class GspreadWorkbook:
@@ -78,7 +83,8 @@ class GspreadWorkbook:
         def get() -> Any:
             return self.http.spreadsheets_get(self._id, params)
 
-        return snapshot_from_api(self.retrier.call("reading the spreadsheet", lambda: self._send(get, False)))
+        answer = self.retrier.call("reading the spreadsheet", lambda: self._send(get, False))
+        return snapshot_from_api(check_read_answer(answer, self.http.endpoint, self._id))
 
     def apply(self, ops: Sequence[Op]) -> None:
         """``spreadsheets.batchUpdate`` bodies near 2 MB each, in order (one for a typical push)."""
@@ -100,6 +106,13 @@ class GspreadWorkbook:
         """One HTTP request, its failures translated (see :mod:`sheets_sync.sync.retry` for what is retried)."""
         try:
             return send()
+        except requests.JSONDecodeError:
+            body = self.http.last_response.text if self.http.last_response is not None else ""
+            if write:  # the write may have landed: read again and re-plan, as after a lost answer
+                raise WriteOutcomeUnknownError(
+                    f"an answer that is not JSON from {self.http.endpoint}"
+                ) from None
+            raise not_json(self.http.endpoint, "spreadsheets.get", body) from None
         except APIError as exc:
             raise self._translate(exc, write) from None
         except (requests.Timeout, requests.ConnectionError, TransportError) as exc:
