@@ -65,9 +65,13 @@ def check_batches(store: Store) -> list[Problem]:
 def check_modules(store: Store) -> tuple[dict[str, Module], list[Problem]]:
     """The valid modules and the problems of the others."""
     modules: dict[str, Module] = {}
-    problems = [Problem(path, None, message) for path, message in store.entry_problems()]
+    bad_entries = store.entry_problems()
+    problems = [Problem(path, None, message) for path, message in bad_entries]
+    skipped = {path for path, _message in bad_entries}
     for module_id in store.module_ids():
         path = store.module_path(module_id)
+        if path in skipped:
+            continue
         data = _read(path, problems)
         if data is None:
             continue
