@@ -260,9 +260,14 @@ class Store:
             finally:
                 self._lock_depth -= 1
             return
-        created = _first_missing(Path(os.path.abspath(self.data_dir)))  # abspath: no ".." to walk up through
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = self._acquire_lock_file()
+        try:
+            created = _first_missing(
+                Path(os.path.abspath(self.data_dir))
+            )  # abspath: no ".." to walk up through
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = self._acquire_lock_file()
+        except OSError as exc:  # a file where the folder should be, a name too long, no permission
+            raise DataError(f"cannot use as a data directory: {exc.strerror}", path=self.data_dir) from None
         self._lock_fd, self._lock_depth = fd, 1
         try:
             recover(self.data_dir)  # a killed writer's batch, finished or rolled back before anything is read
