@@ -29,6 +29,8 @@ def add_suggestion(
     """
     with store.batch("suggest"):
         module = store.load_module(module_id)
+        # Like every writer, refuse a data directory `validate` would fail (a misnamed or unreadable module file).
+        store.load_all()
         _check_known(module, version, rubric, store)
         added = Suggestion(
             id=module.next_suggestion_id(taken=synced_suggestion_ids(store, module_id)),
