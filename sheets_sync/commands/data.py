@@ -71,9 +71,17 @@ Examples:
 docs/cli.md. A line wider than the terminal puts the file on a line of its own.""",
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--new-module",
+    is_flag=True,
+    help="Create a module whose id looks like an existing one (M01 or m1 next to m01); refused without it.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @json_option
 @common_options
-def import_command(paths: tuple[Path, ...], as_json: bool, data_dir: Path | None) -> None:
+def import_command(
+    paths: tuple[Path, ...], new_module: bool, dry_run: bool, as_json: bool, data_dir: Path | None
+) -> None:
     """Import judge result files (or folders of them) into the module files, then rebuild the index.
 
     All or nothing: when any file is invalid, nothing is written. Folders are read recursively, files sorted by
@@ -83,18 +91,25 @@ def import_command(paths: tuple[Path, ...], as_json: bool, data_dir: Path | None
     store = Store(resolve_data_dir(data_dir))
     files = expand_paths(paths)
     with _progress_bar(len(files)) as progress:
-        results = import_paths(store, files, progress=progress)
+        results = import_paths(store, files, progress=progress, new_module=new_module, dry_run=dry_run)
     if as_json:
-        print_json(import_json(results))
+        print_json(import_json(results, dry_run=dry_run))
         return
     console = output_console()
     for result in results:
         line = _result_line(result)
         console.print(line if line.cell_len <= console.width else _stacked_result(result))
-    console.print(Text(_import_summary(results)))
+    summary = _import_summary(results)
+    console.print(
+        Text(
+            f"dry run, nothing written: {summary.replace('index rebuilt', 'index not rebuilt')}"
+            if dry_run
+            else summary
+        )
+    )
 
 
-def import_json(results: list[ImportResult]) -> dict[str, Any]:
+def import_json(results: list[ImportResult], *, dry_run: bool = False) -> dict[str, Any]:
     """``import --json``: one entry per run, then the counts."""
     counts = Counter(r.status for r in results)
     return {
@@ -113,7 +128,8 @@ def import_json(results: list[ImportResult]) -> dict[str, Any]:
         "files": len({r.path for r in results}),
         "counts": {s.value: counts[s] for s in ImportStatus},
         "modules_created": sum(r.module_created for r in results),
-        "index_rebuilt": True,
+        "index_rebuilt": not dry_run,
+        "dry_run": dry_run,
     }
 
 

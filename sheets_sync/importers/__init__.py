@@ -16,6 +16,7 @@ Formats live in sibling modules (:mod:`.judge` today); see :mod:`.base` to add o
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,23 +72,43 @@ def import_paths(
     *,
     max_bytes: int = MAX_FILE_BYTES,
     importers: Sequence[Importer] = IMPORTERS,
+    new_module: bool = False,
+    dry_run: bool = False,
 ) -> list[ImportResult]:
     """Import files and folders into ``store`` all or nothing, then rebuild the index; one result per run, in file
-    order. ``importers`` are tried in order on each file (the first that accepts it reads it)."""
+    order. ``importers`` are tried in order on each file (the first that accepts it reads it).
+
+    A module id that is new but looks like an existing one (:func:`id_lookalike`) stops the import unless
+    ``new_module``; ``dry_run`` reads, checks and merges everything and writes nothing.
+    """
     files = expand_paths(paths)
     with store.batch("import") as batch, gc_paused():
         # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a
         # broken module file must stop the import before anything is written, not halfway through.
         modules = store.load_all()
-        results = _merge_all(modules, files, progress, max_bytes, importers)
+        results = _merge_all(modules, files, progress, max_bytes, importers, new_module)
         changed = {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
         for module_id in sorted(changed):
             modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
         index = build_index(modules)
+        if dry_run:
+            return results
         for module_id in sorted(changed):
             batch.write_json(store.module_path(module_id), modules[module_id].to_json_dict())
         batch.write_json(store.index_path, index)
     return results
+
+
+def id_key(module_id: str) -> str:
+    """What two module ids typed by hand share when one is a typo of the other: case folded, leading zeros of
+    numbers dropped (``M01``, ``m1`` and ``m01`` share ``m1``; ``m01a`` is ``m1a``, another module)."""
+    return re.sub(r"\d+", lambda number: str(int(number.group())), module_id.casefold())
+
+
+def id_lookalike(module_id: str, known: Iterable[str]) -> str | None:
+    """An existing module id that ``module_id`` (a new one) is probably a typo of, or None."""
+    key = id_key(module_id)
+    return next((other for other in known if other != module_id and id_key(other) == key), None)
 
 
 def _merge_all(
@@ -96,10 +117,13 @@ def _merge_all(
     progress: Progress | None,
     max_bytes: int,
     importers: Sequence[Importer],
+    new_module: bool,
 ) -> list[ImportResult]:
     results = []
     for done, path in enumerate(files, start=1):
         for run in read_runs(path, modules.get, max_bytes, importers):
+            if run.module_id not in modules and not new_module:
+                _refuse_lookalike(run, modules)
             results.append(_merge_one(modules, run))
         if progress is not None:
             progress(done, len(files))
@@ -140,6 +164,17 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise ImportFileError(f"more than the {max_bytes:,} bytes allowed", path=path)
     return data
+
+
+def _refuse_lookalike(run: ParsedRun, modules: Mapping[str, Module]) -> None:
+    existing = id_lookalike(run.module_id, modules)
+    if existing is not None:
+        raise ImportFileError(
+            f"module {run.module_id!r} does not exist, but {existing!r} does: a typo? Fix the file, or give "
+            "--new-module to create it anyway",
+            path=run.path,
+            json_path="module_id",
+        )
 
 
 def _merge_one(modules: dict[str, Module], run: ParsedRun) -> ImportResult:
