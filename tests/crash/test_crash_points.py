@@ -307,3 +307,40 @@ def test_a_push_killed_anywhere_leaves_no_conflict_with_the_engineers_own_edit(
         assert cli("validate", "--data-dir", data)[0] == 0, point
         no_litter(data)
         shutil.rmtree(data)
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.5, 0.8, 1.1, 1.4])
+def test_an_import_killed_at_a_random_moment_leaves_old_or_new(tmp_path: Path, delay: float) -> None:
+    """A few kills by the clock rather than at a named point: whenever it lands, the outcome is all or nothing
+    (the assertion holds for any moment, so it does not depend on the machine's speed)."""
+    start = tmp_path / "data"
+    shutil.copytree(SAMPLE, start, ignore=shutil.ignore_patterns("*.lock", ".sync"))
+    _without_late_modules(start)
+    before = files(start)
+    clean = tmp_path / "clean"
+    shutil.copytree(start, clean)
+    assert cli("import", "--data-dir", clean, clean / "judge_results")[0] == 0
+    after = files(clean)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sheets_sync",
+            "import",
+            "--data-dir",
+            str(start),
+            str(start / "judge_results"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        process.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert cli("index", "--data-dir", start)[0] == 0
+    no_litter(start)
+    assert files(start) in (before, after)
+    assert cli("import", "--data-dir", start, start / "judge_results")[0] == 0
+    assert files(start) == after
