@@ -82,21 +82,35 @@ def import_paths(
     ``new_module``; ``dry_run`` reads, checks and merges everything and writes nothing.
     """
     files = expand_paths(paths)
+    if dry_run:  # reads only, like validate: no lock, so a new data directory is not created either
+        with gc_paused():
+            return _merged(store, files, progress, max_bytes, importers, new_module)[1]
     with store.batch("import") as batch, gc_paused():
-        # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a
-        # broken module file must stop the import before anything is written, not halfway through.
-        modules = store.load_all()
-        results = _merge_all(modules, files, progress, max_bytes, importers, new_module)
-        changed = {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
-        for module_id in sorted(changed):
-            modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
+        modules, results, changed = _merged(store, files, progress, max_bytes, importers, new_module)
         index = build_index(modules)
-        if dry_run:
-            return results
         for module_id in sorted(changed):
             batch.write_json(store.module_path(module_id), modules[module_id].to_json_dict())
         batch.write_json(store.index_path, index)
     return results
+
+
+def _merged(
+    store: Store,
+    files: list[Path],
+    progress: Progress | None,
+    max_bytes: int,
+    importers: Sequence[Importer],
+    new_module: bool,
+) -> tuple[dict[str, Module], list[ImportResult], set[str]]:
+    """Every module after merging every file in memory (validated again), the results and the changed ids."""
+    # Every module is loaded (so validated) up front: the index rebuilt at the end needs them all, and a broken
+    # module file must stop the import before anything is written, not halfway through.
+    modules = store.load_all()
+    results = _merge_all(modules, files, progress, max_bytes, importers, new_module)
+    changed = {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
+    for module_id in sorted(changed):
+        modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
+    return modules, results, changed
 
 
 def id_key(module_id: str) -> str:

@@ -397,3 +397,17 @@ def test_id_key_tells_typos_from_other_modules() -> None:
     assert id_key("m01a") == "m1a" != id_key("m01")
     assert id_lookalike("m01a", ["m01"]) is None
     assert id_lookalike("M02", ["m01", "m02"]) == "m02"
+
+
+def test_a_dry_run_into_a_new_data_directory_creates_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import main
+
+    source = copy_sample_data(tmp_path / "sample") / "judge_results"
+    result = CliRunner().invoke(
+        main, ["import", "--dry-run", "--data-dir", str(tmp_path / "new"), str(source)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "dry run, nothing written: 55 file(s): 55 new" in result.stdout
+    assert not (tmp_path / "new").exists()
