@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_sync import jsonio
+from sheets_sync.errors import DataError
 from sheets_sync.importers import MAX_FILE_BYTES, json_files
 from sheets_sync.importers.judge import judge_file_problems
 from sheets_sync.index import build_index
 from sheets_sync.models import Module
 from sheets_sync.store import Store, gc_paused, module_problems_json
+from sheets_sync.sync.base_file import load_base
+from sheets_sync.sync.pending import load_pending
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,25 @@ def validate_data_dir(store: Store) -> list[Problem]:
     with gc_paused():
         modules, module_problems = check_modules(store)
         index_problems = [] if module_problems or batches else check_index(store, modules)
-        return batches + module_problems + check_judge_files(store) + index_problems
+        return (
+            batches + module_problems + check_judge_files(store) + check_sync_records(store) + index_problems
+        )
+
+
+def check_sync_records(store: Store) -> list[Problem]:
+    """Base snapshots and pending sync records that cannot be read (a sync or a ``suggest`` would refuse them)."""
+    problems = []
+    for path in sorted(store.sync_dir.glob("*.json")) if store.sync_dir.is_dir() else []:
+        try:
+            load_base(store, path.stem)
+        except DataError as exc:
+            problems.append(Problem(path, exc.json_path, exc.detail))
+    for path in sorted(store.sync_dir.glob("pending/*.json")) if store.sync_dir.is_dir() else []:
+        try:
+            load_pending(store, path.stem)
+        except DataError as exc:
+            problems.append(Problem(path, exc.json_path, exc.detail))
+    return problems
 
 
 def check_batches(store: Store) -> list[Problem]:

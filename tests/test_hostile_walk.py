@@ -170,6 +170,8 @@ def test_hostile_sync_records_are_refused(walk: Walk, kind: str) -> None:
         for args in walk.commands()[3:4] + walk.commands()[6:]:  # suggest reads them too (ids never reused)
             line = refused(args, walk.data)
             assert path.name in line, (args[0], line)
+        refused(walk.commands()[0], walk.data)  # validate lists it
+        assert str(path) in run(walk.commands()[0])[1]
         restore()
 
 
