@@ -173,6 +173,8 @@ class SiteBuild:
         self.previous = previous if previous is not None and previous.code == self.code else None
 
     def run(self) -> BuildReport:
+        for path, message in self.store.entry_problems():  # a dangling symlink, a folder named *.json...
+            raise DataError(message, path=path)
         index = load_index(self.store)
         entry_digests = {module_id: entry_digest(entry) for module_id, entry in index["modules"].items()}
         module_ids = self.store.module_ids()
