@@ -4,10 +4,11 @@
 out). ``SHEETS_SYNC_CRASH_LOG=<file>`` appends the name of every point reached, one a line, so a test can first
 enumerate the points of a clean run, then kill a run at each of them (``tests/crash/``).
 
-Points: ``stage`` (before each staged file of a batch is written), ``commit`` (before a batch's intent is renamed
-into place), ``rename`` (before each staged file replaces its target), ``cleanup`` (before a finished batch folder
-is removed), ``request`` (before each HTTP request to the Sheets API), ``written`` (after a write to the sheet
-landed, before anything is saved locally).
+Points: ``stage`` (before each staged file of a batch is written, and before the temporary file of a single-file
+atomic write outside a data directory: ``export csv --out``, the dashboard's pages), ``commit`` (before a batch's
+intent is renamed into place), ``rename`` (before each staged or temporary file replaces its target), ``cleanup``
+(before a finished batch folder is removed), ``request`` (before each HTTP request to the Sheets or the Braintrust
+API), ``written`` (after a write to the sheet landed, before anything is saved locally).
 
 Unset (as always outside tests), :func:`reached` costs one dictionary lookup.
 """

@@ -11,12 +11,14 @@ accepted, and files are written back without it.
 from __future__ import annotations
 
 import codecs
+import glob
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from sheets_sync import crashpoints
 from sheets_sync.errors import DataError
 
 MAX_DEPTH = 900
@@ -48,7 +50,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, previous: bytes | None = None
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    crashpoints.reached("stage")
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         # mkstemp creates the file 0600; keep the replaced file's mode, else what open() would give.
         os.fchmod(fd, mode)
@@ -56,11 +59,29 @@ def atomic_write_bytes(path: Path, data: bytes, *, previous: bytes | None = None
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        crashpoints.reached("rename")
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return True
+
+
+def temp_prefix(path: Path) -> str:
+    """How :func:`atomic_write_bytes` names its temporary file next to ``path`` (``.<name>.<random>.tmp``)."""
+    return f".{path.name}."
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Delete the temporary files a killed :func:`atomic_write_bytes` of ``path`` left next to it; those removed.
+    For a writer that is the only one writing ``path`` (an export to a file the user named, a build under its
+    lock): a second writer of the same file at the same moment would lose its temporary file."""
+    removed = []
+    for stale in path.parent.glob(f"{glob.escape(temp_prefix(path))}*.tmp") if path.parent.is_dir() else []:
+        if stale.is_file() and not stale.is_symlink():
+            stale.unlink(missing_ok=True)
+            removed.append(stale)
+    return removed
 
 
 def _mode_for(path: Path) -> int:

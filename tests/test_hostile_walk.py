@@ -339,3 +339,164 @@ def test_answers_google_does_not_send_are_one_line_naming_the_endpoint(walk: Wal
                 assert endpoint in line and "spreadsheets.get" in line, (kind, line)
     finally:
         httpd.shutdown()
+
+
+class _Corrupting(BaseHTTPRequestHandler):
+    """Forwards to the emulator, but answers ``body`` to every ``spreadsheets.getByDataFilter`` (the check after a
+    write reads the written tabs that way)."""
+
+    upstream = ""
+    body = b""
+    corrupted = 0
+
+    def _forward(self, method: str) -> None:
+        import requests
+
+        length = int(self.headers.get("Content-Length") or 0)
+        sent = self.rfile.read(length) if length else None
+        if ":getByDataFilter" in self.path:
+            type(self).corrupted += 1
+            status, answer = 200, self.body
+        else:
+            headers = {"Content-Type": self.headers.get("Content-Type", "application/json")}
+            reply = requests.request(
+                method, self.upstream + self.path, data=sent, headers=headers, timeout=30
+            )
+            status, answer = reply.status_code, reply.content
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def do_GET(self) -> None:
+        self._forward("GET")
+
+    def do_POST(self) -> None:
+        self._forward("POST")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_wrong_answer_to_the_check_after_a_write_is_one_line_and_saves_nothing(walk: Walk) -> None:
+    """The check after a push's write reads the written tabs by getByDataFilter (narrowed field mask, parsed from
+    the answer's bytes tab by tab): an answer Google does not send is one line naming the endpoint and that method,
+    exit 1, and neither a module file nor the base snapshot is saved (the pending record of what was written stays:
+    the next run converges from it)."""
+    good = _good_answer(walk)
+    wrong = {
+        "HTML": b"<html><body>502 Bad Gateway</body></html>",
+        "empty": b"",
+        "truncated": json.dumps(good).encode()[:200],
+        "{}": b"{}",
+        "not UTF-8": b'{"spreadsheetId": "\xff"}',
+        "title a number": json.dumps(
+            {**good, "sheets": [{"properties": {"sheetId": 1, "title": 7}}]}
+        ).encode(),
+        "deep": b'{"spreadsheetId": ' + DEEP + b"}",
+    }
+    _Corrupting.upstream = walk.server.url
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Corrupting)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    endpoint = f"http://127.0.0.1:{httpd.server_address[1]}"
+    path = walk.data / "modules" / "m01.json"
+    try:
+        for number, (kind, body) in enumerate(wrong.items()):
+            module = json.loads(path.read_text())
+            module["description"] = f"edited before push {number}"
+            path.write_text(json.dumps(module, indent=2, ensure_ascii=False) + "\n")
+            _Corrupting.body, _Corrupting.corrupted = body, 0
+            kept = {k: v for k, v in files(walk.data).items() if "pending" not in k}
+            args = ["push", "--data-dir", str(walk.data), "--endpoint", endpoint, "--spreadsheet", SHEET]
+            code, _, err = run([*args, "--deadline", "1"])
+            assert code == 1 and _Corrupting.corrupted, (kind, err)
+            lines = err.strip().splitlines()
+            assert len(lines) == 1 and "internal error" not in err, (kind, err)
+            assert endpoint in lines[0] and "spreadsheets.getByDataFilter" in lines[0], (kind, lines[0])
+            assert {k: v for k, v in files(walk.data).items() if "pending" not in k} == kept, kind
+            # the sheet was written: the next push against the real answers converges, no conflict
+            code, _, err = run(walk.sync("push"))
+            assert code == 0, (kind, err)
+    finally:
+        httpd.shutdown()
+
+
+# ------------------------------------------------------------------------------------------------ newer commands
+
+TRACKERS = Path(__file__).resolve().parent / "migrate" / "trackers"
+
+
+def _migrate(data: Path, *, yaml: Path | None = None, js: Path | None = None) -> list[str]:
+    yaml = yaml or TRACKERS / "progress_history.yaml"
+    js = js or TRACKERS / "modules_data.js"
+    return [
+        "migrate",
+        "--data-dir",
+        str(data),
+        "--progress-yaml",
+        str(yaml),
+        "--modules-js",
+        str(js),
+        "--apply",
+    ]
+
+
+def _fixed_answer_server(body: bytes) -> tuple[ThreadingHTTPServer, str]:
+    _FixedAnswer.body = body
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _FixedAnswer)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE_JSON))
+def test_a_hostile_module_file_is_refused_by_migrate_and_export(walk: Walk, kind: str) -> None:
+    path = walk.data / "modules" / "m01.json"
+    _replace(path, HOSTILE_JSON[kind])
+    for args in (
+        _migrate(walk.data),
+        ["export", "csv", "--data-dir", str(walk.data), "--out", str(walk.tmp / "t.csv")],
+    ):
+        line = refused(args, walk.data)
+        assert "m01.json" in line, (args[0], line)
+    assert not (walk.tmp / "t.csv").exists()
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE_JSON))
+def test_hostile_legacy_trackers_are_refused_naming_the_file(walk: Walk, kind: str) -> None:
+    for suffix, option in ((".yaml", "yaml"), (".js", "js")):
+        tracker = walk.tmp / f"hostile{suffix}"
+        tracker.write_bytes(HOSTILE_JSON[kind])
+        line = refused(_migrate(walk.data, **{option: tracker}), walk.data)  # type: ignore[arg-type]
+        assert tracker.name in line, (kind, line)
+
+
+def test_hostile_braintrust_answers_are_one_line_naming_the_url(
+    walk: Walk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bodies = {
+        **HOSTILE_JSON,
+        "a key twice": b'{"objects": [], "objects": [{"id": "x"}]}',
+        "objects not a list": b'{"objects": "none"}',
+    }
+    for kind, body in bodies.items():
+        httpd, url = _fixed_answer_server(body)
+        try:
+            monkeypatch.setenv("BRAINTRUST_API_KEY", "sk-hostile-walk")
+            monkeypatch.setenv("BRAINTRUST_API_URL", url)
+            line = refused(
+                ["braintrust", "pull", "--project", "evals", "--data-dir", str(walk.data)], walk.data
+            )
+            assert url in line and "sk-hostile-walk" not in line, (kind, line)
+        finally:
+            httpd.shutdown()
+
+
+def test_hostile_export_destinations_are_one_line(walk: Walk) -> None:
+    a_file = walk.tmp / "a-file"
+    a_file.write_text("x")
+    export = ["export", "csv", "--data-dir", str(walk.data), "--out"]
+    for out in (walk.tmp, a_file / "below.csv", walk.tmp / ("x" * 5_000 + ".csv")):
+        refused([*export, str(out)], walk.data)
+    assert a_file.read_text() == "x"

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-from sheets_sync import jsonio
+from sheets_sync import crashpoints, jsonio
 from sheets_sync.errors import (
     BraintrustAuthError,
     BraintrustError,
@@ -167,6 +167,7 @@ class BraintrustClient:
         return self.retrier.call(f"{method} {url}", lambda: self._send(method, url, body))
 
     def _send(self, method: str, url: str, body: dict[str, Any] | None) -> Any:
+        crashpoints.reached("request")
         try:
             response = self.session.request(method, url, json=body, timeout=self.retrier.timeout())
         except (requests.Timeout, requests.ConnectionError) as exc:

@@ -119,10 +119,26 @@ SUGGESTION = [
     "--suggestion",
     "ok",
 ]
+TRACKERS = Path(__file__).resolve().parents[1] / "migrate" / "trackers"
 LOCAL = [
     # import: 3 modules created, others unchanged, the index rewritten: 4 files in one batch
     LocalScenario(
         "import", _without_late_modules, lambda d: ["import", "--data-dir", str(d), str(d / "judge_results")]
+    ),
+    # migrate --apply: 2 modules created and 1 changed from the legacy trackers, the index patched, in one batch
+    LocalScenario(
+        "migrate",
+        lambda d: None,
+        lambda d: [
+            "migrate",
+            "--data-dir",
+            str(d),
+            "--progress-yaml",
+            str(TRACKERS / "progress_history.yaml"),
+            "--modules-js",
+            str(TRACKERS / "modules_data.js"),
+            "--apply",
+        ],
     ),
     LocalScenario("index", _stale_index, lambda d: ["index", "--data-dir", str(d)]),
     LocalScenario("suggest", lambda d: None, lambda d: ["suggest", "m01", "--data-dir", str(d), *SUGGESTION]),
@@ -345,3 +361,92 @@ def test_an_import_killed_at_a_random_moment_leaves_old_or_new(tmp_path: Path, d
     assert files(start) in (before, after)
     assert cli("import", "--data-dir", start, start / "judge_results")[0] == 0
     assert files(start) == after
+
+
+# ------------------------------------------------------------------------------------------------ other writers
+
+
+def test_an_export_killed_anywhere_leaves_the_old_file_or_the_new_one(tmp_path: Path) -> None:
+    """``export csv --out`` writes one file outside the data directory (a temporary file, then a rename): killed
+    anywhere, the file is the old export or the whole new one, and the next export leaves no temporary file."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data, ignore=shutil.ignore_patterns("*.lock", ".sync"))
+    before = files(data)
+    old = b"the last export\n"
+
+    def args(out: Path) -> list[str]:
+        return ["export", "csv", "--data-dir", str(data), "--out", str(out)]
+
+    clean = tmp_path / "clean" / "tracker.csv"
+    clean.parent.mkdir()
+    clean.write_bytes(old)
+    points = points_of(args(clean), tmp_path)
+    new = clean.read_bytes()
+    assert new != old and {p.split(":")[0] for p in points} >= {"stage", "rename"}
+    for point in points:
+        out = tmp_path / point.replace(":", "-") / "tracker.csv"
+        out.parent.mkdir()
+        out.write_bytes(old)
+        run = killed_run(args(out), point, tmp_path)
+        assert run.returncode == -signal.SIGKILL, (point, run.stderr)
+        assert out.read_bytes() in (old, new), point
+        code, _, err = cli(*args(out))
+        assert code == 0, (point, err)
+        assert out.read_bytes() == new, point
+        assert list(out.parent.iterdir()) == [out], point  # a killed run's temporary file is gone
+        assert files(data) == before, point
+        shutil.rmtree(out.parent)
+
+
+def test_a_braintrust_pull_killed_anywhere_leaves_old_or_new_and_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``braintrust pull`` against the loopback fake of tests/braintrust: killed at any request or any point of
+    its batch (two new modules and the patched index), the data directory holds the old files or all the new
+    ones, and pulling again ends where a clean pull does."""
+    from braintrust import fake_braintrust  # tests/braintrust (pythonpath: tests)
+
+    if not fake_braintrust.FIXTURES.is_dir():
+        pytest.skip("../shared/fixtures is absent")
+    fake = fake_braintrust.FakeBraintrust()
+    for name, created in (("m70_v1_gpt-4o-1a2b3c4d", "2026-01-10"), ("m71_v2_gpt-5-5e6f7a8b", "2026-01-11")):
+        rows = [
+            *fake_braintrust.trace({"accuracy": 1.0}),
+            *fake_braintrust.trace({"accuracy": 0.0}),
+        ]
+        made = fake_braintrust.experiment(
+            name, f"{created}T10:00:00.000Z", {"module_name": f"Module {name[:3]}"}
+        )
+        fake.add(made, rows)
+    with fake_braintrust.serving(fake) as running:
+        monkeypatch.setenv("BRAINTRUST_API_KEY", fake_braintrust.API_KEY)
+        monkeypatch.setenv("BRAINTRUST_API_URL", running.url)
+        start = tmp_path / "start"
+        shutil.copytree(SAMPLE, start, ignore=shutil.ignore_patterns("*.lock", ".sync"))
+        before = files(start)
+        clean = tmp_path / "clean"
+        shutil.copytree(start, clean)
+
+        def args(data: Path) -> list[str]:
+            return ["braintrust", "pull", "--project", running.project, "--data-dir", str(data)]
+
+        points = points_of(args(clean), tmp_path)
+        after = files(clean)
+        assert {"modules/m70.json", "modules/m71.json"} <= after.keys() - before.keys()
+        assert {p.split(":")[0] for p in points} >= {"request", "stage", "commit", "rename", "cleanup"}
+        for point in points:
+            data = tmp_path / point.replace(":", "-")
+            shutil.copytree(start, data)
+            run = killed_run(args(data), point, tmp_path)
+            assert run.returncode == -signal.SIGKILL, (point, run.stderr)
+            code, out, _ = cli("validate", "--data-dir", data)
+            if code:  # only a committed batch not yet finished
+                assert "interrupted" in out and "sheets-sync index" in out, (point, out)
+            assert cli("index", "--data-dir", data)[0] == 0, point
+            no_litter(data)
+            assert files(data) in (before, after), point
+            again = cli(*args(data))
+            assert again[0] == 0, (point, again[2])
+            assert files(data) == after, point
+            assert cli("validate", "--data-dir", data)[0] == 0, point
+            shutil.rmtree(data)
