@@ -11,11 +11,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from data_helpers import copy_sample_data
+from data_helpers import copy_sample_data, judge_doc, write_judge
 from data_snapshot import snapshot
 
 from sheets_sync import crashpoints, journal
 from sheets_sync.errors import DataError
+from sheets_sync.importers import import_paths
+from sheets_sync.index import build_index, encode_index
+from sheets_sync.index_file import load_cache, write_index
 from sheets_sync.store import Store
 from sheets_sync.validate import validate_data_dir
 
@@ -197,3 +200,30 @@ def test_stray_files_in_the_staging_folder_are_cleaned_at_the_next_start(store: 
     with store.lock():
         pass
     assert not tmp.exists()
+
+
+@pytest.mark.parametrize(
+    ("point", "nth"), [("stage", 2), ("commit", 1), ("rename", 1), ("rename", 2), ("rename", 3)]
+)
+def test_an_import_stopped_anywhere_leaves_a_cache_that_agrees_with_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str, nth: int
+) -> None:
+    """An import stages the module, the patched index and then the index cache in one batch: rolled back or rolled
+    forward, the cache describes the index on disk (it is used, not merely ignored) and the index is the full
+    rebuild of the module files."""
+    store = Store(copy_sample_data(tmp_path / "data"))
+    write_index(store)  # a warm cache to start from
+    before = store.index_path.read_bytes()
+    new_run = write_judge(tmp_path / "inbox", judge_doc(prompt_version="v9", timestamp="2026-03-01T10:00:00"))
+    stop_at(monkeypatch, point, nth)
+    with pytest.raises(Stop):
+        import_paths(store, [new_run])
+    monkeypatch.undo()
+    with store.lock():  # recovery
+        pass
+    index = store.index_path.read_bytes()
+    assert (index == before) == (point in ("stage", "commit"))
+    assert index == encode_index(build_index(store.load_all()))
+    cache = load_cache(store)
+    assert cache.index == index and set(cache.records) == set(store.module_ids())
+    assert validate_data_dir(store) == []
