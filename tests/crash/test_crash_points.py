@@ -450,3 +450,35 @@ def test_a_braintrust_pull_killed_anywhere_leaves_old_or_new_and_finishes(
             assert files(data) == after, point
             assert cli("validate", "--data-dir", data)[0] == 0, point
             shutil.rmtree(data)
+
+
+def test_an_incremental_dashboard_build_killed_anywhere_ends_as_a_clean_build(tmp_path: Path) -> None:
+    """``dashboard --out`` over an existing build after one suggestion was added: killed at any page's temporary
+    file or rename, the next build leaves the site byte-identical to a clean incremental build, with no temporary
+    file and the data directory untouched."""
+    start = tmp_path / "start"
+    shutil.copytree(SAMPLE, start / "data", ignore=shutil.ignore_patterns("*.lock", ".sync"))
+    stamp = ["--stamp", "2026-03-01T10:00"]
+    assert cli("dashboard", "--data-dir", start / "data", "--out", start / "site", *stamp)[0] == 0
+    assert cli("suggest", "m01", "--data-dir", start / "data", *SUGGESTION)[0] == 0
+    data_before = files(start / "data")
+
+    def args(root: Path) -> list[str]:
+        return ["dashboard", "--data-dir", str(root / "data"), "--out", str(root / "site"), *stamp]
+
+    clean = tmp_path / "clean"
+    shutil.copytree(start, clean)
+    points = points_of(args(clean), tmp_path)
+    site = files(clean / "site")
+    assert site != files(start / "site") and {p.split(":")[0] for p in points} >= {"stage", "rename"}
+    for point in points:
+        root = tmp_path / point.replace(":", "-")
+        shutil.copytree(start, root)
+        run = killed_run(args(root), point, tmp_path)
+        assert run.returncode == -signal.SIGKILL, (point, run.stderr)
+        code, _, err = cli(*args(root))
+        assert code == 0, (point, err)
+        assert files(root / "site") == site, point
+        assert not list((root / "site").rglob("*.tmp")), point
+        assert files(root / "data") == data_before, point
+        shutil.rmtree(root)
