@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from sheets_sync.errors import DataError
+from sheets_sync.index_file import refuse_structure_problems
 from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.store import Store
 from sheets_sync.sync.base_file import load_base
+from sheets_sync.sync.pending import reserved_ids
 from sheets_sync.versions import sorted_versions
 
 
@@ -26,8 +28,11 @@ def add_suggestion(
     The version and rubric must be ones the module has results for: a typo would otherwise file the suggestion
     under a version nobody looks at.
     """
-    with store.lock():
+    with store.batch("suggest"):
         module = store.load_module(module_id)
+        # Like every writer, refuse a data directory that is wrong as a whole (a dangling symlink, a misnamed module
+        # file); another module file merely not valid does not stop it (it is not read; `validate` lists it).
+        refuse_structure_problems(store)
         _check_known(module, version, rubric, store)
         added = Suggestion(
             id=module.next_suggestion_id(taken=synced_suggestion_ids(store, module_id)),
@@ -55,7 +60,8 @@ def synced_suggestion_ids(store: Store, module_id: str) -> set[str]:
         base = load_base(store, path.stem)
         taken.update(base.suggestions.get(module_id, {}))
         taken.update(base.tombstones.get(module_id, []))  # deleted for good: never handed out again
-    return taken
+    # written into the sheet by a sync killed before it saved them locally (sheets_sync.sync.pending)
+    return taken | reserved_ids(store, module_id)
 
 
 def _check_known(module: Module, version: str, rubric: str, store: Store) -> None:

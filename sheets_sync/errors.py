@@ -12,6 +12,7 @@ one line on stderr and the exit code named by the class (no traceback unless ``-
     ├── SheetsError                 the Sheets API answered with an error we cannot retry
     │   ├── SheetsNotFoundError     HTTP 404: spreadsheet missing
     │   ├── SheetsPermissionError   HTTP 403: not shared with the service account
+    │   ├── SheetsAnswerError       an answer to a read that is not what Google sends (HTML, empty, ``{}``...)
     │   └── SheetsUnavailableError  gave up retrying (429/5xx/network) by the deadline
     ├── BraintrustError             the Braintrust API refused or failed (carries ``url`` and ``status``)
     │   ├── BraintrustAuthError     HTTP 401/403: the API key is wrong or may not read the project
@@ -79,6 +80,10 @@ class SheetsNotFoundError(SheetsError):
 
 class SheetsPermissionError(SheetsError):
     """HTTP 403: the credentials may not open this spreadsheet."""
+
+
+class SheetsAnswerError(SheetsError):
+    """The API answered a read with something Google does not send (not JSON, wrong shape or types)."""
 
 
 class SheetsUnavailableError(SheetsError):

@@ -9,7 +9,6 @@ line-by-line merge cannot see, such as one id given to two suggestions). Their c
 
 from __future__ import annotations
 
-import json
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +16,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sheets_sync import jsonio
 from sheets_sync.errors import DataError, SheetsSyncError
-from sheets_sync.index_file import write_index
+from sheets_sync.index import build_index, encode_index
 from sheets_sync.models import Module, describe_validation_error
 from sheets_sync.reconcile import Sides, merge_bases, merge_module
 from sheets_sync.store import Store
@@ -65,9 +65,9 @@ class _Merge:
         if done.returncode != 0:
             return None
         try:
-            return json.loads(done.stdout)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"not valid JSON in {rev}: {exc.msg} (line {exc.lineno})", path=path) from None
+            return jsonio.parse_bytes(done.stdout.encode("utf-8"), path)
+        except DataError as exc:
+            raise DataError(f"in {rev}: {exc.detail}", path=path, json_path=exc.json_path) from None
 
     def names(self, rev: str | None, folder: str) -> set[str]:
         if rev is None:
@@ -105,7 +105,9 @@ def _check_clean(root: Path, data: str, *, merging: bool) -> None:
         changed = set(_git(root, "diff", "--name-only", "--", data).stdout.split()) - unmerged
     else:
         changed = {line[3:] for line in _git(root, "status", "--porcelain", "--", data).stdout.splitlines()}
-    changed = {path for path in changed if not path.endswith(".lock") and "/.tmp/" not in f"/{path}"}
+    changed = {
+        path for path in changed if not path.endswith(".lock") and "/.sheets-sync-tmp/" not in f"/{path}"
+    }
     if changed:
         raise GitError(
             f"{', '.join(sorted(changed)[:3])}: changed since the merge and not committed; reconcile rewrites "
@@ -174,12 +176,11 @@ def _write(
 ) -> None:
     """Everything was merged and validated before the first file is written."""
     paths = []
-    with store.lock():
+    with store.batch("reconcile"):
         for module_id, module in modules.items():
             path = store.module_path(module_id)
             if module is None:
-                if path.exists():
-                    path.unlink()
+                if store.delete(path):
                     paths.append(path)
                 continue
             store.save_module(module)
@@ -190,7 +191,10 @@ def _write(
             result.bases.append(base.spreadsheet_id)
             paths.append(store.sync_dir / f"{base.spreadsheet_id}.json")
         if store.index_path.exists():  # derived from the modules: rebuilt, never merged
-            write_index(store)
+            kept = {module_id: module for module_id, module in modules.items() if module is not None}
+            # from the merged modules in memory: the files are staged in this batch, not yet written; the index
+            # cache then names other index bytes and is ignored until the next command rebuilds it
+            store.write_bytes(store.index_path, encode_index(build_index(kept)))
             result.index = True
             paths.append(store.index_path)
     if paths:

@@ -12,8 +12,11 @@ file it goes with (whose line for the module is then the module's entry). It is 
 - tied to the code: it names the sha256 of the package's core modules, so a new validation rule invalidates it;
 - never trusted when anything is off: a missing, torn or corrupt cache, another format, another code, or an index
   file whose bytes are not the ones recorded all mean "no cache", and the next command rebuilds it;
-- written atomically, under the writer lock, after the files it describes (a crash in between leaves a cache that
-  does not match the index, hence ignored); ``validate`` only reads it;
+- written in the same batch (:meth:`~sheets_sync.store.Store.batch`, the write-ahead journal) as the index and the
+  module files it describes, staged after them: a killed writer's batch is rolled back (old index, old cache) or
+  rolled forward (new index, new cache) by the next writer, and while it is unfinished a cache that landed before
+  its index names index bytes that are not there, hence is ignored; ``validate`` only reads it;
+- read strictly (:func:`sheets_sync.jsonio.parse_bytes`): a cache with a key twice is no cache either;
 - invisible to git: its folder holds a ``.gitignore`` of ``*``, so ``git add data/`` never picks it up.
 """
 
@@ -30,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import sheets_sync
+from sheets_sync import jsonio
+from sheets_sync.errors import DataError
 from sheets_sync.index import (
     ModuleSummary,
     encode_index_lines,
@@ -83,6 +88,8 @@ class Scan:
     """None: the line the cached index already has for the module."""
     records: dict[str, Record] = field(default_factory=dict)
     problems: dict[str, list[Problem]] = field(default_factory=dict)
+    misnamed: dict[str, str] = field(default_factory=dict)
+    """Module files holding another module (file name -> the module_id inside): refused by every writer."""
     parsed: int = 0
 
     def index_bytes(self, cache: IndexCache) -> bytes:
@@ -108,7 +115,9 @@ class Scan:
 def write_index(store: Store) -> bool:
     """Validate every module file (those unchanged since the cache was written: by their hash), then rewrite the
     index; False when it was already up to date. The first invalid module file stops it, nothing written."""
-    with store.lock(), gc_paused():
+    with store.batch("index"), gc_paused():
+        for path, message in store.entry_problems():  # a dangling symlink, a folder named *.json...
+            raise DataError(message, path=path)
         cache = load_cache(store)
         scan = scan_modules(store, cache, trust_stat=False)
         for module_id, _ in scan.problems_in_order():
@@ -122,15 +131,17 @@ def update_index(
     """Patch the index after ``touched`` modules were saved: their lines are rebuilt from memory, the other modules'
     lines are kept unless their file changed since the cache was written (then it is read again). A module file
     that is not valid keeps the line it had (or stays out of the index) and ``warn`` is told; ``validate`` lists
-    its problems. Runs under the writer lock; False when the index was already up to date."""
-    with store.lock(), gc_paused():
+    its problems. Runs in the store's open batch (:meth:`Store.batch`: the modules and the index land together),
+    else in one of its own; False when the index was already up to date."""
+    with store.batch("index"), gc_paused():
         cache = load_cache(store)
         scan = scan_modules(store, cache, trust_stat=True, skip=set(touched))
+        refuse_structure_problems(store, scan)
         for module_id, module in touched.items():
             scan.lines[module_id] = entry_line(module_id, module_entry(module))
             scan.records[module_id] = Record(
-                sha256=_sha256(store.module_path(module_id).read_bytes()),
-                stat=None,  # just written: racy by definition
+                sha256=_sha256(store.current_bytes(store.module_path(module_id))),
+                stat=None,  # just written (or about to be, by the open batch): racy by definition
                 summary=module_summary(module),
             )
         for module_id, problems in scan.problems_in_order():
@@ -142,8 +153,27 @@ def update_index(
         return _write(store, cache, scan)
 
 
+def refuse_structure_problems(store: Store, scan: Scan | None = None) -> None:
+    """Stop a writer at what is wrong with the data directory itself rather than with one module's content: an
+    entry of ``modules/`` that is not a module file (a dangling symlink, one leading out of the data directory, a
+    folder named ``*.json``) or a module file holding another module. A module file merely not valid elsewhere does
+    not stop it (``validate`` lists it). ``scan``: one just made (else the files are checked by their stat first,
+    through the cache)."""
+    for path, message in store.entry_problems():
+        raise DataError(message, path=path)
+    if scan is None:
+        scan = scan_modules(store, load_cache(store), trust_stat=True)
+    for module_id, inside in sorted(scan.misnamed.items()):
+        raise DataError(
+            f"module_id {inside!r} does not match the file name",
+            path=store.module_path(module_id),
+            json_path="module_id",
+        )
+
+
 def _write(store: Store, cache: IndexCache, scan: Scan) -> bool:
-    """Write the index, then the cache that describes it (in this order: see the module docstring)."""
+    """Stage the index, then the cache that describes it, in the open batch (they land in this order, after the
+    module files: see the module docstring)."""
     data = scan.index_bytes(cache)
     changed = store.write_bytes(store.index_path, data, previous=cache.index)
     save_cache(store, scan.records, data)
@@ -204,11 +234,12 @@ def _scan_one(cache: IndexCache, scan: Scan, module_id: str, path: str, trust_st
         scan.records[module_id] = record if record.stat == stat else replace(record, stat=stat)
         return
     scan.parsed += 1
-    result = module_problems_json(data)
+    result = module_problems_json(data, Path(path))
     if not isinstance(result, Module):
         scan.problems[module_id] = result
     elif result.module_id != module_id:
         scan.problems[module_id] = [("module_id", f"{result.module_id!r} does not match the file name")]
+        scan.misnamed[module_id] = result.module_id
     else:
         scan.lines[module_id] = entry_line(module_id, module_entry(result))
         scan.records[module_id] = Record(sha256=sha, stat=stat, summary=module_summary(result))
@@ -246,14 +277,14 @@ def code_fingerprint() -> str:
 def load_cache(store: Store) -> IndexCache:
     """The cache, when it is whole, made by this code, and describes the index file as it is now; else empty."""
     try:
-        raw = json.loads(cache_path(store).read_bytes())
+        raw = jsonio.parse_bytes(cache_path(store).read_bytes(), cache_path(store))
         if raw["format"] != CACHE_FORMAT or raw["code"] != code_fingerprint():
             return IndexCache()
         index = store.index_path.read_bytes()
         if raw["index_sha256"] != _sha256(index):
             return IndexCache()
         records = {module_id: _record(*data) for module_id, data in raw["modules"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, DataError, ValueError, TypeError, KeyError, AttributeError):
         return IndexCache()  # missing, torn, corrupt or foreign: rebuilt by the next command that writes
     return IndexCache(records=records, index=index)
 

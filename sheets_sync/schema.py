@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from sheets_sync import jsonio
+from sheets_sync.errors import DataError
 from sheets_sync.importers.judge import JudgeFile
 from sheets_sync.models import Module
 
@@ -28,7 +29,10 @@ def schema_for(model: type[BaseModel]) -> dict[str, Any]:
 
 def write_schemas(out_dir: Path) -> dict[Path, bool]:
     """Write every schema file into ``out_dir``; maps each path to whether it changed."""
-    return {
-        out_dir / name: jsonio.write_json(out_dir / name, schema_for(model))
-        for name, model in SCHEMAS.items()
-    }
+    try:
+        return {
+            out_dir / name: jsonio.write_json(out_dir / name, schema_for(model))
+            for name, model in SCHEMAS.items()
+        }
+    except OSError as exc:  # --out under a file, a folder we may not write, a name too long
+        raise DataError(f"cannot write the schema files here: {exc.strerror}", path=out_dir) from None

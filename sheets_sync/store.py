@@ -9,11 +9,15 @@ Layout of a data directory::
       .sync/<spreadsheet id>.json  base snapshots of the Google Sheets sync
       .cache/                      what the local commands may skip re-reading (sheets_sync.index_file; not in git)
       .sheets-sync.lock            the writer lock (ignored by git)
+      .sheets-sync-tmp/            staged writes of the batch in progress (its own .gitignore; see journal.py)
 
 One writer at a time: every command that writes holds :meth:`Store.lock`, an ``flock`` on ``.sheets-sync.lock``.
 A second writer does not wait: it fails at once with "another sheets-sync is running" (scheduled jobs retry on
 their next run; waiting silently would pile them up). The lock file stays behind, empty: ``flock`` locks die with
 their process, so a crashed run never leaves a stale lock to clean up.
+
+All or nothing: every write goes through :meth:`Store.batch` (a write-ahead journal, :mod:`sheets_sync.journal`);
+taking the lock first finishes or rolls back whatever batch a killed writer left.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from pydantic import ValidationError
 
 from sheets_sync import jsonio
 from sheets_sync.errors import DataError, LockedError
+from sheets_sync.journal import Batch, Interrupted, interrupted, recover
 from sheets_sync.models import MODULE_ID_PATTERN, Module, Problem, describe_validation_error
 from sheets_sync.versions import natural_key
 
@@ -54,13 +59,16 @@ def module_problems(raw: object) -> Module | list[Problem]:
         return describe_validation_error(exc)
 
 
-def module_problems_json(data: bytes) -> Module | list[Problem]:
-    """Like :func:`module_problems` but from the file's bytes: pydantic parses and validates in one pass.
-
-    About twice as fast as ``json.loads`` + ``model_validate``, which is what keeps ``index`` under its time budget.
-    """
+def module_problems_json(data: bytes, path: Path) -> Module | list[Problem]:
+    """Like :func:`module_problems` but from the file's bytes, read strictly (:func:`sheets_sync.jsonio.parse_bytes`:
+    a key given twice, bad UTF-8, too deep nesting are problems too; a byte order mark is accepted)."""
     try:
-        # A byte order mark (Windows editors add one) is not JSON; the store writes files without it.
+        jsonio.parse_bytes(data, path)
+    except DataError as exc:
+        return [(exc.json_path or "", exc.detail)]
+    try:
+        # Validated from the bytes again: pydantic's JSON mode is about twice as fast as validating the parsed
+        # value, which keeps `index` under its time budget.
         return Module.model_validate_json(data.removeprefix(codecs.BOM_UTF8))
     except ValidationError as exc:
         return describe_validation_error(exc)
@@ -100,6 +108,7 @@ class Store:
         self.data_dir = Path(data_dir)
         self._lock_depth = 0
         self._lock_fd: int | None = None
+        self._batch: Batch | None = None
 
     # ------------------------------------------------------------------------------------------ paths
 
@@ -154,10 +163,13 @@ class Store:
                 path=self.module_path(module_id) if plain_name else self.modules_dir,
             )
         path = self.module_path(module_id)
+        entry_problem = self.entry_problem(path)
+        if entry_problem is not None:
+            raise DataError(entry_problem, path=path)
         if not path.is_file():
             known = ", ".join(self.module_ids()) or "none"
             raise DataError(f"no module {module_id!r} (modules present: {known})", path=path)
-        result = module_problems_json(path.read_bytes())
+        result = module_problems_json(path.read_bytes(), path)
         if not isinstance(result, Module):
             raise problem_error(result, path)
         if result.module_id != module_id:
@@ -169,31 +181,90 @@ class Store:
         return result
 
     def load_all(self) -> dict[str, Module]:
-        """Every module, keyed by id in natural order. Fails on the first invalid file."""
+        """Every module, keyed by id in natural order. Fails on the first invalid file, and on the first entry of
+        ``modules/`` that is not a module file but looks like one (:meth:`entry_problems`)."""
+        for path, message in self.entry_problems():
+            raise DataError(message, path=path)
         with gc_paused():
             return {module_id: self.load_module(module_id) for module_id in self.module_ids()}
 
+    def entry_problems(self) -> list[tuple[Path, str]]:
+        """``modules/*.json`` entries that are not module files: a dangling symlink, a symlink leading out of the
+        data directory, a directory (``validate`` lists them; writers refuse to run with them there)."""
+        if not self.modules_dir.is_dir():
+            return []
+        problems = []
+        for path in sorted(self.modules_dir.glob("*.json"), key=lambda p: natural_key(p.stem)):
+            message = None if path.name.startswith(".") else self.entry_problem(path)
+            if message is not None:
+                problems.append((path, message))
+        return problems
+
+    def entry_problem(self, path: Path) -> str | None:
+        """Why the entry at ``path`` cannot be a module file, or None (also None when there is nothing there)."""
+        if path.is_symlink():
+            real = Path(os.path.realpath(path))
+            if not real.is_relative_to(os.path.realpath(self.data_dir)):
+                return f"is a symlink leading out of the data directory (to {real})"
+            if not real.exists():
+                return f"is a dangling symlink (to {real})"
+        if path.is_dir():
+            return "is a directory, not a module file"
+        return None
+
     # ------------------------------------------------------------------------------------------ writing
 
+    @contextmanager
+    def batch(self, command: str) -> Iterator[Batch]:
+        """Write several files all or nothing (:mod:`sheets_sync.journal`), holding the lock.
+
+        Writes made through the batch (or through :meth:`save_module`, :meth:`write_json` and :meth:`delete`
+        while it is open) are staged and land together when the ``with`` block ends without an exception; an
+        exception discards them all. Reads inside the block see the files as they were before it. A batch opened
+        inside another one joins it. ``command`` names the batch in ``validate``'s report of an interrupted one.
+        """
+        with self.lock():
+            if self._batch is not None:
+                yield self._batch
+                return
+            self._batch = Batch(self.data_dir, command)
+            try:
+                yield self._batch
+                batch = self._batch
+            finally:
+                self._batch = None
+            batch.commit()
+
     def save_module(self, module: Module) -> bool:
-        """Atomically write one module in its deterministic form; False when the file was already identical."""
-        self._require_lock()
-        return jsonio.write_json(self.module_path(module.module_id), module.to_json_dict())
+        """Write one module in its deterministic form (in the open batch, else alone and atomically); False when
+        the file was already identical."""
+        with self.batch("save") as batch:
+            return batch.write_json(self.module_path(module.module_id), module.to_json_dict())
 
     def write_json(self, path: Path, data: object) -> bool:
-        """Atomically write another file of the data directory (index, base snapshot) under the lock."""
-        self._require_lock()
-        return jsonio.write_json(path, data)
+        """Write another file of the data directory (index, base snapshot) like :meth:`save_module`."""
+        with self.batch("save") as batch:
+            return batch.write_json(path, data)
 
     def write_bytes(self, path: Path, data: bytes, *, previous: bytes | None = None) -> bool:
-        """Atomically write a file of the data directory given as bytes (the index, the cache); ``previous``: its
-        current bytes, when just read under this lock."""
-        self._require_lock()
-        return jsonio.atomic_write_bytes(path, data, previous=previous)
+        """Write a file of the data directory given as bytes (the index, the cache) like :meth:`save_module`;
+        ``previous``: its current bytes, when just read under this lock."""
+        with self.batch("save") as batch:
+            return batch.write_bytes(path, data, previous=previous)
 
-    def _require_lock(self) -> None:
-        if self._lock_depth == 0:
-            raise RuntimeError("Store writes must happen inside `with store.lock():`")
+    def current_bytes(self, path: Path) -> bytes:
+        """The bytes ``path`` will hold once the open batch lands: what the batch staged for it, else the file's."""
+        staged = self._batch.staged_bytes(path) if self._batch is not None else None
+        return staged if staged is not None else path.read_bytes()
+
+    def delete(self, path: Path) -> bool:
+        """Remove a file of the data directory like :meth:`save_module`; False when it did not exist."""
+        with self.batch("save") as batch:
+            return batch.delete(path)
+
+    def interrupted(self) -> list[Interrupted]:
+        """Committed batches a killed writer left unfinished (the next writer finishes them)."""
+        return interrupted(self.data_dir)
 
     @contextmanager
     def lock(self) -> Iterator[Store]:
@@ -205,11 +276,17 @@ class Store:
             finally:
                 self._lock_depth -= 1
             return
-        created = _first_missing(Path(os.path.abspath(self.data_dir)))  # abspath: no ".." to walk up through
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = self._acquire_lock_file()
+        try:
+            created = _first_missing(
+                Path(os.path.abspath(self.data_dir))
+            )  # abspath: no ".." to walk up through
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = self._acquire_lock_file()
+        except OSError as exc:  # a file where the folder should be, a name too long, no permission
+            raise DataError(f"cannot use as a data directory: {exc.strerror}", path=self.data_dir) from None
         self._lock_fd, self._lock_depth = fd, 1
         try:
+            recover(self.data_dir)  # a killed writer's batch, finished or rolled back before anything is read
             yield self
         except BaseException:
             if created is not None:

@@ -2,11 +2,17 @@
 
 Hand-editing module files (descriptions, suggestions) is a supported workflow; this is its safety net. Checked:
 each ``modules/*.json`` (format, counts, rates, ids, file name = module_id), each result file under
-``judge_results/`` (judge files and promptfoo exports: what can be checked without importing it), and that ``heatmap_index.json`` is exactly what
-``sheets-sync index`` would write (checked only when every module is valid, since a stale verdict needs them all).
+``judge_results/`` (judge files and promptfoo exports: what can be checked without importing it), and that
+``heatmap_index.json`` is exactly what ``sheets-sync index`` would write (checked only when every module is valid,
+since a stale verdict needs them all).
 
 Files whose sha256 is the one the cache recorded as valid (:mod:`sheets_sync.index_file`) are not parsed again;
 every file is still read and hashed, so a hand edit is always seen. Nothing is written, the cache included.
+
+Also reported: a batch of writes a killed command committed but did not finish (:mod:`sheets_sync.journal`; the
+next command that writes finishes it, e.g. ``sheets-sync index``), entries of ``modules/`` that are not module files
+(dangling symlinks, symlinks out of the data directory, folders named ``*.json``), and a data directory without
+``modules/``.
 """
 
 from __future__ import annotations
@@ -14,11 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sheets_sync.errors import DataError
 from sheets_sync.importers import MAX_FILE_BYTES, json_files
 from sheets_sync.importers.judge import judge_file_problems
 from sheets_sync.importers.promptfoo import PromptfooImporter, promptfoo_export_problems
 from sheets_sync.index_file import IndexCache, Scan, load_cache, scan_modules
 from sheets_sync.store import Store, gc_paused
+from sheets_sync.sync.base_file import load_base
+from sheets_sync.sync.pending import load_pending
 
 _PROMPTFOO = PromptfooImporter()
 
@@ -37,16 +46,63 @@ class Problem:
 
 def validate_data_dir(store: Store) -> list[Problem]:
     """Every problem found in the data directory, file by file in a stable order; empty when all is well."""
+    if not store.modules_dir.is_dir():
+        return [
+            Problem(store.modules_dir, None, "no modules/ folder: this is not a sheets-sync data directory")
+        ]
+    batches = check_batches(store)
     with gc_paused():
         cache = load_cache(store)
         scan = scan_modules(store, cache, trust_stat=False)
-        module_problems = [
-            Problem(store.module_path(module_id), json_path or None, message)
-            for module_id, problems in scan.problems_in_order()
-            for json_path, message in problems
-        ]
-        index_problems = [] if module_problems else check_index(store, cache, scan)
-        return module_problems + check_judge_files(store) + index_problems
+        module_problems = check_modules(store, scan)
+        index_problems = [] if module_problems or batches else check_index(store, cache, scan)
+        return (
+            batches + module_problems + check_judge_files(store) + check_sync_records(store) + index_problems
+        )
+
+
+def check_modules(store: Store, scan: Scan) -> list[Problem]:
+    """Entries of ``modules/`` that are not module files, then the problems of the module files (the scan's)."""
+    bad_entries = store.entry_problems()
+    problems = [Problem(path, None, message) for path, message in bad_entries]
+    skipped = {path for path, _message in bad_entries}
+    problems += [
+        Problem(store.module_path(module_id), json_path or None, message)
+        for module_id, found in scan.problems_in_order()
+        if store.module_path(module_id) not in skipped
+        for json_path, message in found
+    ]
+    return problems
+
+
+def check_sync_records(store: Store) -> list[Problem]:
+    """Base snapshots and pending sync records that cannot be read (a sync or a ``suggest`` would refuse them)."""
+    problems = []
+    for path in sorted(store.sync_dir.glob("*.json")) if store.sync_dir.is_dir() else []:
+        try:
+            load_base(store, path.stem)
+        except DataError as exc:
+            problems.append(Problem(path, exc.json_path, exc.detail))
+    for path in sorted(store.sync_dir.glob("pending/*.json")) if store.sync_dir.is_dir() else []:
+        try:
+            load_pending(store, path.stem)
+        except DataError as exc:
+            problems.append(Problem(path, exc.json_path, exc.detail))
+    return problems
+
+
+def check_batches(store: Store) -> list[Problem]:
+    """Batches of writes a killed command committed and did not finish (``index`` or any other writer finishes
+    them before it does anything else)."""
+    return [
+        Problem(
+            batch.folder,
+            None,
+            f"an interrupted `{batch.command}` left {len(batch.targets)} file(s) half written; "
+            "run `sheets-sync index` to finish it",
+        )
+        for batch in store.interrupted()
+    ]
 
 
 def check_judge_files(store: Store) -> list[Problem]:

@@ -84,7 +84,7 @@ def pull(
             fetched.append(_fetch(client, experiment, who, project, org, url_source))
         if progress is not None:
             progress(done, len(wanted), str(experiment.get("name")))
-    with store.lock(), gc_paused():
+    with store.batch("braintrust-pull"), gc_paused():
         modules = store.load_all()
         runs: list[ParsedRun] = []
         for item in fetched:

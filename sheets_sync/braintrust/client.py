@@ -22,11 +22,13 @@ from urllib.parse import quote, urlencode
 
 import requests
 
+from sheets_sync import crashpoints, jsonio
 from sheets_sync.errors import (
     BraintrustAuthError,
     BraintrustError,
     BraintrustUnavailableError,
     ConfigError,
+    DataError,
 )
 from sheets_sync.sync.gspread_adapter import _retry_after as retry_after_seconds
 from sheets_sync.sync.gspread_adapter import network_reason
@@ -67,7 +69,7 @@ class BraintrustRetrier(Retrier):
     """The Sheets adapter's retrier, giving up with a Braintrust error."""
 
     def gave_up(self, what: str, error: Exception) -> BraintrustUnavailableError:  # type: ignore[override]
-        elapsed = self.policy.clock.monotonic() - self.started
+        elapsed = self._elapsed()
         return BraintrustUnavailableError(
             f"{what}: gave up after {elapsed:.0f}s (deadline {self.policy.deadline:.0f}s, {self.retries} retries): "
             f"{error}. Nothing was written; run again later",
@@ -165,6 +167,7 @@ class BraintrustClient:
         return self.retrier.call(f"{method} {url}", lambda: self._send(method, url, body))
 
     def _send(self, method: str, url: str, body: dict[str, Any] | None) -> Any:
+        crashpoints.reached("request")
         try:
             response = self.session.request(method, url, json=body, timeout=self.retrier.timeout())
         except (requests.Timeout, requests.ConnectionError) as exc:
@@ -181,9 +184,10 @@ class BraintrustClient:
         if status >= 400:
             raise BraintrustError(f"HTTP {status}: {_reason(response)}", url=url, status=status)
         try:
-            return response.json()
-        except ValueError:
-            raise BraintrustError("the answer is not JSON", url=url, status=status) from None
+            # strict (sheets_sync.jsonio): a key twice, nesting too deep, bad UTF-8 or NaN is no answer either
+            return jsonio.parse_bytes(response.content, url)
+        except DataError as exc:
+            raise BraintrustError(f"the answer is not JSON ({exc.detail})", url=url, status=status) from None
 
 
 def _auth_error(status: int, url: str, response: requests.Response) -> BraintrustAuthError:

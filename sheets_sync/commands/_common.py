@@ -75,7 +75,11 @@ def existing_data_dir(data_dir: Path | None) -> Path:
     """:func:`resolve_data_dir` for a command that needs the directory to exist already (only ``import`` starts
     a new one): a mistyped path must fail, not sync or index an empty mirror (nor be created by taking the lock)."""
     directory = resolve_data_dir(data_dir)
-    if not directory.is_dir():
+    try:
+        is_dir = directory.is_dir()
+    except OSError as exc:  # a name too long
+        raise DataError(f"cannot use as a data directory: {exc.strerror}", path=directory) from None
+    if not is_dir:
         raise DataError(
             "no such data directory (give --data-dir DIR or set SHEETS_SYNC_DATA_DIR)", path=directory
         )

@@ -95,6 +95,12 @@ docs/cli.md. A line wider than the terminal puts the file on a line of its own."
     help=f"promptfoo: the dataset version (default {DEFAULT_DATASET_VERSION}).",
 )
 @click.option("--primary-rubric", default=None, help="promptfoo: the rubric whose rate is the match rate.")
+@click.option(
+    "--new-module",
+    is_flag=True,
+    help="Create a module whose id looks like an existing one (M01 or m1 next to m01); refused without it.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @json_option
 @common_options
 def import_command(
@@ -104,6 +110,8 @@ def import_command(
     prompt_version: str | None,
     dataset_version: str | None,
     primary_rubric: str | None,
+    new_module: bool,
+    dry_run: bool,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
@@ -125,7 +133,15 @@ def import_command(
     )
     importers: list[Importer] = [PromptfooImporter(options), JudgeImporter()]
     with _progress_bar(len(files)) as progress:
-        results = import_paths(store, files, progress=progress, importers=importers, warn=_warn)
+        results = import_paths(
+            store,
+            files,
+            progress=progress,
+            importers=importers,
+            warn=_warn,
+            new_module=new_module,
+            dry_run=dry_run,
+        )
     if dataset_version is None and any(r.source_format == PROMPTFOO for r in results):
         err.print(
             Text(
@@ -133,20 +149,27 @@ def import_command(
             )
         )
     if as_json:
-        print_json(import_json(results))
+        print_json(import_json(results, dry_run=dry_run))
         return
     console = output_console()
     for result in results:
         line = _result_line(result)
         console.print(line if line.cell_len <= console.width else _stacked_result(result))
-    console.print(Text(_import_summary(results)))
+    summary = _import_summary(results)
+    console.print(
+        Text(
+            f"dry run, nothing written: {summary.replace('index rebuilt', 'index not rebuilt')}"
+            if dry_run
+            else summary
+        )
+    )
 
 
 def _warn(message: str) -> None:
     err.print(Text(f"warning: {message}"))
 
 
-def import_json(results: list[ImportResult]) -> dict[str, Any]:
+def import_json(results: list[ImportResult], *, dry_run: bool = False) -> dict[str, Any]:
     """``import --json``: one entry per run, then the counts."""
     counts = Counter(r.status for r in results)
     return {
@@ -165,7 +188,8 @@ def import_json(results: list[ImportResult]) -> dict[str, Any]:
         "files": len({r.path for r in results}),
         "counts": {s.value: counts[s] for s in ImportStatus},
         "modules_created": sum(r.module_created for r in results),
-        "index_rebuilt": True,
+        "index_rebuilt": not dry_run,
+        "dry_run": dry_run,
     }
 
 

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from sheets_sync import jsonio
 from sheets_sync.commands._common import common_options, err, existing_data_dir
+from sheets_sync.errors import DataError
 from sheets_sync.store import Store
 from sheets_sync.tracker_csv import tracker_csv
 
@@ -55,7 +56,11 @@ def csv_command(out: Path | None, excel: bool, data_dir: Path | None) -> None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
         return
-    jsonio.atomic_write_text(out, text)
+    try:
+        jsonio.remove_stale_temps(out)  # what a killed export to this file left (hidden .<name>.*.tmp files)
+        jsonio.atomic_write_text(out, text)
+    except OSError as exc:  # under a file, a name too long, no permission, a full disk
+        raise DataError(f"cannot write the export: {exc.strerror}", path=out) from None
     rows = sum(len(m.experiments) for m in modules.values())
     err.print(Text(f"{out}: {rows} row(s)"))
 

@@ -20,6 +20,7 @@ import importlib.metadata
 import json
 import marshal
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -126,7 +127,21 @@ def build_site_report(
 ) -> BuildReport:
     """:func:`build_site`, saying which files it wrote and deleted."""
     with output_lock(Path(out_dir)):
+        remove_stale_temps(Path(out_dir))
         return SiteBuild(store, Path(out_dir), stamp=stamp, theme=theme).run()
+
+
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+"""What :func:`sheets_sync.jsonio.atomic_write_bytes` names its temporary files (``.<name>.<8 random>.tmp``)."""
+
+
+def remove_stale_temps(out_dir: Path) -> None:
+    """Delete the temporary files a killed build left in the folders builds write (under the build's lock, so no
+    other build is writing them)."""
+    for folder in (out_dir, out_dir / "modules", out_dir / HEATMAP_DIR, out_dir / "assets"):
+        for path in _glob(folder, ".*.tmp"):
+            if _TEMP_NAME.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -173,6 +188,8 @@ class SiteBuild:
         self.previous = previous if previous is not None and previous.code == self.code else None
 
     def run(self) -> BuildReport:
+        for path, message in self.store.entry_problems():  # a dangling symlink, a folder named *.json...
+            raise DataError(message, path=path)
         index = load_index(self.store)
         entry_digests = {module_id: entry_digest(entry) for module_id, entry in index["modules"].items()}
         module_ids = self.store.module_ids()

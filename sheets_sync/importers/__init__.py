@@ -1,7 +1,8 @@
 """Batch import of result files into the local mirror: ``sheets-sync import PATH...``.
 
 All or nothing: every file is read, validated and merged in memory first (in the order given; a folder's files
-sorted by path), then every changed module and the heatmap index are written under the store's lock. A module
+sorted by path), then every changed module and the heatmap index are written in one batch (:meth:`Store.batch`:
+a run killed at any moment leaves the old files or all the new ones). A module
 created by an earlier file of the batch is known to later ones. When any file is bad, nothing is written and the
 error names the file and the JSON path of the field.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,15 +81,26 @@ def import_paths(
     max_bytes: int = MAX_FILE_BYTES,
     importers: Sequence[Importer] = IMPORTERS,
     warn: Callable[[str], None] | None = None,
+    new_module: bool = False,
+    dry_run: bool = False,
 ) -> list[ImportResult]:
     """Import files and folders into ``store`` all or nothing, then patch the index; one result per run, in file
     order. ``importers`` are tried in order on each file (the first that accepts it reads it). ``warn`` hears of
-    module files elsewhere that are not valid (their index entry is kept as it was)."""
+    module files elsewhere that are not valid (their index entry is kept as it was).
+
+    A module id that is new but looks like an existing one (:func:`id_lookalike`) stops the import unless
+    ``new_module``; ``dry_run`` reads, checks and merges everything and writes nothing.
+    """
     files = expand_paths(paths)
-    with store.lock(), gc_paused():
+    if dry_run:  # reads only, like validate: no lock, so a new data directory is not created either
+        with gc_paused():
+            modules = TouchedModules(store)
+            runs = _read_all(modules, files, progress, max_bytes, importers)
+            return merge_runs(store, modules, runs, new_module=new_module)[0]
+    with store.batch("import"), gc_paused():
         modules = TouchedModules(store)
         runs = _read_all(modules, files, progress, max_bytes, importers)
-        results = write_runs(store, modules, runs, warn)
+        results = write_runs(store, modules, runs, warn, new_module=new_module)
     return results
 
 
@@ -96,22 +109,50 @@ def write_runs(
     modules: dict[str, Module],
     runs: Iterable[ParsedRun],
     warn: Callable[[str], None] | None = None,
+    *,
+    new_module: bool = True,
 ) -> list[ImportResult]:
     """Merge ``runs`` into ``modules`` (loaded under the store's lock: every module, or a :class:`TouchedModules`
-    that reads each on first use), then write each changed module and patch the index. All or nothing: every run is
-    merged and every changed module validated before the first write. The caller holds the store's lock."""
+    that reads each on first use), then write each changed module and patch the index, all in one batch
+    (:meth:`Store.batch`; the caller's, when it has one open). All or nothing: every run is merged and every changed
+    module validated before the first write, and a run killed at any moment leaves the old files or all the new
+    ones. ``new_module``: False stops at a new module id that looks like an existing one (:func:`id_lookalike`)."""
+    with store.batch("import"):
+        results, changed = merge_runs(store, modules, runs, new_module=new_module)
+        for module_id in sorted(changed):
+            store.save_module(modules[module_id])
+        update_index(store, {module_id: modules[module_id] for module_id in sorted(changed)}, warn)
+    return results
+
+
+def merge_runs(
+    store: Store, modules: dict[str, Module], runs: Iterable[ParsedRun], *, new_module: bool = True
+) -> tuple[list[ImportResult], set[str]]:
+    """Merge ``runs`` into ``modules`` in memory (each changed module validated again); the results and the ids of
+    the changed modules. Writes nothing."""
     results: list[ImportResult] = []
     changed: set[str] = set()
     for run in runs:
+        if not new_module and modules.get(run.module_id) is None:
+            _refuse_lookalike(run, store, modules)
         changed |= _move_from_other_module(modules, run)
         results.append(_merge_one(modules, run))
     changed |= {r.module_id for r in results if r.status is not ImportStatus.UNCHANGED}
     for module_id in sorted(changed):
         modules[module_id] = _revalidated(modules[module_id], store.module_path(module_id))
-    for module_id in sorted(changed):
-        store.save_module(modules[module_id])
-    update_index(store, {module_id: modules[module_id] for module_id in sorted(changed)}, warn)
-    return results
+    return results, changed
+
+
+def id_key(module_id: str) -> str:
+    """What two module ids typed by hand share when one is a typo of the other: case folded, leading zeros of
+    numbers dropped (``M01``, ``m1`` and ``m01`` share ``m1``; ``m01a`` is ``m1a``, another module)."""
+    return re.sub(r"\d+", lambda number: str(int(number.group())), module_id.casefold())
+
+
+def id_lookalike(module_id: str, known: Iterable[str]) -> str | None:
+    """An existing module id that ``module_id`` (a new one) is probably a typo of, or None."""
+    key = id_key(module_id)
+    return next((other for other in known if other != module_id and id_key(other) == key), None)
 
 
 class TouchedModules(dict[str, Module]):
@@ -215,6 +256,20 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise ImportFileError(f"more than the {max_bytes:,} bytes allowed", path=path)
     return data
+
+
+def _refuse_lookalike(run: ParsedRun, store: Store, modules: Mapping[str, Module | None]) -> None:
+    """Stop at a new module id that looks like one present (a file of the data directory, or one created by an
+    earlier run of this batch)."""
+    known = [*store.module_ids(), *(i for i, m in modules.items() if m is not None)]
+    existing = id_lookalike(run.module_id, known)
+    if existing is not None:
+        raise ImportFileError(
+            f"module {run.module_id!r} does not exist, but {existing!r} does: a typo? Fix the file, or give "
+            "--new-module to create it anyway",
+            path=run.path,
+            json_path="module_id",
+        )
 
 
 def _merge_one(modules: dict[str, Module], run: ParsedRun) -> ImportResult:

@@ -8,12 +8,11 @@ wrong type or a missing field becomes one line: ``<file>: results.results[3].suc
 
 from __future__ import annotations
 
-import codecs
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sheets_sync import jsonio
 from sheets_sync.errors import ImportFileError
 from sheets_sync.models import short_repr
 
@@ -36,14 +35,10 @@ class Fields:
         raise ImportFileError(message, path=self.origin, json_path=where or None)
 
     def parse(self, data: bytes) -> Any:
-        """The JSON document; a truncated or malformed one is one line with the position."""
-        try:
-            return json.loads(data.removeprefix(codecs.BOM_UTF8))
-        except UnicodeDecodeError as exc:
-            self.fail("", f"not UTF-8 text (byte {exc.start})")
-        except json.JSONDecodeError as exc:
-            cut = " (the file looks truncated)" if exc.pos >= len(data.rstrip()) - 1 else ""
-            self.fail("", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}{cut}")
+        """The JSON document, read strictly (:func:`sheets_sync.jsonio.parse_bytes`: a key given twice, nesting too
+        deep, bytes that are not UTF-8, NaN are refused); a truncated or malformed one is one line with the
+        position."""
+        return jsonio.parse_bytes(data, self.origin, error=ImportFileError)
 
     def typed(self, value: Any, kind: type, where: str, *, optional: bool = False) -> Any:
         if value is None and optional:

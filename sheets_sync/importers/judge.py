@@ -30,7 +30,8 @@ from pydantic import (
     model_validator,
 )
 
-from sheets_sync.errors import ImportFileError
+from sheets_sync import jsonio
+from sheets_sync.errors import DataError, ImportFileError
 from sheets_sync.importers.base import (
     ModuleLookup,
     ParsedRun,
@@ -310,6 +311,11 @@ def parse_judge_file(data: bytes, path: Path) -> JudgeFile:
 
 
 def _validated(data: bytes) -> JudgeFile | list[Problem]:
+    try:
+        # Strict reading first (a key given twice, bad UTF-8, too deep nesting, NaN), which pydantic lets through.
+        jsonio.parse_bytes(data)
+    except DataError as exc:
+        return [(exc.json_path or "", exc.detail)]
     try:
         # Editors on Windows like to start UTF-8 files with a byte order mark; JSON parsers refuse it.
         return JudgeFile.model_validate_json(data.removeprefix(codecs.BOM_UTF8))

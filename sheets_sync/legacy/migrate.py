@@ -126,7 +126,7 @@ def migrate(
     if not apply:
         with gc_paused():
             return plan_migration(store.load_all() if store.modules_dir.is_dir() else {}, trackers)
-    with store.lock(), gc_paused():
+    with store.batch("migrate"), gc_paused():  # the modules and the patched index land together
         plan = plan_migration(store.load_all(), trackers)
         if plan.changed:
             for module_id in plan.changed:

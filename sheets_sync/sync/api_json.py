@@ -15,7 +15,7 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sheets_sync.sync.codec import from_extended_value, to_extended_value
 from sheets_sync.sync.generation import GENERATION_KEY
@@ -107,23 +107,40 @@ def snapshot_from_api(data: Mapping[str, Any]) -> SheetSnapshot:
     return _snapshot(data, iter(data.get("sheets", [])))
 
 
-def snapshot_from_text(text: str) -> SheetSnapshot:
+class AnswerCheck(Protocol):
+    """Checks each part of a read's answer before it is used (:mod:`sheets_sync.sync.api_answers`)."""
+
+    def sheet(self, sheet: object, number: int) -> None:
+        """Raise when the answer's ``sheets[number]`` is not what Google sends."""
+
+    def top(self, top: Mapping[str, Any], sheets: int) -> None:
+        """Raise when the answer's fields but ``sheets`` (all read by now) are not what Google sends."""
+
+
+def snapshot_from_text(text: str, check: AnswerCheck | None = None) -> SheetSnapshot:
     """The same from the answer's JSON text, decoding one tab at a time: a large workbook's answer is never held
-    as Python objects all at once (they take several times the bytes of the text)."""
+    as Python objects all at once (they take several times the bytes of the text). ``check`` sees each tab before
+    it is used, and the rest of the answer after the tabs. A ValueError when the text is not a JSON object."""
     top, sheets = _top_level(text)
     try:
-        return _snapshot(top, sheets)
+        return _snapshot(top, sheets, check)
     except IndexError:
         raise ValueError("the Sheets API answer ends too early") from None
 
 
-def _snapshot(top: Mapping[str, Any], sheets: Iterator[Mapping[str, Any]]) -> SheetSnapshot:
+def _snapshot(
+    top: Mapping[str, Any], sheets: Iterator[Mapping[str, Any]], check: AnswerCheck | None = None
+) -> SheetSnapshot:
     tabs = []
     metadata = []
-    for sheet in sheets:
+    for number, sheet in enumerate(sheets):
+        if check is not None:
+            check.sheet(sheet, number)
         sheet_id = int(sheet.get("properties", {}).get("sheetId", 0))
         metadata += [_metadata(m, sheet_id) for m in sheet.get("developerMetadata", [])]
         tabs.append(tab_from_api(sheet))
+    if check is not None:
+        check.top(top, len(tabs))
     metadata = [_metadata(m, None) for m in top.get("developerMetadata", [])] + metadata
     return SheetSnapshot(
         str(top.get("spreadsheetId", "")),

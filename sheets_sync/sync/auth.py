@@ -12,7 +12,6 @@ are one line and never contain key material (google-auth's own messages are not 
 from __future__ import annotations
 
 import ipaddress
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +26,8 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
-from sheets_sync.errors import CredentialsError
+from sheets_sync import jsonio
+from sheets_sync.errors import CredentialsError, DataError
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 HOW_TO_GET_CREDENTIALS = (
@@ -144,15 +144,13 @@ def _read_key_file(path: Path, source: str = "") -> dict[str, object]:
     """The file's JSON, with readable one-line reasons for the usual mistakes (``source`` says who named it)."""
     where = f"{source}{path}"
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = jsonio.parse_bytes(path.read_bytes())
+    except DataError as exc:
+        raise CredentialsError(f"{where}: not JSON ({exc.detail}): not a Google credentials file") from None
     except FileNotFoundError:
         raise CredentialsError(f"{where}: no such credentials file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CredentialsError(f"{where}: cannot read the credentials file ({type(exc).__name__})") from None
-    except json.JSONDecodeError as exc:
-        raise CredentialsError(
-            f"{where}: not JSON (line {exc.lineno}): not a Google credentials file"
-        ) from None
     if not isinstance(raw, dict) or "type" not in raw:
         raise CredentialsError(f'{where}: no "type" field: not a Google credentials file')
     if raw["type"] == "service_account":

@@ -15,8 +15,10 @@ A spreadsheet may be given as its id or as any ``https://docs.google.com/spreads
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,28 +43,51 @@ _PUBLISHED = re.compile(r"/spreadsheets/(?:u/\d+/)?d/e/")
 _BARE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
+MAX_ID_LENGTH = 200
+"""Google's spreadsheet ids are 44 characters; a longer "id" is a paste gone wrong (and would make a URL too long)."""
+
+
 def parse_spreadsheet_id(value: str) -> str:
     """The id in a spreadsheet id or URL (``.../spreadsheets/d/<id>/edit#gid=0``)."""
     text = value.strip()
+    if len(text) > MAX_ID_LENGTH + 100:  # room for the rest of a URL
+        raise ConfigError(
+            f"spreadsheet {text[:40]!r}... is {len(text):,} characters long: neither a spreadsheet id "
+            "(44 characters) nor a https://docs.google.com/spreadsheets/d/<id>/... URL"
+        )
     if _PUBLISHED.search(text):
         raise ConfigError(
             f"{value!r} is a published-to-the-web link, which does not contain the spreadsheet id: use the URL "
             "shown in the address bar while editing the sheet (https://docs.google.com/spreadsheets/d/<id>/edit)"
         )
     match = _URL_ID.search(text)
-    if match:
-        return match.group(1)
-    if _BARE_ID.match(text):
-        return text
-    raise ConfigError(
-        f"{value!r} is neither a spreadsheet id nor a https://docs.google.com/spreadsheets/d/<id>/... URL"
-    )
+    found = match.group(1) if match else text if _BARE_ID.match(text) else None
+    if found is None or len(found) > MAX_ID_LENGTH:
+        raise ConfigError(
+            f"{_short(value)} is neither a spreadsheet id nor a https://docs.google.com/spreadsheets/d/<id>/... URL"
+        )
+    return found
+
+
+def _short(value: str, limit: int = 60) -> str:
+    """``value`` quoted, cut to ``limit`` characters: an error line must stay one readable line."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value):,} characters)"
 
 
 def check_endpoint(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"endpoint {value!r} is not an http(s) URL such as http://127.0.0.1:8765")
+    """An http(s) base URL with a host and, if given, a port in 1-65535."""
+    wrong = f"endpoint {_short(value)} is not an http(s) URL such as http://127.0.0.1:8765"
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port  # ValueError when out of range or not a number
+    except ValueError as exc:
+        raise ConfigError(f"{wrong} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(wrong)
+    if port == 0:
+        raise ConfigError(f"{wrong} (port 0)")
+    if any(ch.isspace() or ord(ch) < 32 for ch in value.strip()):
+        raise ConfigError(f"{wrong} (it contains spaces or control characters)")
     return value.strip().rstrip("/")
 
 
@@ -114,6 +139,20 @@ class SyncSettings(BaseSettings):
         return self.spreadsheet_id
 
 
+def _check_keys(path: Path) -> None:
+    """An unknown key in the config file is a typo that would be ignored in silence: name it and the nearest one."""
+    try:
+        keys = list(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not a readable TOML file ({exc})") from None
+    known = list(SyncSettings.model_fields)
+    for key in keys:
+        if key not in known:
+            near = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; known keys: {', '.join(known)}"
+            raise ConfigError(f"{path}: unknown setting {key!r}{hint}")
+
+
 def load_settings(config_file: Path | None = None, **flags: Any) -> SyncSettings:
     """Settings from flags (None means "not given"), the environment and the config file."""
     path = config_file or (
@@ -122,6 +161,8 @@ def load_settings(config_file: Path | None = None, **flags: Any) -> SyncSettings
     if path is not None and not path.is_file():
         raise ConfigError(f"{path}: no such config file")
     path = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+    if path is not None:
+        _check_keys(path)
     settings_class = type(
         "FileSyncSettings",
         (SyncSettings,),

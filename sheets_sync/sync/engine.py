@@ -1,13 +1,17 @@
 """Push, pull and status: lock, read, plan, apply, verify, save. The only module that sequences I/O.
 
 One sync at a time per data directory (the store's lock). Local files and the base snapshot are written only after
-the workbook holds the plan's result, so an interrupted push leaves them untouched and the next push repairs the
-workbook (plans are computed from what the workbook holds, so applying one twice changes nothing the second time).
+the workbook holds the plan's result, in one batch (:meth:`Store.batch`), so an interrupted push leaves them
+untouched and the next push repairs the workbook (plans are computed from what the workbook holds, so applying one
+twice changes nothing the second time). What each write puts in the sheet (ids handed out, the base it leads to) is
+recorded locally before it is sent (:mod:`sheets_sync.sync.pending`): a run killed between its write and its save
+hands no id out twice and leaves no spurious conflict.
 
 Writes go out as one ``spreadsheets.batchUpdate`` (split near 2 MB). After writing, the engine reads the tabs the
-write touched once more (:mod:`sheets_sync.sync.readback`) and checks that every cell landed on the row it was meant for (:mod:`sheets_sync.sync.recover`); when a
-PM sorted or inserted rows in between, it puts back what it overwrote and writes again. A write whose outcome is
-unknown (timeout, 5xx, lost answer) is never re-sent blindly: the engine reads again and re-plans.
+write touched once more (:mod:`sheets_sync.sync.readback`) and checks that every cell landed on the row it was meant
+for (:mod:`sheets_sync.sync.recover`); when a PM sorted or inserted rows in between, it puts back what it overwrote
+and writes again. A write whose outcome is unknown (timeout, 5xx, lost answer) is never re-sent blindly: the engine
+reads again and re-plans.
 """
 
 from __future__ import annotations
@@ -17,13 +21,22 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sheets_sync import crashpoints
 from sheets_sync.errors import ConflictError, PartialSyncError, SheetsError
 from sheets_sync.models import Module
 from sheets_sync.store import Store
 from sheets_sync.sync.base import Base
 from sheets_sync.sync.base_file import load_base, save_base
 from sheets_sync.sync.generation import claim_ops, generation, written_by
-from sheets_sync.sync.merge import Conflict, Prefer
+from sheets_sync.sync.merge import Conflict, Direction, Prefer
+from sheets_sync.sync.pending import (
+    Pending,
+    load_pending,
+    merge_reserved,
+    new_ids,
+    pending_path,
+    reconciled_base,
+)
 from sheets_sync.sync.plan import Plan, PlanOptions, plan_pull, plan_push
 from sheets_sync.sync.readback import merge_read, touched_tabs
 from sheets_sync.sync.recover import verify
@@ -32,6 +45,8 @@ from sheets_sync.sync.snapshot import SheetSnapshot
 from sheets_sync.sync.workbook import Workbook, WriteOutcomeUnknownError
 
 log = logging.getLogger("sheets_sync.sync")
+
+Planner = Callable[[dict[str, Module], SheetSnapshot, Base, PlanOptions], Plan]
 
 MAX_RECOVERIES = 3
 MAX_RACES = 5
@@ -69,8 +84,9 @@ class SyncResult:
         everything else was applied and saved; 3 wins when both happen."""
         if self.conflicts:
             raise ConflictError(
-                f"{len(self.conflicts)} conflict(s): changed both locally and in the sheet; resolve with "
-                "--prefer sheet or --prefer local, or edit one side to match the other"
+                f"{len(self.conflicts)} conflict(s): changed both locally and in the sheet (both values listed "
+                "above, neither overwritten); make the two sides agree (edit the module file or the sheet cell), "
+                "then run again (--prefer sheet or --prefer local would overwrite the other side's value)"
             )
         notes = self.plan.notes
         if self.plan.partial:
@@ -105,35 +121,19 @@ class SyncEngine:
     def push(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         """Make the workbook show the local data; saves the base snapshot (and module files only where another
         clone's suggestion took a provisional id or another clone deleted a suggestion)."""
-        with self.store.lock():
-            local, base = self._load()
-            result = self._run(
-                lambda snap: plan_push(local, snap, base, options.plan_options()), options, dropdowns=True
-            )
-            if result.applied:
-                # only ids renumbered or suggestions deleted by another clone (sheets_sync.sync.team)
-                result.saved_modules = self._save_modules(result.plan.modules)
-                save_base(self.store, result.plan.base)
-            return result
+        return self._sync(plan_push, options, dropdowns=True)
 
     def pull(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         """Bring PM edits into the module files; writes ids into PMs' new rows."""
-        with self.store.lock():
-            local, base = self._load()
-            # a pull writes no dropdown, so its reads leave every cell's data validation out
-            result = self._run(
-                lambda snap: plan_pull(local, snap, base, options.plan_options()), options, dropdowns=False
-            )
-            if result.applied:
-                result.saved_modules = self._save_modules(result.plan.modules)
-                save_base(self.store, result.plan.base)
-            return result
+        # a pull writes no dropdown, so its reads leave every cell's data validation out
+        return self._sync(plan_pull, options, dropdowns=False)
 
     def status(self, options: SyncOptions = SyncOptions()) -> StatusResult:
         """Both plans from one read; writes nothing anywhere."""
-        local, base = self._load()
+        local, base, pending = self._load()
         log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
         snapshot = self.workbook.read()
+        base = reconciled_base(base, pending, snapshot)
         plan_options = options.plan_options()
         return StatusResult(
             plan_push(local, snapshot, base, plan_options), plan_pull(local, snapshot, base, plan_options)
@@ -141,22 +141,69 @@ class SyncEngine:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _load(self) -> tuple[dict[str, Module], Base]:
-        return self.store.load_all(), load_base(self.store, self.workbook.spreadsheet_id)
+    def _load(self) -> tuple[dict[str, Module], Base, Pending | None]:
+        spreadsheet_id = self.workbook.spreadsheet_id
+        return (
+            self.store.load_all(),
+            load_base(self.store, spreadsheet_id),
+            load_pending(self.store, spreadsheet_id),
+        )
 
-    def _run(
-        self, make_plan: Callable[[SheetSnapshot], Plan], options: SyncOptions, *, dropdowns: bool
-    ) -> SyncResult:
-        log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
-        self._dropdowns = dropdowns
-        snapshot = self.workbook.read(dropdowns=dropdowns)
-        plan = make_plan(snapshot)
-        if options.dry_run:
-            return SyncResult(plan, applied=False)
-        return self._converge(make_plan, snapshot, plan)
+    def _sync(self, planner: Planner, options: SyncOptions, *, dropdowns: bool) -> SyncResult:
+        """Lock, read, plan, apply (recording what is about to be written first), then save it all in one batch."""
+        with self.store.lock():
+            local, base, pending = self._load()
+            log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
+            self._dropdowns = dropdowns
+            snapshot = self.workbook.read(dropdowns=dropdowns)
+            base = reconciled_base(base, pending, snapshot)
+            carried = pending.reserved if pending is not None else {}
+
+            def make_plan(snap: SheetSnapshot) -> Plan:
+                return planner(local, snap, base, options.plan_options())
+
+            plan = make_plan(snapshot)
+            if options.dry_run:
+                return SyncResult(plan, applied=False)
+            result = self._converge(
+                make_plan, snapshot, plan, before_write=lambda p: self._record_pending(p, local, carried)
+            )
+            crashpoints.reached("written")
+            self._save(result, carried)
+            return result
+
+    def _record_pending(self, plan: Plan, local: dict[str, Module], carried: dict[str, list[str]]) -> None:
+        """What this write puts in the sheet, saved before it is sent (:mod:`sheets_sync.sync.pending`)."""
+        pending = Pending(
+            spreadsheet_id=self.workbook.spreadsheet_id,
+            command=plan.direction.value,
+            writer=self._writer(plan),
+            base=None if plan.modules else plan.base,  # a base is true only with the modules saved beside it
+            reserved=merge_reserved(carried, new_ids(local, plan.modules)),
+        )
+        self.store.write_json(pending_path(self.store, pending.spreadsheet_id), pending.to_json_dict())
+
+    def _save(self, result: SyncResult, carried: dict[str, list[str]]) -> None:
+        """Module files, base snapshot and the pending record, all or nothing. A pull brings every row of the
+        sheet in, so it settles the reserved ids; a push keeps those an earlier, killed pull left."""
+        plan = result.plan
+        path = pending_path(self.store, self.workbook.spreadsheet_id)
+        with self.store.batch(plan.direction.value):
+            result.saved_modules = self._save_modules(plan.modules)
+            save_base(self.store, plan.base)
+            if carried and plan.direction is Direction.PUSH:
+                keep = Pending(spreadsheet_id=plan.base.spreadsheet_id, command="pull", reserved=carried)
+                self.store.write_json(path, keep.to_json_dict())
+            else:
+                self.store.delete(path)
 
     def _converge(
-        self, make_plan: Callable[[SheetSnapshot], Plan], snapshot: SheetSnapshot, plan: Plan
+        self,
+        make_plan: Callable[[SheetSnapshot], Plan],
+        snapshot: SheetSnapshot,
+        plan: Plan,
+        *,
+        before_write: Callable[[Plan], None],
     ) -> SyncResult:
         """Apply, read back, verify; re-plan from what the workbook holds until the writes landed as meant."""
         recovered: list[str] = []
@@ -165,6 +212,7 @@ class SyncEngine:
         while plan.has_writes:
             log.info("writing %d cell(s) in %d operation(s)", plan.cells_written, len(plan.ops))
             try:
+                before_write(plan)
                 outcome_known = self._apply(plan, unknown, snapshot)
             except SheetsError as exc:
                 snapshot, plan = self._after_refusal(exc, make_plan, snapshot, races := races + 1)

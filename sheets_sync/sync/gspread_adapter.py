@@ -23,13 +23,14 @@ from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient, ParamsType
 
+from sheets_sync import crashpoints
 from sheets_sync.errors import CredentialsError, SheetsError, SheetsNotFoundError, SheetsPermissionError
+from sheets_sync.sync.api_answers import AnswerCheck, not_json, read_snapshot
 from sheets_sync.sync.api_json import (
     METADATA_FIELDS,
     PULL_FIELDS,
     READ_FIELDS,
     batch_requests,
-    snapshot_from_text,
     split_batches,
 )
 from sheets_sync.sync.ops import Op
@@ -52,12 +53,15 @@ class EndpointHTTPClient(HTTPClient):
         super().__init__(auth=None, session=session)  # type: ignore[arg-type]
         self.endpoint = (endpoint or GOOGLE_BASE).rstrip("/")
         self.retrier = retrier
+        self.last_response: requests.Response | None = None
 
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         if endpoint.startswith(GOOGLE_BASE):
             endpoint = self.endpoint + endpoint[len(GOOGLE_BASE) :]
         self.timeout = self.retrier.timeout()
-        return super().request(method, endpoint, *args, **kwargs)
+        crashpoints.reached("request")
+        self.last_response = super().request(method, endpoint, *args, **kwargs)
+        return self.last_response
 
 
 class GspreadWorkbook:
@@ -89,21 +93,33 @@ class GspreadWorkbook:
         base = f"{GOOGLE_BASE}/v4/spreadsheets/{self._id}"
         if tabs is None or not tabs:
             params: ParamsType = {"fields": fields if tabs is None else METADATA_FIELDS, **COMPACT}
-            return self._read("reading the spreadsheet", "get", base, params, None)
+            return self._read("reading the spreadsheet", "get", base, params, None, whole=tabs is None)
         filters = [{"gridRange": {"sheetId": sheet_id}} for sheet_id in sorted(tabs)]
         body = {"dataFilters": filters, "includeGridData": True}
         what = f"reading {len(filters)} tab(s) again"
-        return self._read(what, "post", f"{base}:getByDataFilter", {"fields": fields, **COMPACT}, body)
+        return self._read(
+            what, "post", f"{base}:getByDataFilter", {"fields": fields, **COMPACT}, body, whole=False
+        )
 
     def _read(
-        self, what: str, method: str, url: str, params: ParamsType, body: dict[str, Any] | None
+        self,
+        what: str,
+        method: str,
+        url: str,
+        params: ParamsType,
+        body: dict[str, Any] | None,
+        *,
+        whole: bool,
     ) -> SheetSnapshot:
-        """One read, parsed from the answer's text a tab at a time (see ``snapshot_from_text``)."""
+        """One read, checked and parsed from the answer's text a tab at a time (see ``read_snapshot``); ``whole``:
+        a read of the whole workbook (which always holds a tab)."""
 
-        def send() -> str:
-            return str(self.http.request(method, url, params=params, json=body).content.decode("utf-8"))
+        def send() -> bytes:
+            return bytes(self.http.request(method, url, params=params, json=body).content)
 
-        return snapshot_from_text(self.retrier.call(what, lambda: self._send(send, False)))
+        api = "spreadsheets.getByDataFilter" if method == "post" else "spreadsheets.get"
+        check = AnswerCheck(self.http.endpoint, api, self._id, tabs=whole)
+        return read_snapshot(self.retrier.call(what, lambda: self._send(send, False)), check)
 
     def apply(self, ops: Sequence[Op]) -> None:
         """``spreadsheets.batchUpdate`` bodies near 2 MB each, in order (one for a typical push)."""
@@ -125,6 +141,13 @@ class GspreadWorkbook:
         """One HTTP request, its failures translated (see :mod:`sheets_sync.sync.retry` for what is retried)."""
         try:
             return send()
+        except requests.JSONDecodeError:
+            body = self.http.last_response.text if self.http.last_response is not None else ""
+            if write:  # the write may have landed: read again and re-plan, as after a lost answer
+                raise WriteOutcomeUnknownError(
+                    f"an answer that is not JSON from {self.http.endpoint}"
+                ) from None
+            raise not_json(self.http.endpoint, "spreadsheets.get", body) from None
         except APIError as exc:
             raise self._translate(exc, write) from None
         except (requests.Timeout, requests.ConnectionError, TransportError) as exc:

@@ -100,13 +100,18 @@ class Retrier:
 
     def __init__(self, policy: RetryPolicy | None = None) -> None:
         self.policy = policy or RetryPolicy()
-        self.started = self.policy.clock.monotonic()
+        # The deadline runs from the first request, not from start-up: loading a big data directory (or a busy
+        # machine starting Python) must not eat the time meant for retries.
+        self.started: float | None = None
         self.pacer = Pacer(self.policy.requests_per_minute, self.policy.clock)
         self.requests = 0
         self.retries = 0
 
     def remaining(self) -> float:
-        return self.policy.deadline - (self.policy.clock.monotonic() - self.started)
+        return self.policy.deadline - self._elapsed()
+
+    def _elapsed(self) -> float:
+        return 0.0 if self.started is None else self.policy.clock.monotonic() - self.started
 
     def timeout(self) -> tuple[float, float]:
         """(connect, read) timeout for the next request: the policy's, shortened to what the deadline leaves."""
@@ -132,6 +137,8 @@ class Retrier:
         self, what: str, attempt: int, error: Exception, retry_after: float | None = None
     ) -> None:
         """Back off before trying again after a failure the caller handles itself (a write of unknown outcome)."""
+        if self.started is None:  # that failure was a request (one a workbook sent without :meth:`call`)
+            self.started = self.policy.clock.monotonic()
         pause = retry_after if retry_after is not None else self.policy.backoff(attempt)
         if pause >= self.remaining():
             raise self.gave_up(what, error)
@@ -140,7 +147,7 @@ class Retrier:
         self.policy.clock.sleep(pause)
 
     def gave_up(self, what: str, error: Exception) -> SheetsUnavailableError:
-        elapsed = self.policy.clock.monotonic() - self.started
+        elapsed = self._elapsed()
         retries = f"{self.retries} {'retry' if self.retries == 1 else 'retries'}"
         deadline = f"deadline {self.policy.deadline:.0f}s"
         return SheetsUnavailableError(
@@ -151,6 +158,8 @@ class Retrier:
         )
 
     def _paced(self, request: Callable[[], T]) -> T:
+        if self.started is None:
+            self.started = self.policy.clock.monotonic()
         if self.remaining() <= 0:
             raise TransientError("the deadline passed before the request could be sent")
         self.pacer.wait_for_slot()
@@ -160,7 +169,10 @@ class Retrier:
     def _wait(self, state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         retry_after = getattr(error, "retry_after", None)
-        return float(retry_after) if retry_after is not None else self.policy.backoff(state.attempt_number)
+        wait = float(retry_after) if retry_after is not None else self.policy.backoff(state.attempt_number)
+        if state.attempt_number == 1:  # a short deadline still gets one retry, within it
+            wait = min(wait, self.remaining() / 2)
+        return wait
 
     def _stop(self, state: tenacity.RetryCallState) -> bool:
         """Give up now rather than sleep past the deadline."""

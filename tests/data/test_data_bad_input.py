@@ -40,7 +40,7 @@ def duplicate_ids() -> list[dict[str, Any]]:
 BAD_INPUTS: dict[str, tuple[bytes | dict[str, Any], str | None, str]] = {
     # case: (file content, JSON path the message names, words it says)
     "not JSON": (b'{"module_id": "m01",', None, "invalid JSON"),
-    "not UTF-8": (b'{"model": "\xff"}', None, "invalid JSON"),
+    "not UTF-8": (b'{"model": "\xff"}', None, "not UTF-8 text"),
     "a JSON list": (b"[1, 2]", None, "must be a JSON object"),
     "missing model": (judge_doc(model=DROP), "model", "required field is missing"),
     "missing timestamp": (judge_doc(timestamp=DROP), "timestamp", "required field is missing"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from data_helpers import DROP, judge_doc, make_results, write_judge
+from data_helpers import DROP, copy_sample_data, judge_doc, make_results, write_judge
 from data_snapshot import snapshot
 
 from sheets_sync.errors import ImportFileError
@@ -356,3 +356,59 @@ def test_a_file_no_importer_accepts_is_named(data_dir: Path, inbox: Path) -> Non
 def test_dataset_version_defaults_to_v1(data_dir: Path, inbox: Path, absent: object) -> None:
     import_paths(Store(data_dir), [write_judge(inbox, judge_doc(dataset_version=absent))])
     assert module_file(data_dir)["experiments"][0]["dataset_version"] == "v1"
+
+
+def test_a_new_module_id_that_looks_like_an_existing_one_stops_the_import(tmp_path: Path) -> None:
+    """`M01` or `m1` next to `m01` is a typo that would create a second module; `m01a` is another module."""
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import main
+
+    data = copy_sample_data(tmp_path / "data")
+    before = snapshot(data)
+    source = data / "judge_results" / "m01_v1_gpt-5_20260120.json"
+    for typo in ("M01", "m1", "m001"):
+        raw = json.loads(source.read_text())
+        raw["module_id"] = typo
+        raw["module_name"] = "typo"
+        path = tmp_path / "inbox" / f"{typo}_v1_gpt-5_20260120.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(raw))
+        result = CliRunner().invoke(main, ["import", "--data-dir", str(data), str(path)])
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"error: {path}: module_id: module {typo!r} does not exist, but 'm01' does: a typo? Fix the file, "
+            "or give --new-module to create it anyway\n"
+        )
+        assert snapshot(data) == before
+        dry = CliRunner().invoke(
+            main, ["import", "--data-dir", str(data), "--new-module", "--dry-run", str(path)]
+        )
+        assert dry.exit_code == 0 and "dry run, nothing written" in dry.stdout and "new" in dry.stdout
+        assert snapshot(data) == before
+    created = CliRunner().invoke(main, ["import", "--data-dir", str(data), "--new-module", str(path)])
+    assert created.exit_code == 0, created.stderr
+    assert (data / "modules" / "m001.json").exists()
+
+
+def test_id_key_tells_typos_from_other_modules() -> None:
+    from sheets_sync.importers import id_key, id_lookalike
+
+    assert id_key("M01") == id_key("m1") == id_key("m01") == "m1"
+    assert id_key("m01a") == "m1a" != id_key("m01")
+    assert id_lookalike("m01a", ["m01"]) is None
+    assert id_lookalike("M02", ["m01", "m02"]) == "m02"
+
+
+def test_a_dry_run_into_a_new_data_directory_creates_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import main
+
+    source = copy_sample_data(tmp_path / "sample") / "judge_results"
+    result = CliRunner().invoke(
+        main, ["import", "--dry-run", "--data-dir", str(tmp_path / "new"), str(source)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "dry run, nothing written: 55 file(s): 55 new" in result.stdout
+    assert not (tmp_path / "new").exists()

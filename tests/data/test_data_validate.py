@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import Result
 from data_helpers import copy_sample_data
+from data_snapshot import snapshot
 
 from sheets_sync.store import Store
 from sheets_sync.validate import validate_data_dir
@@ -91,19 +92,39 @@ def test_a_missing_index_is_a_problem_only_when_there_are_modules(tmp_path: Path
     data = copy_sample_data(tmp_path / "data")
     (data / "heatmap_index.json").unlink()
     assert [p.message for p in validate_data_dir(Store(data))] == ["missing; run `sheets-sync index`"]
+    (tmp_path / "empty").mkdir()
+    assert [p.message for p in validate_data_dir(Store(tmp_path / "empty"))] == [
+        "no modules/ folder: this is not a sheets-sync data directory"
+    ]
+    (tmp_path / "empty" / "modules").mkdir()
     assert validate_data_dir(Store(tmp_path / "empty")) == []
 
 
-def test_folders_named_json_and_dot_files_are_not_files_to_check(cli: CLI, tmp_path: Path) -> None:
-    """`modules/old.json/` (a folder) or an editor's `.m01.json` backup is not a module; import skips them too."""
+def test_dot_files_are_not_files_to_check(cli: CLI, tmp_path: Path) -> None:
+    """An editor's `.m01.json` backup is not a module, nor a folder of judge files named `*.json`."""
     data = copy_sample_data(tmp_path / "data")
-    (data / "modules" / "archive.json").mkdir()
     (data / "judge_results" / "2026-01.json").mkdir()
     (data / "modules" / ".m01.json").write_text("{ half an edit")
     (data / "judge_results" / ".m01_v1_gpt-5_20260120.json").write_text("{")
     result = cli("validate", "--data-dir", data)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert cli("index", "--data-dir", data).exit_code == 0
+
+
+def test_a_folder_named_like_a_module_file_is_reported_and_refused(cli: CLI, tmp_path: Path) -> None:
+    """`modules/archive.json/` would hide a module from every command: validate names it, writers refuse to run."""
+    data = copy_sample_data(tmp_path / "data")
+    (data / "modules" / "archive.json").mkdir()
+    before = snapshot(data)
+    result = cli("validate", "--data-dir", data)
+    assert result.exit_code == 1
+    assert f"{data / 'modules' / 'archive.json'}: is a directory, not a module file" in result.stdout
+    refused = cli("index", "--data-dir", data)
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr == f"error: {data / 'modules' / 'archive.json'}: is a directory, not a module file\n"
+    )
+    assert snapshot(data) == before
 
 
 def test_an_empty_module_file_is_one_problem(tmp_path: Path) -> None:

@@ -299,6 +299,22 @@ def test_a_truncated_export_says_so(cli: Cli, data_dir: Path, inbox: Path) -> No
     assert line.startswith(f"error: {path}: invalid JSON") and "truncated" in line
 
 
+def test_an_export_read_strictly_a_key_twice_or_too_deep_is_one_line(
+    cli: Cli, data_dir: Path, inbox: Path
+) -> None:
+    """The strict reader every JSON input shares (sheets_sync.jsonio): the key given twice is named with its JSON
+    path, and nesting past the parser's depth is one line, not a RecursionError."""
+    text = (FIXTURES / "sample-export.json").read_text()
+    doubled = inbox / "doubled.json"
+    doubled.write_text(text.replace('"results": {', '"results": {"version": 3, ', 1))
+    line = import_fails(cli, data_dir, doubled, *NEW_M01)
+    assert line.startswith(f"error: {doubled}: results: key 'version' appears twice"), line
+    deep = inbox / "deep.json"
+    deep.write_bytes(b'{"results": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    line = import_fails(cli, data_dir, deep, *NEW_M01)
+    assert line.startswith(f"error: {deep}: nested more than"), line
+
+
 @pytest.mark.parametrize(
     ("provider", "label", "model"),
     [

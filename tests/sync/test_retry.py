@@ -102,8 +102,27 @@ def test_errors_that_retrying_cannot_fix_fail_at_once(clock: FakeClock) -> None:
 def test_timeouts_never_outlast_the_deadline(clock: FakeClock) -> None:
     slow = retrier(clock, deadline=30)
     assert slow.timeout() == (10, 30)
+    clock.now += 100  # start-up (loading the data) does not count: the deadline runs from the first request
+    assert slow.call("reading", lambda: "read") == "read"
+    assert slow.timeout() == (10, 30)
     clock.now += 25
     assert slow.timeout() == (5, 5)
+
+
+def test_a_short_deadline_still_gets_one_retry(clock: FakeClock) -> None:
+    """A 1-second deadline and a first backoff of 0.5-1s: the retry waits within what is left, never 0 retries."""
+    short = retrier(clock, deadline=1)
+    attempts = []
+
+    def refused() -> str:
+        attempts.append(clock.now)
+        clock.now += 0.3  # a slow failure on a busy machine
+        if len(attempts) == 1:
+            raise TransientError("connection refused")
+        return "read"
+
+    assert short.call("reading", refused) == "read"
+    assert short.retries == 1 and clock.now - attempts[0] <= 1
 
 
 def test_pacing_keeps_a_sync_under_sixty_requests_a_minute(clock: FakeClock) -> None:
