@@ -253,6 +253,8 @@ def test_hostile_arguments_are_one_line_each(walk: Walk) -> None:
         ["push", "--data-dir", d, "--spreadsheet", SHEET, "--endpoint", "http://exa mple.com"],
         ["status", "--data-dir", d, "--spreadsheet", SHEET, "--credentials", str(walk.tmp)],
         ["status", "--data-dir", d, "--spreadsheet", SHEET, "--credentials", str(a_file)],
+        walk.sync("status") + ["--deadline", "nan"],
+        walk.sync("status") + ["--deadline", "inf"],
         ["index", "--data-dir", long],
         ["import", "--data-dir", long, str(walk.data / "judge_results")],
         ["import", "--data-dir", str(a_file), str(walk.data / "judge_results")],
