@@ -261,6 +261,8 @@ def test_hostile_arguments_are_one_line_each(walk: Walk) -> None:
         ["import", "--data-dir", str(a_file / "below"), str(walk.data / "judge_results")],
         ["import", "--data-dir", d, long],
         ["schema", "--out", str(a_file / "schemas")],
+        ["dashboard", "--data-dir", d, "--out", str(a_file / "site")],
+        ["import", "--data-dir", d, "/dev/zero"],
         ["show", long, "--data-dir", d],
         ["show", "../../etc/passwd", "--data-dir", d],
         ["validate", "--data-dir", str(a_file)],

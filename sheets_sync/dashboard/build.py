@@ -41,6 +41,16 @@ def build_site(store: Store, out_dir: Path, *, stamp: str | None = None) -> Path
     modules = store.load_all()
     check_index_current(index, modules, store.index_path)
     out_dir = Path(out_dir)
+    try:
+        return _write_site(out_dir, index, modules, stamp)
+    except OSError as exc:  # --out under a file, on a read-only disk, a name too long
+        where = Path(exc.filename) if isinstance(exc.filename, str) else out_dir
+        raise DataError(f"cannot write the site: {exc.strerror}", path=where) from None
+
+
+def _write_site(
+    out_dir: Path, index: Mapping[str, Any], modules: Mapping[str, Module], stamp: str | None
+) -> Path:
     copy_assets(out_dir / "assets")
     env = template_env()
     jsonio.atomic_write_text(out_dir / "index.html", render_heatmap(env, index, stamp=stamp))
