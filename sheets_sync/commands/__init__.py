@@ -40,7 +40,8 @@ CATALOG: dict[str, Entry] = {
     "pull": Entry("sheets_sync.commands.sync", "Bring PMs' edits from the workbook into data/modules/."),
     "status": Entry("sheets_sync.commands.sync", "Show what push and pull would change; writes nothing."),
     "reconcile": Entry(
-        "sheets_sync.commands.team", "After a git merge of two clones: merge data/modules and the base snapshot."
+        "sheets_sync.commands.team",
+        "After a git merge of two clones: merge data/modules and the base snapshot.",
     ),
     "dashboard": Entry(
         "sheets_sync.commands.dashboard", "Build the static dashboards (heatmap, module pages)."
