@@ -61,7 +61,7 @@ def test_each_read_shape_is_accepted() -> None:
         (b"<html>502</html>", False, "with HTML"),
         (answer(sheets=[tab(0, "Heatmap")])[:-30], False, "truncated or invalid JSON"),
         (b'{"spreadsheetId": "\xff"}', False, "truncated or invalid JSON"),
-        (b'{"spreadsheetId": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", False, "truncated or invalid JSON"),
+        (b'{"spreadsheetId": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", False, "nested deeper"),
         (b"[]", False, "truncated or invalid JSON"),
     ],
 )  # fmt: skip
