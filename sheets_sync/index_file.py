@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -161,14 +162,42 @@ def refuse_structure_problems(store: Store, scan: Scan | None = None) -> None:
     through the cache)."""
     for path, message in store.entry_problems():
         raise DataError(message, path=path)
-    if scan is None:
-        scan = scan_modules(store, load_cache(store), trust_stat=True)
-    for module_id, inside in sorted(scan.misnamed.items()):
+    misnamed = scan.misnamed if scan is not None else _misnamed(store)
+    for module_id, inside in sorted(misnamed.items()):
         raise DataError(
             f"module_id {inside!r} does not match the file name",
             path=store.module_path(module_id),
             json_path="module_id",
         )
+
+
+_MODULE_ID = re.compile(rb'"module_id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _misnamed(store: Store) -> dict[str, str]:
+    """Module files holding another module, found cheaply (no module validated): a file the cache saw valid under
+    its name with the same stat, or whose bytes name its own id first, is not; any other is parsed to be sure."""
+    cache, now, found = load_cache(store), time.time_ns(), {}
+    for module_id, path in module_files(store):
+        record = cache.records.get(module_id)
+        try:
+            if (
+                record is not None
+                and record.stat is not None
+                and _stat_key(os.stat(path), now) == record.stat
+            ):
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue  # unreadable: the commands that read it say so, `validate` lists it
+        sniffed = _MODULE_ID.search(data)
+        if sniffed is not None and sniffed.group(1) == module_id.encode():
+            continue
+        result = module_problems_json(data, Path(path))
+        if isinstance(result, Module) and result.module_id != module_id:
+            found[module_id] = result.module_id
+    return found
 
 
 def _write(store: Store, cache: IndexCache, scan: Scan) -> bool:

@@ -126,9 +126,14 @@ def build_site_report(
     store: Store, out_dir: Path, *, stamp: str | None = None, theme: Theme = DEFAULT_THEME
 ) -> BuildReport:
     """:func:`build_site`, saying which files it wrote and deleted."""
-    with output_lock(Path(out_dir)):
-        remove_stale_temps(Path(out_dir))
-        return SiteBuild(store, Path(out_dir), stamp=stamp, theme=theme).run()
+    out_dir = Path(out_dir)
+    try:
+        with output_lock(out_dir):
+            remove_stale_temps(out_dir)
+            return SiteBuild(store, out_dir, stamp=stamp, theme=theme).run()
+    except OSError as exc:  # --out under a file, on a read-only disk, a name too long
+        where = Path(exc.filename) if isinstance(exc.filename, str) else out_dir
+        raise DataError(f"cannot build the site: {exc.strerror}", path=where) from None
 
 
 _TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")

@@ -12,12 +12,12 @@ site has the same manifest, so a full and an incremental build of the same data 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sheets_sync import jsonio
+from sheets_sync.errors import DataError
 
 MANIFEST_NAME = ".sheets-sync-build.json"
 FORMAT = 1
@@ -53,9 +53,10 @@ def manifest_path(out_dir: Path) -> Path:
 def read_manifest(out_dir: Path) -> Manifest | None:
     """The last build's manifest, or None when there is none or it cannot be trusted."""
     try:
-        raw = json.loads(manifest_path(out_dir).read_bytes())
+        # strict (sheets_sync.jsonio): a manifest with a key twice is not trusted either
+        raw = jsonio.parse_bytes(manifest_path(out_dir).read_bytes(), manifest_path(out_dir))
         return _parse(raw)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, DataError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 

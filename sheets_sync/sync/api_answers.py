@@ -189,5 +189,10 @@ def read_snapshot(data: bytes, check: AnswerCheck) -> SheetSnapshot:
     try:
         text = data.decode("utf-8")
         return snapshot_from_text(text, check)
-    except (ValueError, RecursionError):  # not UTF-8, not JSON, cut short, nested past the parser's depth
+    except ValueError:  # not UTF-8, not JSON, cut short
         raise not_json(check.endpoint, check.method, data.decode("utf-8", "replace")) from None
+    except RecursionError:
+        raise SheetsAnswerError(
+            f"the Sheets API at {check.endpoint} answered {check.method} with JSON nested deeper than any answer "
+            "Google sends; nothing was written"
+        ) from None

@@ -16,6 +16,7 @@ A spreadsheet may be given as its id or as any ``https://docs.google.com/spreads
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tomllib
@@ -114,8 +115,8 @@ class SyncSettings(BaseSettings):
     @field_validator("deadline")
     @classmethod
     def _positive(cls, value: float) -> float:
-        if value <= 0:
-            raise ValueError("must be a positive number of seconds")
+        if not math.isfinite(value) or value <= 0:  # NaN would compare false to every limit and never give up
+            raise ValueError("must be a positive, finite number of seconds")
         return value
 
     @classmethod

@@ -159,7 +159,10 @@ def test_a_changed_template_or_asset_rebuilds_with_it(store: Store, tmp_path: Pa
     assert_same_as_full_build(store, site, tmp_path, theme=theme)
 
 
-@pytest.mark.parametrize("manifest", [None, "", "{not json", '{"format": 99}', '{"format": 1, "code": 3}'])
+@pytest.mark.parametrize(
+    "manifest",
+    [None, "", "{not json", '{"format": 99}', '{"format": 1, "code": 3}', "a key twice"],
+)
 def test_a_missing_or_unreadable_manifest_means_a_full_build(
     store: Store, tmp_path: Path, manifest: str | None
 ) -> None:
@@ -168,6 +171,9 @@ def test_a_missing_or_unreadable_manifest_means_a_full_build(
     save(store, with_run(m01(), "v11", 45, day=25))
     if manifest is None:
         (site / MANIFEST_NAME).unlink()
+    elif manifest == "a key twice":  # the real manifest, read strictly: json.loads would take the last "code"
+        text = (site / MANIFEST_NAME).read_text()
+        (site / MANIFEST_NAME).write_text(text.replace("{", '{"code": "other code", ', 1))
     else:
         (site / MANIFEST_NAME).write_text(manifest)
     report = build_site_report(store, site)
