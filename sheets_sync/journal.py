@@ -114,7 +114,7 @@ class Batch:
             else:
                 crashpoints.reached("stage")
                 record["staged"] = str(number)
-                record["mode"] = _mode_for(entry.target)
+                record["mode"] = jsonio.mode_for(entry.target)
                 _write_synced(folder / str(number), entry.data)
             entries.append(record)
         intent = {"version": JOURNAL_VERSION, "command": self.command, "entries": entries}
@@ -255,13 +255,3 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _mode_for(path: Path) -> int:
-    """The replaced file's permissions, else what ``open()`` would give a new file."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

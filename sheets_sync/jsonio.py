@@ -49,7 +49,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, previous: bytes | None = None
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path)
+    mode = mode_for(path)
     crashpoints.reached("stage")
     fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
@@ -84,7 +84,8 @@ def remove_stale_temps(path: Path) -> list[Path]:
     return removed
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
+    """The replaced file's permissions, else what ``open()`` would give a new file."""
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
