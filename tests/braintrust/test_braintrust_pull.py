@@ -25,6 +25,7 @@ from fake_braintrust import (
     trace,
     xact,
 )
+from fake_clock import FakeClock
 
 from sheets_sync.braintrust import pull
 from sheets_sync.braintrust.client import BraintrustClient, Credentials
@@ -38,21 +39,6 @@ pytestmark = [
     pytest.mark.http,
     pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures is absent"),
 ]
-
-
-class FakeClock:
-    """Time that moves only when slept: backoff runs in no time."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -201,7 +187,7 @@ def test_429_is_retried_with_backoff_and_gives_up_by_the_deadline(
     fake: FakeBraintrust, data_dir: Path
 ) -> None:
     _standard(fake)
-    clock = FakeClock()
+    clock = FakeClock(start=0.0)
     fake.throttle, fake.retry_after = 2, None
     client = BraintrustClient(
         Credentials(api_key=API_KEY, api_url=fake.url), policy=RetryPolicy(clock=clock, deadline=60)
@@ -210,7 +196,8 @@ def test_429_is_retried_with_backoff_and_gives_up_by_the_deadline(
     assert len(result.results) == 1 and len(clock.sleeps) == 2
     fake.throttle, fake.retry_after = 10**6, "20"
     client = BraintrustClient(
-        Credentials(api_key=API_KEY, api_url=fake.url), policy=RetryPolicy(clock=FakeClock(), deadline=60)
+        Credentials(api_key=API_KEY, api_url=fake.url),
+        policy=RetryPolicy(clock=FakeClock(start=0.0), deadline=60),
     )
     with pytest.raises(BraintrustUnavailableError, match="gave up"):
         pull(Store(data_dir), client, project="evals")

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_clock import FakeClock
 from sides import Side
-from sync_helpers import FakeClock, module, write_modules
+from sync_helpers import module, write_modules
 
 from sheets_emulator import Emulator
 from sheets_sync.store import Store

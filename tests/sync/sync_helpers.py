@@ -87,21 +87,6 @@ def modules(count: int, experiments: int = 3, suggestions: int = 3) -> list[Modu
     return [module(f"m{n:03d}", experiments, suggestions) for n in range(1, count + 1)]
 
 
-class FakeClock:
-    """Monotonic time that only moves when someone sleeps: backoff and deadlines run in no time."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 # Text that spreadsheets love to mangle: formulas, phone numbers, leading zeros, decimals, booleans, dates, unicode,
 # line breaks. Written RAW, each must read back as the same text (codec, gspread and emulator tests share it).
 AWKWARD_TEXTS = [

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from fake_clock import FakeClock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sync_helpers import AWKWARD_TEXTS as AWKWARD
-from sync_helpers import FakeClock
 
 from sheets_emulator import Emulator
 from sheets_sync.sync.codec import (

@@ -6,7 +6,7 @@ import logging
 import random
 
 import pytest
-from sync_helpers import FakeClock
+from fake_clock import FakeClock
 
 from sheets_sync.errors import SheetsNotFoundError, SheetsUnavailableError
 from sheets_sync.sync.retry import Pacer, Retrier, RetryPolicy, TransientError

@@ -7,7 +7,8 @@ import random
 
 import gspread
 import pytest
-from sync_helpers import AWKWARD_TEXTS, FakeClock, experiment, modules, paste_over_dropdown, write_modules
+from fake_clock import FakeClock
+from sync_helpers import AWKWARD_TEXTS, experiment, modules, paste_over_dropdown, write_modules
 
 from sheets_emulator import Emulator, Fault
 from sheets_sync import palette

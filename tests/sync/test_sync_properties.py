@@ -9,9 +9,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from fake_clock import FakeClock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sync_helpers import FakeClock, module, suggestion, write_modules
+from sync_helpers import module, suggestion, write_modules
 from workbook_views import suggestion_range, suggestion_rows
 
 from sheets_sync.store import Store

@@ -5,7 +5,7 @@ In-memory workbook (its scripted faults); the emulator's twins of these are in t
 from __future__ import annotations
 
 import pytest
-from sync_helpers import FakeClock
+from fake_clock import FakeClock
 
 from sheets_sync.errors import SheetsUnavailableError
 from sheets_sync.store import Store
