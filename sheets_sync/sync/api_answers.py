@@ -8,8 +8,9 @@ it stops instead, with one line naming the endpoint and the JSON path of what wa
 Every read is checked: the whole workbook (``spreadsheets.get``), the tabs read again after a write
 (``spreadsheets.getByDataFilter``) and the metadata-only read, each under its narrowed field mask, and each tab as
 the answer's text is parsed (:func:`read_snapshot`; the answer is never held whole as Python objects). Only the
-fields :data:`~sheets_sync.sync.api_json.READ_FIELDS` asks for are checked, and only their JSON types and
-ranges (Google's own limits: 10 million cells a spreadsheet, sheet ids below 2^31); unknown fields are let through,
+fields :data:`~sheets_sync.sync.api_json.READ_FIELDS` asks for are checked (a pull's
+:data:`~sheets_sync.sync.api_json.PULL_FIELDS` asks some of them: every part of a cell is optional), and only their
+JSON types and ranges (Google's own limits: 10 million cells a spreadsheet, sheet ids below 2^31); unknown fields are let through,
 as Google adds some now and then.
 """
 

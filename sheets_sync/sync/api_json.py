@@ -4,7 +4,8 @@
   conditional formats, merges, developer metadata, column widths, and per cell only the parts a plan compares
   (:data:`CELL_FIELDS`): the user-entered value (what is stored), the shown text (what a PM sees, for PM columns
   typed into without the plain-text format), note, number format pattern, bold, colours, link and dropdown.
-  :data:`PULL_FIELDS` leaves out the dropdowns (a pull never writes one).
+  :data:`PULL_FIELDS` asks per cell only what a pull's plan uses (:data:`PULL_CELL_PARTS`: value, shown text,
+  note): a pull takes what PMs typed and writes nothing but ids, so formats and dropdowns are a push's business.
 * :func:`batch_requests` turns operations into ``spreadsheets.batchUpdate`` requests and :func:`split_batches`
   splits them into bodies near 2 MB (Google refuses bigger ones), in order.
 """
@@ -80,16 +81,24 @@ CELL_FIELDS = {
 number format's pattern, not its type; a dropdown's kind, values and strictness, not how it is shown."""
 
 
-def read_fields(*, dropdowns: bool = True) -> str:
-    """The ``spreadsheets.get`` field mask of a sync's read. ``dropdowns=False`` leaves out every cell's data
-    validation, the biggest part of a module tab's answer after its values: a pull never writes a dropdown."""
-    parts = [path for part, path in CELL_FIELDS.items() if dropdowns or part != "dropdown"]
-    cells = f"data(startRow,startColumn,columnMetadata(pixelSize),rowData(values({','.join(parts)})))"
+PULL_CELL_PARTS = ("value", "shown", "note")
+"""The parts of a cell a pull's plan uses: what a PM typed (the value, and the text it shows when Sheets turned it
+into a number or date), whether it is a formula (in the value), and the note. Not the formats, colours, links and
+dropdowns (without them a pull's answer is less than half the size): a pull compares tool-owned cells by value and
+note (:data:`~sheets_sync.sync.ops.PULL_READS`) and leaves putting back their looks to push. Tab-level parts
+(merges, protections, metadata) are read as by a push."""
+
+
+def read_fields(parts: Iterable[str] = CELL_FIELDS) -> str:
+    """The ``spreadsheets.get`` field mask of a sync's read, asking these parts of each cell (keys of
+    :data:`CELL_FIELDS`)."""
+    paths = [CELL_FIELDS[part] for part in parts]
+    cells = f"data(startRow,startColumn,columnMetadata(pixelSize),rowData(values({','.join(paths)})))"
     return f"spreadsheetId,sheets({TAB_FIELDS},{cells}),{SPREADSHEET_METADATA}"
 
 
 READ_FIELDS = read_fields()
-PULL_FIELDS = read_fields(dropdowns=False)
+PULL_FIELDS = read_fields(PULL_CELL_PARTS)
 METADATA_FIELDS = (
     "spreadsheetId,developerMetadata(metadataId,metadataKey,metadataValue,location(locationType,spreadsheet))"
 )

@@ -270,7 +270,7 @@ class FakeWorkbook:
     # ------------------------------------------------------------------------------------------ internals
 
     def _snapshot(self, index: int, tab: FakeTab, dropdowns: bool) -> TabSnapshot:
-        cells = dict(tab.cells) if dropdowns else _without_dropdowns(tab.cells)
+        cells = dict(tab.cells) if dropdowns else _as_a_pull_reads(tab.cells)
         return TabSnapshot(
             tab.sheet_id,
             tab.title,
@@ -491,7 +491,11 @@ def _shift_protection(protection: Protection, at: int, count: int) -> Protection
     )
 
 
-def _without_dropdowns(cells: dict[tuple[int, int], Cell]) -> dict[tuple[int, int], Cell]:
-    """What a read without data validation returns: cells that held only a dropdown are not there at all."""
-    kept = {position: replace(cell, dropdown=None) for position, cell in cells.items()}
+def _as_a_pull_reads(cells: dict[tuple[int, int], Cell]) -> dict[tuple[int, int], Cell]:
+    """What a pull's read returns (``PULL_FIELDS``): each cell's value, shown text and note, no format, link or
+    dropdown; cells that held only those are not there at all."""
+    kept = {
+        position: Cell(cell.value, note=cell.note, shown=cell.shown, formula=cell.formula)
+        for position, cell in cells.items()
+    }
     return {position: cell for position, cell in kept.items() if cell != EMPTY_CELL}

@@ -86,7 +86,8 @@ class GspreadWorkbook:
         return self._id
 
     def read(self, tabs: Collection[int] | None = None, *, dropdowns: bool = True) -> SheetSnapshot:
-        """One ``spreadsheets.get`` with grid data under a tight field mask (see ``READ_FIELDS``); with ``tabs``,
+        """One ``spreadsheets.get`` with grid data under a tight field mask (``READ_FIELDS``, or ``PULL_FIELDS``
+        with ``dropdowns=False``: a pull's read, values, shown texts and notes of the cells); with ``tabs``,
         one ``spreadsheets.getByDataFilter`` of those tabs by sheet id (a PM renaming one meanwhile does not
         matter), or a ``spreadsheets.get`` of the spreadsheet's metadata alone when ``tabs`` is empty."""
         fields = READ_FIELDS if dropdowns else PULL_FIELDS

@@ -43,6 +43,7 @@ from sheets_sync.sync.layout import (
 from sheets_sync.sync.merge import Direction, MergeOptions, MergeResult, Refusal, merge_module
 from sheets_sync.sync.notes import Notes
 from sheets_sync.sync.ops import (
+    PULL_READS,
     AddProtection,
     AppendRows,
     CellField,
@@ -151,7 +152,9 @@ class _ModulePlanner:
         tool_cells = self._tool_owned_cells() if self.view.geometry or self.push else {}
         tab_digest = self._digest()
         unchanged_locally = self.tab is not None and tab_digest == self.given.base_digest
-        tool_edits = len(changed_cells(self.tab, tool_cells)) if unchanged_locally else 0
+        # A pull reads no formats (PULL_READS): it counts a tool-owned cell edited when its value (or note) is.
+        compared = tool_cells if self.push else {p: spec.within(PULL_READS) for p, spec in tool_cells.items()}
+        tool_edits = len(changed_cells(self.tab, compared)) if unchanged_locally else 0
         if self.push:
             self.wanted.update(tool_cells)
         merge = merge_module(

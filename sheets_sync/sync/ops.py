@@ -7,7 +7,7 @@ Pure values. The gspread adapter turns them into ``spreadsheets.batchUpdate`` re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sheets_sync.sync.codec import CellValue, same_value
@@ -27,6 +27,9 @@ class CellField(StrEnum):
 
 
 VALUE_ONLY = frozenset({CellField.VALUE})
+PULL_READS = frozenset({CellField.VALUE, CellField.NOTE})
+"""The parts of a cell a pull's read carries (:data:`~sheets_sync.sync.api_json.PULL_CELL_PARTS`), so the only
+ones a pull compares: a PM's edit changes a value (or a note); a format a PM changed is for push to put back."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class CellSpec:
     def matches(self, cell: Cell) -> bool:
         """True when the cell already is what this spec wants, so nothing needs sending."""
         return all(self._field_matches(name, cell) for name in self.fields)
+
+    def within(self, fields: frozenset[CellField]) -> CellSpec:
+        """The same wanted state, of these parts only: what a read that carried no others can compare."""
+        return replace(self, fields=self.fields & fields)
 
     def _field_matches(self, name: CellField, cell: Cell) -> bool:
         if name is CellField.VALUE:

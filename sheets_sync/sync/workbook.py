@@ -35,7 +35,8 @@ class Workbook(Protocol):
     def read(self, tabs: Collection[int] | None = None, *, dropdowns: bool = True) -> SheetSnapshot:
         """The whole workbook in one consistent read (one API read).
 
-        ``dropdowns=False`` leaves every cell's dropdown out (``Cell.dropdown`` None): what a pull reads.
+        ``dropdowns=False`` is what a pull reads: of each cell only its value, shown text and note (no dropdown,
+        format, colour or link: those parts of every ``Cell`` are left at their defaults).
 
         With ``tabs`` (sheet ids), only those tabs and the spreadsheet's own developer metadata: the check after a
         write (:mod:`sheets_sync.sync.readback`). A tab that no longer exists is an error of the implementation's
