@@ -10,8 +10,8 @@ Every read is checked: the whole workbook (``spreadsheets.get``), the tabs read 
 the answer's text is parsed (:func:`read_snapshot`; the answer is never held whole as Python objects). Only the
 fields :data:`~sheets_sync.sync.api_json.READ_FIELDS` asks for are checked (a pull's
 :data:`~sheets_sync.sync.api_json.PULL_FIELDS` asks some of them: every part of a cell is optional), and only their
-JSON types and ranges (Google's own limits: 10 million cells a spreadsheet, sheet ids below 2^31); unknown fields are let through,
-as Google adds some now and then.
+JSON types and ranges (Google's own limits: 10 million cells a spreadsheet, sheet ids below 2^31); unknown fields
+are let through, as Google adds some now and then.
 """
 
 from __future__ import annotations
