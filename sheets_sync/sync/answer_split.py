@@ -97,7 +97,7 @@ class TabText:
         """The whole tab (a ValueError when the text is not exactly one JSON object)."""
         value = json.loads(self.answer[self.start : self.end])
         if not isinstance(value, dict):
-            raise ValueError("a tab of the Sheets API answer is not an object")
+            raise ValueError("a tab of the Sheets API answer is not an object")  # noqa: TRY004 (read as "not JSON")
         return value
 
     def parts(self) -> tuple[Json, tuple[int, int] | None]:
@@ -120,7 +120,7 @@ class TabText:
         light = before[:-1] + after if before.endswith(b",") else before + after[1:]
         value = json.loads(light)
         if not isinstance(value, dict):
-            raise ValueError("a tab of the Sheets API answer is not an object")
+            raise ValueError("a tab of the Sheets API answer is not an object")  # noqa: TRY004 (read as "not JSON")
         return value, (self.start + value_start, self.start + value_end)
 
 
