@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sheets_sync import crashpoints
@@ -117,6 +117,29 @@ class StatusResult:
     pull: Plan
 
 
+def settled_view(
+    direction: Direction,
+    record: SettledRecord,
+    snapshot: SheetSnapshot,
+    base: Base,
+    options: PlanOptions,
+    carried: Mapping[str, list[str]],
+    digests: Mapping[str, str],
+) -> Settled:
+    """What a plan of ``snapshot`` may skip (:mod:`sheets_sync.sync.settled`): nothing with another column table
+    than the release's own (layout-upgrade tests)."""
+    context = None
+    if options.table is MODULE_COLUMNS:
+        shared = (
+            options.prefer,
+            options.accept_deletions,
+            options.delete_removed_tabs,
+            sorted(carried.items()),
+        )
+        context = run_context(code_fingerprint(), direction.value, snapshot, base, shared)
+    return Settled(context, record.entries.get(direction.value, {}), digests)
+
+
 class SyncEngine:
     """Runs push, pull and status for one data directory and one workbook."""
 
@@ -174,18 +197,8 @@ class SyncEngine:
             digests = module_digests(self.store, local)
 
             def make_plan(snap: SheetSnapshot) -> Plan:
-                context = None
-                if plan_options.table is MODULE_COLUMNS:
-                    shared = (
-                        plan_options.prefer,
-                        plan_options.accept_deletions,
-                        plan_options.delete_removed_tabs,
-                    )
-                    context = run_context(
-                        code_fingerprint(), direction.value, snap, base, [*shared, sorted(carried.items())]
-                    )
-                known = record.entries.get(direction.value, {})
-                return planner(local, snap, base, plan_options, Settled(context, known, digests))
+                settled = settled_view(direction, record, snap, base, plan_options, carried, digests)
+                return planner(local, snap, base, plan_options, settled)
 
             plan = make_plan(snapshot)
             if options.dry_run:
