@@ -339,5 +339,4 @@ def save_cache(store: Store, records: Mapping[str, Record], index: bytes) -> Non
     }
     document = {"format": CACHE_FORMAT, "code": code_fingerprint(), "index_sha256": _sha256(index)}
     text = json.dumps({**document, "modules": modules}, separators=(",", ":"), sort_keys=True)
-    store.write_bytes(store.cache_dir / ".gitignore", b"# sheets-sync's cache: never committed\n*\n")
-    store.write_bytes(cache_path(store), text.encode() + b"\n")
+    store.write_cache(cache_path(store).name, text.encode() + b"\n")

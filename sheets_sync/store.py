@@ -252,6 +252,13 @@ class Store:
         with self.batch("save") as batch:
             return batch.write_bytes(path, data, previous=previous)
 
+    def write_cache(self, name: str, data: bytes) -> bool:
+        """Write a file of ``.cache/`` like :meth:`write_bytes`, with the folder's ``.gitignore`` of ``*``: what is
+        cached is never committed (a scheduled ``git add data/`` must not pick it up, nor two clones merge it)."""
+        with self.batch("save"):
+            self.write_bytes(self.cache_dir / ".gitignore", b"# sheets-sync's cache: never committed\n*\n")
+            return self.write_bytes(self.cache_dir / name, data)
+
     def current_bytes(self, path: Path) -> bytes:
         """The bytes ``path`` will hold once the open batch lands: what the batch staged for it, else the file's."""
         staged = self._batch.staged_bytes(path) if self._batch is not None else None

@@ -16,7 +16,7 @@ are let through, as Google adds some now and then.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Annotated, Any
 
 from pydantic import (
@@ -32,7 +32,7 @@ from pydantic import (
 
 from sheets_sync.errors import SheetsAnswerError
 from sheets_sync.models import describe_validation_error
-from sheets_sync.sync.api_json import snapshot_from_text
+from sheets_sync.sync.api_json import snapshot_from_bytes
 from sheets_sync.sync.snapshot import SheetSnapshot
 
 MAX_SHEET_ID = 2**31 - 1
@@ -184,12 +184,12 @@ class AnswerCheck:
         )
 
 
-def read_snapshot(data: bytes, check: AnswerCheck) -> SheetSnapshot:
+def read_snapshot(data: bytes, check: AnswerCheck, known: Collection[str] = ()) -> SheetSnapshot:
     """The snapshot of a read's answer (its bytes), checked part by part; a :class:`SheetsAnswerError` naming the
-    endpoint when it is not JSON (an HTML page, an empty or truncated body) or not what Google sends."""
+    endpoint when it is not JSON (an HTML page, an empty or truncated body) or not what Google sends. ``known``:
+    digests of tab texts an earlier read decoded and checked (see ``snapshot_from_bytes``)."""
     try:
-        text = data.decode("utf-8")
-        return snapshot_from_text(text, check)
+        return snapshot_from_bytes(data, check, known)
     except ValueError:  # not UTF-8, not JSON, cut short
         raise not_json(check.endpoint, check.method, data.decode("utf-8", "replace")) from None
     except RecursionError:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
+from sheets_sync.sync.answer_split import LazyGrid, LazyMapping, TabText, split_answer
 from sheets_sync.sync.codec import from_extended_value, to_extended_value
 from sheets_sync.sync.generation import GENERATION_KEY
 from sheets_sync.sync.ops import (
@@ -113,7 +114,7 @@ MAX_BATCH_BYTES = 1_900_000
 
 def snapshot_from_api(data: Mapping[str, Any]) -> SheetSnapshot:
     """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`."""
-    return _snapshot(data, iter(data.get("sheets", [])))
+    return _snapshot(data, ((sheet, tab_from_api(sheet)) for sheet in data.get("sheets", [])))
 
 
 class AnswerCheck(Protocol):
@@ -132,22 +133,52 @@ def snapshot_from_text(text: str, check: AnswerCheck | None = None) -> SheetSnap
     it is used, and the rest of the answer after the tabs. A ValueError when the text is not a JSON object."""
     top, sheets = _top_level(text)
     try:
-        return _snapshot(top, sheets, check)
+        return _snapshot(top, ((sheet, tab_from_api(sheet)) for sheet in sheets), check)
     except IndexError:
         raise ValueError("the Sheets API answer ends too early") from None
 
 
+def snapshot_from_bytes(
+    data: bytes, check: AnswerCheck | None = None, known: Collection[str] = ()
+) -> SheetSnapshot:
+    """The same from the answer's bytes. A whole-workbook answer is cut into its tabs first
+    (:mod:`~sheets_sync.sync.answer_split`): each tab gets the digest of its text, and a tab whose digest is in
+    ``known`` (a text some earlier read decoded and checked) is decoded lazily: its grid only if a cell of it is
+    read. An answer that cannot be cut is decoded as :func:`snapshot_from_text` does."""
+    split = split_answer(data)
+    if split is None:
+        return snapshot_from_text(data.decode("utf-8"), check)
+
+    def tabs() -> Iterator[tuple[Mapping[str, Any], TabSnapshot]]:
+        for start, end in split.tabs:
+            text = TabText(data, start, end)
+            digest = text.digest
+            if digest in known:
+                light, span = text.parts()
+                if span is None:
+                    yield light, tab_from_api(light, digest)
+                    continue
+                grid = LazyGrid(data, span, grid_parts)
+                yield light, tab_from_parts(light, LazyMapping(grid, 0), LazyMapping(grid, 1), digest)
+            else:
+                sheet = text.decode()
+                yield sheet, tab_from_api(sheet, digest)
+
+    return _snapshot(split.top, tabs(), check)
+
+
 def _snapshot(
-    top: Mapping[str, Any], sheets: Iterator[Mapping[str, Any]], check: AnswerCheck | None = None
+    top: Mapping[str, Any],
+    sheets: Iterator[tuple[Mapping[str, Any], TabSnapshot]],
+    check: AnswerCheck | None = None,
 ) -> SheetSnapshot:
     tabs = []
     metadata = []
-    for number, sheet in enumerate(sheets):
+    for number, (sheet, tab) in enumerate(sheets):
         if check is not None:
             check.sheet(sheet, number)
-        sheet_id = int(sheet.get("properties", {}).get("sheetId", 0))
-        metadata += [_metadata(m, sheet_id) for m in sheet.get("developerMetadata", [])]
-        tabs.append(tab_from_api(sheet))
+        metadata += [_metadata(m, tab.sheet_id) for m in sheet.get("developerMetadata", [])]
+        tabs.append(tab)
     if check is not None:
         check.top(top, len(tabs))
     metadata = [_metadata(m, None) for m in top.get("developerMetadata", [])] + metadata
@@ -220,20 +251,35 @@ def _metadata(data: Mapping[str, Any], sheet_id: int | None) -> DeveloperMetadat
     )
 
 
-def tab_from_api(sheet: Mapping[str, Any]) -> TabSnapshot:
-    properties = sheet.get("properties", {})
-    grid = properties.get("gridProperties", {})
-    sheet_id = int(properties.get("sheetId", 0))
+def tab_from_api(sheet: Mapping[str, Any], digest: str | None = None) -> TabSnapshot:
+    cells, widths = grid_parts(sheet.get("data", []))
+    return tab_from_parts(sheet, cells, widths, digest)
+
+
+def grid_parts(blocks: Iterable[Mapping[str, Any]]) -> tuple[dict[tuple[int, int], Cell], dict[int, int]]:
+    """A tab's cells and column widths from its ``data`` (its grid blocks)."""
     cells: dict[tuple[int, int], Cell] = {}
     widths: dict[int, int] = {}
-    for block in sheet.get("data", []):
+    for block in blocks:
         cells.update(_cells_from_grid(block))
         first = int(block.get("startColumn", 0))
         widths.update(
             {first + i: int(m.get("pixelSize", 100)) for i, m in enumerate(block.get("columnMetadata", []))}
         )
+    return cells, widths
+
+
+def tab_from_parts(
+    sheet: Mapping[str, Any],
+    cells: Mapping[tuple[int, int], Cell],
+    widths: Mapping[int, int],
+    digest: str | None = None,
+) -> TabSnapshot:
+    """A tab from its fields but ``data``, with its grid given (decoded, or still to be: see answer_split)."""
+    properties = sheet.get("properties", {})
+    grid = properties.get("gridProperties", {})
     return TabSnapshot(
-        sheet_id=sheet_id,
+        sheet_id=int(properties.get("sheetId", 0)),
         title=str(properties.get("title", "")),
         index=int(properties.get("index", 0)),
         row_count=int(grid.get("rowCount", 0)),
@@ -245,6 +291,7 @@ def tab_from_api(sheet: Mapping[str, Any]) -> TabSnapshot:
         protections=tuple(_protection(p) for p in sheet.get("protectedRanges", [])),
         conditional_rules=tuple(_rule(r) for r in sheet.get("conditionalFormats", [])),
         merges=tuple(grid_range_from_api(m) for m in sheet.get("merges", [])),
+        digest=digest,
     )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sheets_sync import crashpoints
@@ -27,6 +27,7 @@ from sheets_sync.models import Module
 from sheets_sync.store import Store
 from sheets_sync.sync.base import Base
 from sheets_sync.sync.base_file import load_base, save_base
+from sheets_sync.sync.columns import MODULE_COLUMNS
 from sheets_sync.sync.generation import claim_ops, generation, written_by
 from sheets_sync.sync.merge import Conflict, Direction, Prefer
 from sheets_sync.sync.pending import (
@@ -41,12 +42,20 @@ from sheets_sync.sync.plan import Plan, PlanOptions, plan_pull, plan_push
 from sheets_sync.sync.readback import merge_read, touched_tabs
 from sheets_sync.sync.recover import verify
 from sheets_sync.sync.retry import Retrier
+from sheets_sync.sync.settled import Settled, run_context
+from sheets_sync.sync.settled_file import (
+    SettledRecord,
+    code_fingerprint,
+    load_settled,
+    module_digests,
+    save_settled,
+)
 from sheets_sync.sync.snapshot import SheetSnapshot
 from sheets_sync.sync.workbook import Workbook, WriteOutcomeUnknownError
 
 log = logging.getLogger("sheets_sync.sync")
 
-Planner = Callable[[dict[str, Module], SheetSnapshot, Base, PlanOptions], Plan]
+Planner = Callable[[dict[str, Module], SheetSnapshot, Base, PlanOptions, Settled], Plan]
 
 MAX_RECOVERIES = 3
 MAX_RACES = 5
@@ -108,6 +117,29 @@ class StatusResult:
     pull: Plan
 
 
+def settled_view(
+    direction: Direction,
+    record: SettledRecord,
+    snapshot: SheetSnapshot,
+    base: Base,
+    options: PlanOptions,
+    carried: Mapping[str, list[str]],
+    digests: Mapping[str, str],
+) -> Settled:
+    """What a plan of ``snapshot`` may skip (:mod:`sheets_sync.sync.settled`): nothing with another column table
+    than the release's own (layout-upgrade tests)."""
+    context = None
+    if options.table is MODULE_COLUMNS:
+        shared = (
+            options.prefer,
+            options.accept_deletions,
+            options.delete_removed_tabs,
+            sorted(carried.items()),
+        )
+        context = run_context(code_fingerprint(), direction.value, snapshot, base, shared)
+    return Settled(context, record.entries.get(direction.value, {}), digests)
+
+
 class SyncEngine:
     """Runs push, pull and status for one data directory and one workbook."""
 
@@ -121,12 +153,12 @@ class SyncEngine:
     def push(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         """Make the workbook show the local data; saves the base snapshot (and module files only where another
         clone's suggestion took a provisional id or another clone deleted a suggestion)."""
-        return self._sync(plan_push, options, dropdowns=True)
+        return self._sync(plan_push, options, direction=Direction.PUSH)
 
     def pull(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         """Bring PM edits into the module files; writes ids into PMs' new rows."""
         # a pull writes no dropdown, so its reads leave every cell's data validation out
-        return self._sync(plan_pull, options, dropdowns=False)
+        return self._sync(plan_pull, options, direction=Direction.PULL)
 
     def status(self, options: SyncOptions = SyncOptions()) -> StatusResult:
         """Both plans from one read; writes nothing anywhere."""
@@ -149,18 +181,24 @@ class SyncEngine:
             load_pending(self.store, spreadsheet_id),
         )
 
-    def _sync(self, planner: Planner, options: SyncOptions, *, dropdowns: bool) -> SyncResult:
-        """Lock, read, plan, apply (recording what is about to be written first), then save it all in one batch."""
+    def _sync(self, planner: Planner, options: SyncOptions, *, direction: Direction) -> SyncResult:
+        """Lock, read, plan, apply (recording what is about to be written first), then save it all in one batch.
+        Tabs the last sync of this direction settled, and unchanged since, are not planned again
+        (:mod:`sheets_sync.sync.settled`)."""
         with self.store.lock():
             local, base, pending = self._load()
+            record = load_settled(self.store, self.workbook.spreadsheet_id)
             log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
-            self._dropdowns = dropdowns
-            snapshot = self.workbook.read(dropdowns=dropdowns)
+            self._dropdowns = dropdown_read = direction is Direction.PUSH
+            snapshot = self.workbook.read(dropdowns=dropdown_read, known=record.known(direction.value))
             base = reconciled_base(base, pending, snapshot)
             carried = pending.reserved if pending is not None else {}
+            plan_options = options.plan_options()
+            digests = module_digests(self.store, local)
 
             def make_plan(snap: SheetSnapshot) -> Plan:
-                return planner(local, snap, base, options.plan_options())
+                settled = settled_view(direction, record, snap, base, plan_options, carried, digests)
+                return planner(local, snap, base, plan_options, settled)
 
             plan = make_plan(snapshot)
             if options.dry_run:
@@ -169,7 +207,7 @@ class SyncEngine:
                 make_plan, snapshot, plan, before_write=lambda p: self._record_pending(p, local, carried)
             )
             crashpoints.reached("written")
-            self._save(result, carried)
+            self._save(result, carried, record.with_direction(direction.value, result.plan.settled))
             return result
 
     def _record_pending(self, plan: Plan, local: dict[str, Module], carried: dict[str, list[str]]) -> None:
@@ -183,7 +221,7 @@ class SyncEngine:
         )
         self.store.write_json(pending_path(self.store, pending.spreadsheet_id), pending.to_json_dict())
 
-    def _save(self, result: SyncResult, carried: dict[str, list[str]]) -> None:
+    def _save(self, result: SyncResult, carried: dict[str, list[str]], settled: SettledRecord) -> None:
         """Module files, base snapshot and the pending record, all or nothing. A pull brings every row of the
         sheet in, so it settles the reserved ids; a push keeps those an earlier, killed pull left."""
         plan = result.plan
@@ -191,6 +229,7 @@ class SyncEngine:
         with self.store.batch(plan.direction.value):
             result.saved_modules = self._save_modules(plan.modules)
             save_base(self.store, plan.base)
+            save_settled(self.store, self.workbook.spreadsheet_id, settled)
             if carried and plan.direction is Direction.PUSH:
                 keep = Pending(spreadsheet_id=plan.base.spreadsheet_id, command="pull", reserved=carried)
                 self.store.write_json(path, keep.to_json_dict())

@@ -106,7 +106,10 @@ class FakeWorkbook:
 
     # ------------------------------------------------------------------------------------------ Workbook
 
-    def read(self, tabs: Collection[int] | None = None, *, dropdowns: bool = True) -> SheetSnapshot:
+    def read(
+        self, tabs: Collection[int] | None = None, *, dropdowns: bool = True, known: Collection[str] = ()
+    ) -> SheetSnapshot:
+        """Tabs carry no digest (``known`` is not used): the fake's syncs always plan every tab."""
         self.reads += 1
         live = {tab.sheet_id for tab in self.tabs}
         if tabs is not None and not set(tabs) <= live:

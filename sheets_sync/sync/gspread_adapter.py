@@ -85,16 +85,21 @@ class GspreadWorkbook:
     def spreadsheet_id(self) -> str:
         return self._id
 
-    def read(self, tabs: Collection[int] | None = None, *, dropdowns: bool = True) -> SheetSnapshot:
+    def read(
+        self, tabs: Collection[int] | None = None, *, dropdowns: bool = True, known: Collection[str] = ()
+    ) -> SheetSnapshot:
         """One ``spreadsheets.get`` with grid data under a tight field mask (``READ_FIELDS``, or ``PULL_FIELDS``
         with ``dropdowns=False``: a pull's read, values, shown texts and notes of the cells); with ``tabs``,
         one ``spreadsheets.getByDataFilter`` of those tabs by sheet id (a PM renaming one meanwhile does not
-        matter), or a ``spreadsheets.get`` of the spreadsheet's metadata alone when ``tabs`` is empty."""
+        matter), or a ``spreadsheets.get`` of the spreadsheet's metadata alone when ``tabs`` is empty. ``known``:
+        see :meth:`Workbook.read`."""
         fields = READ_FIELDS if dropdowns else PULL_FIELDS
         base = f"{GOOGLE_BASE}/v4/spreadsheets/{self._id}"
         if tabs is None or not tabs:
             params: ParamsType = {"fields": fields if tabs is None else METADATA_FIELDS, **COMPACT}
-            return self._read("reading the spreadsheet", "get", base, params, None, whole=tabs is None)
+            return self._read(
+                "reading the spreadsheet", "get", base, params, None, whole=tabs is None, known=known
+            )
         filters = [{"gridRange": {"sheetId": sheet_id}} for sheet_id in sorted(tabs)]
         body = {"dataFilters": filters, "includeGridData": True}
         what = f"reading {len(filters)} tab(s) again"
@@ -111,6 +116,7 @@ class GspreadWorkbook:
         body: dict[str, Any] | None,
         *,
         whole: bool,
+        known: Collection[str] = (),
     ) -> SheetSnapshot:
         """One read, checked and parsed from the answer's text a tab at a time (see ``read_snapshot``); ``whole``:
         a read of the whole workbook (which always holds a tab)."""
@@ -120,7 +126,7 @@ class GspreadWorkbook:
 
         api = "spreadsheets.getByDataFilter" if method == "post" else "spreadsheets.get"
         check = AnswerCheck(self.http.endpoint, api, self._id, tabs=whole)
-        return read_snapshot(self.retrier.call(what, lambda: self._send(send, False)), check)
+        return read_snapshot(self.retrier.call(what, lambda: self._send(send, False)), check, known)
 
     def apply(self, ops: Sequence[Op]) -> None:
         """``spreadsheets.batchUpdate`` bodies near 2 MB each, in order (one for a typical push)."""

@@ -50,6 +50,7 @@ from sheets_sync.sync.ops import (
     UpdateTab,
     WriteCells,
 )
+from sheets_sync.sync.settled import Settled, nothing_settled
 from sheets_sync.sync.snapshot import ColourScale, SheetSnapshot, TabSnapshot
 from sheets_sync.sync.tabs import (
     HEATMAP_KEY,
@@ -104,6 +105,8 @@ class Plan:
     notes: Notes = field(default_factory=Notes)
     expected: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
     """Per sheetId, the texts every suggestion must show after the plan (tabs whose layout upgrade moved PM text)."""
+    settled: dict[str, str] = field(default_factory=dict)
+    """Tabs this plan found with nothing to do (text digest -> key), for the next sync (sheets_sync.sync.settled)."""
 
     @property
     def has_writes(self) -> bool:
@@ -123,10 +126,15 @@ class Plan:
 
 
 def plan_push(
-    local: Mapping[str, Module], sheet: SheetSnapshot, base: Base, options: PlanOptions = PlanOptions()
+    local: Mapping[str, Module],
+    sheet: SheetSnapshot,
+    base: Base,
+    options: PlanOptions = PlanOptions(),
+    settled: Settled | None = None,
 ) -> Plan:
-    """Everything a push writes so the workbook shows the local data (see the module docstring)."""
-    return _PushPlanner(local, sheet, base, options).plan()
+    """Everything a push writes so the workbook shows the local data (see the module docstring). Tabs that
+    ``settled`` knows ended the last push with nothing to do, and are unchanged since, are not planned again."""
+    return _PushPlanner(local, sheet, base, options, settled or nothing_settled()).plan()
 
 
 @dataclass
@@ -135,6 +143,7 @@ class _PushPlanner:
     sheet: SheetSnapshot
     base: Base
     options: PlanOptions
+    settled: Settled = field(default_factory=nothing_settled)
 
     def plan(self) -> Plan:
         for module in self.local.values():
@@ -153,6 +162,7 @@ class _PushPlanner:
         deletes = self._deletes(tabs, plan)
         plan.ops = adds + body + deletes
         self._check_cell_limit(plan)
+        plan.settled = self.settled.found
         return plan
 
     def _keys(self) -> list[str]:
@@ -180,6 +190,11 @@ class _PushPlanner:
         ) as problem:  # a foreign tab holds the title: never overwritten, this module waits
             plan.notes.skipped_tabs.append(f"{problem}")
             _keep_base(plan, self.base, module_id)
+            return [], []
+        key = self.settled.module_key(module_id, tab, self.base)
+        if tab is not None and self.settled.is_settled(key, tab):
+            _keep_settled(plan, self.base, module_id, tab)
+            self.settled.settle(key, tab)
             return [], []
         clones = ClonePlan.before(
             self.local[module_id], tab, sheet_id, self.sheet, self.base, self.options.prefer
@@ -211,11 +226,22 @@ class _PushPlanner:
             add.append(
                 AddTab(sheet_id, module_id, tab_plan.rows, tab_plan.columns, None, tab_plan.frozen_rows)
             )
-        return add, tab_plan.ops + tab_plan.cell_ops + tab_plan.rule_ops + tombstone_ops
+        ops = tab_plan.ops + tab_plan.cell_ops + tab_plan.rule_ops + tombstone_ops
+        if not ops and _idle(tab_plan) and _base_kept(plan, self.base, module_id):
+            self.settled.settle(key, tab)
+        return add, ops
 
     def _heatmap(self, tabs: TabMap, taken: set[int], plan: Plan) -> tuple[list[Op], list[Op]]:
         tab = tabs.heatmap
         sheet_id = self._sheet_id_for(HEATMAP_KEY, HEATMAP_TITLE, tab, tabs, taken)
+        key = self.settled.heatmap_key(tab, self.base, HEATMAP_KEY)
+        if tab is not None and self.settled.is_settled(key, tab):
+            plan.tabs.append(TabSummary(tab.title))
+            plan.base.heatmap_sheet_id = sheet_id
+            if HEATMAP_KEY in self.base.digests:
+                plan.base.digests[HEATMAP_KEY] = self.base.digests[HEATMAP_KEY]
+            self.settled.settle(key, tab)
+            return [], []
         layout = heatmap_layout(self.local)
         wanted = dict(layout.cells) | _stale_heatmap_cells(tab, layout)
         changed = changed_cells(tab, wanted)
@@ -234,7 +260,11 @@ class _PushPlanner:
             group_cells(sheet_id, changed)
         )
         body += _heatmap_widths(sheet_id, tab, layout) + protection_ops(tab, heatmap_protection(sheet_id))
-        return add, body + colour_scale_ops(sheet_id, tab, layout.colour_scale(sheet_id))
+        body += colour_scale_ops(sheet_id, tab, layout.colour_scale(sheet_id))
+        unchanged = (sheet_id, tab_digest) == (self.base.heatmap_sheet_id, self.base.digests.get(HEATMAP_KEY))
+        if not add and not body and not edits and unchanged:
+            self.settled.settle(key, tab)
+        return add, body
 
     def _deletes(self, tabs: TabMap, plan: Plan) -> list[Op]:
         """Drop an empty default Sheet1; keep (or, when asked, delete) the tabs of modules removed locally."""
@@ -341,6 +371,39 @@ def _skip(plan: Plan, base: Base, module_id: str, sheet_id: int, problem: TabLay
     plan.notes.skipped_tabs.append(f"{problem}")
     plan.base.module_tabs[module_id] = sheet_id
     _keep_base(plan, base, module_id)
+
+
+def _keep_settled(plan: Plan, base: Base, module_id: str, tab: TabSnapshot) -> None:
+    """A tab not planned again (sheets_sync.sync.settled): it is reported, and its base entry stays as it was."""
+    plan.tabs.append(TabSummary(tab.title))
+    plan.base.module_tabs[module_id] = tab.sheet_id
+    _keep_base(plan, base, module_id)
+
+
+def _idle(tab_plan: ModuleTabPlan) -> bool:
+    """Nothing to write, report or verify for the tab (its ops are the caller's to check)."""
+    merge = tab_plan.merge
+    return (
+        tab_plan.cells_written == tab_plan.rows_added == tab_plan.tool_edits == 0
+        and not tab_plan.row_writes
+        and not tab_plan.expected
+        and tab_plan.notes == Notes()
+        and merge.notes == Notes()
+        and not merge.conflicts
+        and not merge.updates
+        and not (merge.refused or merge.formulas or merge.merged)
+    )
+
+
+def _base_kept(plan: Plan, base: Base, module_id: str) -> bool:
+    """The plan leaves the module's base entry and the module file as they were."""
+    return (
+        module_id not in plan.modules
+        and plan.base.module_tabs.get(module_id) == base.module_tabs.get(module_id)
+        and plan.base.digests.get(module_id) == base.digests.get(module_id)
+        and (plan.base.suggestions.get(module_id) or {}) == (base.suggestions.get(module_id) or {})
+        and plan.base.tombstones.get(module_id) == base.tombstones.get(module_id)
+    )
 
 
 def _keep_base(plan: Plan, base: Base, module_id: str) -> None:
@@ -472,9 +535,15 @@ def _cells_after(sheet: SheetSnapshot, ops: Iterable[Op]) -> int:
 
 
 def plan_pull(
-    local: Mapping[str, Module], sheet: SheetSnapshot, base: Base, options: PlanOptions = PlanOptions()
+    local: Mapping[str, Module],
+    sheet: SheetSnapshot,
+    base: Base,
+    options: PlanOptions = PlanOptions(),
+    settled: Settled | None = None,
 ) -> Plan:
-    """Everything a pull changes: PM edits into the modules, ids into PMs' new rows (the only cells it writes)."""
+    """Everything a pull changes: PM edits into the modules, ids into PMs' new rows (the only cells it writes).
+    Tabs ``settled`` knows ended the last pull with nothing to bring in, and are unchanged since, are skipped."""
+    settled = settled or nothing_settled()
     keys = sorted(set(local) | set(base.module_tabs), key=natural_key)
     tabs = map_tabs(sheet, base.module_tabs, base.heatmap_sheet_id, keys)
     new_base = base.model_copy(deep=True)
@@ -485,7 +554,13 @@ def plan_pull(
         if tab is None:
             plan.notes.modules_without_tab.append(module_id)
             continue
-        _pull_module(plan, local[module_id], tab, base, sheet, options)
+        key = settled.module_key(module_id, tab, base)
+        if settled.is_settled(key, tab):
+            _keep_settled(plan, base, module_id, tab)
+        elif not _pull_module(plan, local[module_id], tab, base, sheet, options):
+            continue
+        settled.settle(key, tab)
+    plan.settled = settled.found
     plan.notes.removed_modules = [m for m in tabs.modules if m not in local]
     if options.prefer is None:
         for module_id in plan.notes.removed_modules:
@@ -495,7 +570,8 @@ def plan_pull(
 
 def _pull_module(
     plan: Plan, module: Module, tab: TabSnapshot, base: Base, sheet: SheetSnapshot, options: PlanOptions
-) -> None:
+) -> bool:
+    """Plan one module's pull; True when it found nothing to do (nothing to write, save or report)."""
     module_id = module.module_id
     clones = ClonePlan.before(module, tab, tab.sheet_id, sheet, base, options.prefer)
     given = ModuleTabInput(
@@ -511,10 +587,13 @@ def _pull_module(
         tab_plan = plan_module_tab(given, clones.merge_options(_merge_options(Direction.PULL, options)))
     except TabLayoutProblem as problem:
         plan.notes.skipped_tabs.append(f"{problem}")
-        return
+        return False
     _record(plan, module_id, tab.title, False, tab_plan)
-    plan.ops += tab_plan.cell_ops + clones.after(plan, tab_plan.merge, push=False)
+    ops = tab_plan.cell_ops + clones.after(plan, tab_plan.merge, push=False)
+    plan.ops += ops
     plan.base.module_tabs[module_id] = tab.sheet_id
     updated = module.model_copy(update={"suggestions": clones.suggestions_after(tab_plan.merge)})
     if updated.to_json_dict() != module.to_json_dict():
         plan.modules[module_id] = updated
+        return False
+    return not ops and _idle(tab_plan) and _base_kept(plan, base, module_id)

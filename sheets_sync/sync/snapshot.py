@@ -131,6 +131,9 @@ class TabSnapshot:
     protections: tuple[Protection, ...] = ()
     conditional_rules: tuple[ConditionalRule, ...] = ()
     merges: tuple[GridRange, ...] = ()
+    digest: str | None = field(default=None, compare=False)
+    """The fingerprint of the tab's text in a whole-workbook read (None for any other read): what
+    :mod:`sheets_sync.sync.settled` knows an unchanged tab by."""
 
     def cell(self, row: int, column: int) -> Cell:
         return self.cells.get((row, column), EMPTY_CELL)

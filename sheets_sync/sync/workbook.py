@@ -32,11 +32,17 @@ class Workbook(Protocol):
     @property
     def spreadsheet_id(self) -> str: ...
 
-    def read(self, tabs: Collection[int] | None = None, *, dropdowns: bool = True) -> SheetSnapshot:
+    def read(
+        self, tabs: Collection[int] | None = None, *, dropdowns: bool = True, known: Collection[str] = ()
+    ) -> SheetSnapshot:
         """The whole workbook in one consistent read (one API read).
 
         ``dropdowns=False`` is what a pull reads: of each cell only its value, shown text and note (no dropdown,
         format, colour or link: those parts of every ``Cell`` are left at their defaults).
+
+        ``known``: fingerprints of tab texts an earlier read decoded (:mod:`sheets_sync.sync.settled`); an
+        implementation may then skip decoding such a tab's cells until they are read, and gives each tab of a
+        whole-workbook read its ``digest`` (or None, which means "never settled": the in-memory fake does so).
 
         With ``tabs`` (sheet ids), only those tabs and the spreadsheet's own developer metadata: the check after a
         write (:mod:`sheets_sync.sync.readback`). A tab that no longer exists is an error of the implementation's

@@ -1,0 +1,76 @@
+"""Reading and writing the settled record ``data/.cache/settled-<spreadsheet id>.json``, and the digests it is keyed
+by (module files, sheets-sync's own source): the I/O edge of :mod:`sheets_sync.sync.settled`."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sheets_sync
+from sheets_sync.store import Store
+from sheets_sync.sync.settled import DIRECTIONS, SETTLED_VERSION
+
+
+def settled_path(store: Store, spreadsheet_id: str) -> Path:
+    return store.cache_dir / f"settled-{spreadsheet_id}.json"
+
+
+@dataclass(frozen=True)
+class SettledRecord:
+    """What the last push and the last pull recorded: per direction, tab text digest -> key."""
+
+    entries: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def known(self, direction: str) -> frozenset[str]:
+        return frozenset(self.entries.get(direction, {}))
+
+    def with_direction(self, direction: str, found: Mapping[str, str]) -> SettledRecord:
+        return SettledRecord({**self.entries, direction: dict(sorted(found.items()))})
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"version": SETTLED_VERSION, **{d: dict(self.entries.get(d, {})) for d in DIRECTIONS}}
+
+
+def load_settled(store: Store, spreadsheet_id: str) -> SettledRecord:
+    """The record, or an empty one when there is none or it cannot be used (it is only ever a shortcut)."""
+    try:
+        raw = json.loads(settled_path(store, spreadsheet_id).read_bytes())
+    except (OSError, ValueError):
+        return SettledRecord()
+    if not isinstance(raw, dict) or raw.get("version") != SETTLED_VERSION:
+        return SettledRecord()
+    entries: dict[str, dict[str, str]] = {}
+    for direction in DIRECTIONS:
+        part = raw.get(direction)
+        if isinstance(part, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in part.items()):
+            entries[direction] = part
+    return SettledRecord(entries)
+
+
+def save_settled(store: Store, spreadsheet_id: str, record: SettledRecord) -> None:
+    text = json.dumps(record.to_json_dict(), separators=(",", ":"), sort_keys=True)
+    store.write_cache(settled_path(store, spreadsheet_id).name, text.encode() + b"\n")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The digest of sheets-sync's own source: another release, or a local change to it, settles nothing old."""
+    root = Path(sheets_sync.__file__).parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def module_digests(store: Store, module_ids: Iterable[str]) -> dict[str, str]:
+    """Each module file's content digest (the file a plan's module was read from)."""
+    return {
+        module_id: hashlib.blake2b(store.module_path(module_id).read_bytes(), digest_size=16).hexdigest()
+        for module_id in module_ids
+    }
