@@ -7,6 +7,7 @@ Run from the repository root::
     .venv/bin/python bench/bench_sync_reads.py              # 10 100 300 1000 modules, median of 3 runs
     .venv/bin/python bench/bench_sync_reads.py 10 100 --runs 5
     .venv/bin/python bench/bench_sync_reads.py --json figures.json   # also write the figures as JSON
+    .venv/bin/python bench/bench_sync_reads.py 1000 --code /path/to/older/checkout   # another version's client
 
 Wall time is the whole process (interpreter start, imports, read, plan, write, check), the median of the runs, and
 CPU time the process's own user + system seconds (steadier than wall time on a shared machine: the growth factor is
@@ -40,7 +41,12 @@ from bench_sync import SHEET, make_module
 from sheets_emulator import Emulator, running_server
 from sheets_sync.store import Store
 
-OPERATIONS = ("no-op push", "no-op pull", "one-cell push")
+OPERATIONS = ("no-op push, first", "no-op pull, first", "no-op push", "no-op pull", "one-cell push")
+"""The first no-op push and pull after the workbook is built plan every tab (nothing is settled yet: see
+``sheets_sync.sync.settled``); the next ones skip the tabs those settled. Code without settled tabs (``--code`` on
+an older checkout) costs the same every time."""
+CODE: Path | None = None
+"""``--code``: the checkout whose ``sheets-sync`` the measured processes run (the default: this one)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ def run_cli(args: list[str], emu: Emulator) -> Figure:
     emu.clear_log()
     with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
         environment = {**os.environ, "BENCH_PEAK_FILE": peak.name}
+        if CODE is not None:
+            environment["PYTHONPATH"] = str(CODE)
         started = time.perf_counter()
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
         stderr = process.stderr.read() if process.stderr else b""
@@ -121,6 +129,8 @@ def figures_at(count: int, runs: int) -> dict[str, list[Figure]]:
             push, pull = [*command, "push", *options], [*command, "pull", *options]
             run_cli(push, emu)  # the first push builds the workbook
             figures: dict[str, list[Figure]] = {name: [] for name in OPERATIONS}
+            figures["no-op push, first"].append(_checked(run_cli(push, emu), writes=0))
+            figures["no-op pull, first"].append(_checked(run_cli(pull, emu), writes=0))
             for run in range(runs):
                 figures["no-op push"].append(_checked(run_cli(push, emu), writes=0))
                 figures["no-op pull"].append(_checked(run_cli(pull, emu), writes=0))
@@ -177,7 +187,12 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 300, 1000], help="module counts")
     parser.add_argument("--runs", type=int, default=3, help="runs of each operation (median; default 3)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--code", type=Path, help="measure the sheets-sync of this checkout (e.g. older code)"
+    )
     options = parser.parse_args()
+    global CODE
+    CODE = options.code.resolve() if options.code else None
     results: dict[int, dict[str, Figure]] = {}
     for count in options.sizes:
         results[count] = {name: median(runs) for name, runs in figures_at(count, options.runs).items()}
