@@ -114,7 +114,7 @@ MAX_BATCH_BYTES = 1_900_000
 
 def snapshot_from_api(data: Mapping[str, Any]) -> SheetSnapshot:
     """A SheetSnapshot from one ``spreadsheets.get`` answer made with :data:`READ_FIELDS`."""
-    return _snapshot(data, ((sheet, tab_from_api(sheet)) for sheet in data.get("sheets", [])))
+    return _snapshot(data, ((sheet, tab_from_api(sheet), True) for sheet in data.get("sheets", [])))
 
 
 class AnswerCheck(Protocol):
@@ -133,7 +133,7 @@ def snapshot_from_text(text: str, check: AnswerCheck | None = None) -> SheetSnap
     it is used, and the rest of the answer after the tabs. A ValueError when the text is not a JSON object."""
     top, sheets = _top_level(text)
     try:
-        return _snapshot(top, ((sheet, tab_from_api(sheet)) for sheet in sheets), check)
+        return _snapshot(top, ((sheet, tab_from_api(sheet), True) for sheet in sheets), check)
     except IndexError:
         raise ValueError("the Sheets API answer ends too early") from None
 
@@ -143,39 +143,41 @@ def snapshot_from_bytes(
 ) -> SheetSnapshot:
     """The same from the answer's bytes. A whole-workbook answer is cut into its tabs first
     (:mod:`~sheets_sync.sync.answer_split`): each tab gets the digest of its text, and a tab whose digest is in
-    ``known`` (a text some earlier read decoded and checked) is decoded lazily: its grid only if a cell of it is
-    read. An answer that cannot be cut is decoded as :func:`snapshot_from_text` does."""
+    ``known`` (a text some earlier read decoded and checked) is not checked again and is decoded lazily: its grid
+    only if a cell of it is read. An answer that cannot be cut is decoded as :func:`snapshot_from_text` does."""
     split = split_answer(data)
     if split is None:
         return snapshot_from_text(data.decode("utf-8"), check)
 
-    def tabs() -> Iterator[tuple[Mapping[str, Any], TabSnapshot]]:
+    def tabs() -> Iterator[tuple[Mapping[str, Any], TabSnapshot, bool]]:
         for start, end in split.tabs:
             text = TabText(data, start, end)
             digest = text.digest
             if digest in known:
                 light, span = text.parts()
                 if span is None:
-                    yield light, tab_from_api(light, digest)
+                    yield light, tab_from_api(light, digest), False
                     continue
                 grid = LazyGrid(data, span, grid_parts)
-                yield light, tab_from_parts(light, LazyMapping(grid, 0), LazyMapping(grid, 1), digest)
+                yield light, tab_from_parts(light, LazyMapping(grid, 0), LazyMapping(grid, 1), digest), False
             else:
                 sheet = text.decode()
-                yield sheet, tab_from_api(sheet, digest)
+                yield sheet, tab_from_api(sheet, digest), True
 
     return _snapshot(split.top, tabs(), check)
 
 
 def _snapshot(
     top: Mapping[str, Any],
-    sheets: Iterator[tuple[Mapping[str, Any], TabSnapshot]],
+    sheets: Iterator[tuple[Mapping[str, Any], TabSnapshot, bool]],
     check: AnswerCheck | None = None,
 ) -> SheetSnapshot:
+    """The snapshot of the answer's top-level fields and tabs: (the tab's fields, its snapshot, whether to check
+    it; a tab whose text an earlier read checked is not checked again)."""
     tabs = []
     metadata = []
-    for number, (sheet, tab) in enumerate(sheets):
-        if check is not None:
+    for number, (sheet, tab, unchecked) in enumerate(sheets):
+        if check is not None and unchecked:
             check.sheet(sheet, number)
         metadata += [_metadata(m, tab.sheet_id) for m in sheet.get("developerMetadata", [])]
         tabs.append(tab)

@@ -190,7 +190,7 @@ class SyncEngine:
             record = load_settled(self.store, self.workbook.spreadsheet_id)
             log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
             self._dropdowns = dropdown_read = direction is Direction.PUSH
-            snapshot = self.workbook.read(dropdowns=dropdown_read, known=record.known(direction.value))
+            snapshot = self.workbook.read(dropdowns=dropdown_read, known=record.known())
             base = reconciled_base(base, pending, snapshot)
             carried = pending.reserved if pending is not None else {}
             plan_options = options.plan_options()
@@ -207,7 +207,9 @@ class SyncEngine:
                 make_plan, snapshot, plan, before_write=lambda p: self._record_pending(p, local, carried)
             )
             crashpoints.reached("written")
-            self._save(result, carried, record.with_direction(direction.value, result.plan.settled))
+            checked = {tab.digest: "" for tab in snapshot.tabs if tab.digest is not None}
+            settled = record.with_direction(direction.value, checked | result.plan.settled)
+            self._save(result, carried, settled)
             return result
 
     def _record_pending(self, plan: Plan, local: dict[str, Module], carried: dict[str, list[str]]) -> None:

@@ -22,12 +22,15 @@ def settled_path(store: Store, spreadsheet_id: str) -> Path:
 
 @dataclass(frozen=True)
 class SettledRecord:
-    """What the last push and the last pull recorded: per direction, tab text digest -> key."""
+    """What the last push and the last pull recorded: per direction, tab text digest -> key (``""``: a text that
+    sync read and checked but did not settle, e.g. a PM's own tab, or the Heatmap in a pull, which never plans it:
+    the next read need not check it again, nor decode its grid unless something reads a cell)."""
 
     entries: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
-    def known(self, direction: str) -> frozenset[str]:
-        return frozenset(self.entries.get(direction, {}))
+    def known(self) -> frozenset[str]:
+        """Digests of every tab text the last push and pull read and checked (settled or not)."""
+        return frozenset(digest for entries in self.entries.values() for digest in entries)
 
     def with_direction(self, direction: str, found: Mapping[str, str]) -> SettledRecord:
         return SettledRecord({**self.entries, direction: dict(sorted(found.items()))})

@@ -61,8 +61,7 @@ def compare_plans(engine: SyncEngine, direction: Direction) -> tuple[Plan, int]:
     record = load_settled(store, SPREADSHEET)
     local, base = store.load_all(), load_base(store, SPREADSHEET)
     push = direction is Direction.PUSH
-    known = record.known(direction.value)
-    lazy = workbook.read(dropdowns=push, known=known)
+    lazy = workbook.read(dropdowns=push, known=record.known())
     whole = workbook.read(dropdowns=push)
     options = PlanOptions()
     settled = settled_view(direction, record, lazy, base, options, {}, module_digests(store, local))
@@ -83,7 +82,7 @@ def test_a_settled_workbook_skips_every_tab_and_decodes_no_grid(engine: SyncEngi
         assert not plan.ops and not plan.modules
         assert skipped == (4 if direction is Direction.PUSH else 3)  # the Heatmap is a push's only
     record = load_settled(engine.store, SPREADSHEET)
-    snapshot = engine.workbook.read(known=record.known("push"))
+    snapshot = engine.workbook.read(known=record.known())
     local, base = engine.store.load_all(), load_base(engine.store, SPREADSHEET)
     settled = settled_view(
         Direction.PUSH, record, snapshot, base, PlanOptions(), {}, module_digests(engine.store, local)
@@ -208,7 +207,7 @@ def test_an_unreadable_record_only_means_every_tab_is_planned(engine: SyncEngine
     emu.clear_log()
     result = engine.push()
     assert not result.plan.ops and emu.count(write=True) == 0
-    assert load_settled(engine.store, SPREADSHEET).known("push")
+    assert load_settled(engine.store, SPREADSHEET).known()
 
 
 def test_the_record_is_never_committed(engine: SyncEngine) -> None:
