@@ -89,7 +89,14 @@ def run_cli(args: list[str], emu: Emulator) -> Figure:
         if CODE is not None:
             environment["PYTHONPATH"] = str(CODE)
         started = time.perf_counter()
-        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
+        # cwd: `python -c` puts the working directory first on sys.path, before PYTHONPATH (--code)
+        process = subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=environment,
+            cwd=tempfile.gettempdir(),
+        )
         stderr = process.stderr.read() if process.stderr else b""
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
