@@ -161,14 +161,23 @@ class SyncEngine:
         return self._sync(plan_pull, options, direction=Direction.PULL)
 
     def status(self, options: SyncOptions = SyncOptions()) -> StatusResult:
-        """Both plans from one read; writes nothing anywhere."""
+        """Both plans from one read; writes nothing anywhere (tabs the last push settled are not planned again for
+        the push; the pull's record is of a pull's narrower read, so the pull plans every tab)."""
         local, base, pending = self._load()
+        record = load_settled(self.store, self.workbook.spreadsheet_id)
         log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
-        snapshot = self.workbook.read()
+        snapshot = self.workbook.read(known=record.known())
         base = reconciled_base(base, pending, snapshot)
         plan_options = options.plan_options()
+        carried = pending.reserved if pending is not None else {}
+        digests = module_digests(self.store, local)
+
+        def settled(direction: Direction) -> Settled:
+            return settled_view(direction, record, snapshot, base, plan_options, carried, digests)
+
         return StatusResult(
-            plan_push(local, snapshot, base, plan_options), plan_pull(local, snapshot, base, plan_options)
+            plan_push(local, snapshot, base, plan_options, settled(Direction.PUSH)),
+            plan_pull(local, snapshot, base, plan_options, settled(Direction.PULL)),
         )
 
     # ------------------------------------------------------------------------------------------ internals
