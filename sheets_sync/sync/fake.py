@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -378,11 +378,8 @@ class FakeWorkbook:
     def _set_on_cells(self, tabs: list[FakeTab], grid_range: GridRange, **changes: Any) -> None:
         """Set one property of every cell in the range (open ends stop at the grid), as repeatCell does."""
         tab = self._find(tabs, grid_range.sheet_id)
-        end_row = min(grid_range.end_row or tab.rows, tab.rows)
-        end_column = min(grid_range.end_column or tab.columns, tab.columns)
-        for row in range(grid_range.start_row, end_row):
-            for column in range(grid_range.start_column, end_column):
-                tab.put(row, column, replace(tab.cells.get((row, column), EMPTY_CELL), **changes))
+        for position in _positions(tab, grid_range):
+            tab.put(*position, replace(tab.cells.get(position, EMPTY_CELL), **changes))
 
     def _op_SetDropdown(self, tabs: list[FakeTab], op: SetDropdown) -> None:
         self._set_on_cells(tabs, op.range, dropdown=op.dropdown)
@@ -391,10 +388,9 @@ class FakeWorkbook:
         """As repeatCell of a number format: values stay, and a number, date or boolean shows what the new format
         makes of it (under plain text, 12 typed as ``0012`` with a ``0000`` format shows ``12``)."""
         tab = self._find(tabs, op.range.sheet_id)
-        self._set_on_cells(tabs, op.range, number_format=op.pattern)
-        for position, cell in list(tab.cells.items()):
-            if _inside(op.range, *position):
-                tab.put(*position, replace(cell, shown=_shown_under(cell, op.pattern)))
+        for position in _positions(tab, op.range):
+            cell = tab.cells.get(position, EMPTY_CELL)
+            tab.put(*position, replace(cell, number_format=op.pattern, shown=_shown_under(cell, op.pattern)))
 
     def _op_SetBackground(self, tabs: list[FakeTab], op: SetBackground) -> None:
         self._set_on_cells(tabs, op.range, background=op.colour)
@@ -474,12 +470,13 @@ def _shown_under(cell: Cell, pattern: str | None) -> str | None:
     return cell.shown
 
 
-def _inside(grid_range: GridRange, row: int, column: int) -> bool:
-    return grid_range.start_row <= row < (
-        grid_range.end_row if grid_range.end_row is not None else row + 1
-    ) and grid_range.start_column <= column < (
-        grid_range.end_column if grid_range.end_column is not None else column + 1
-    )
+def _positions(tab: FakeTab, grid_range: GridRange) -> Iterator[tuple[int, int]]:
+    """Every cell of a range; open ends stop at the grid."""
+    end_row = min(grid_range.end_row or tab.rows, tab.rows)
+    end_column = min(grid_range.end_column or tab.columns, tab.columns)
+    for row in range(grid_range.start_row, end_row):
+        for column in range(grid_range.start_column, end_column):
+            yield row, column
 
 
 def _typed(text: str) -> Cell:

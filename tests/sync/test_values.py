@@ -7,8 +7,9 @@ from __future__ import annotations
 from sides import Side, a1, exit_code
 
 from sheets_sync.store import Store
-from sheets_sync.sync.engine import SyncResult
+from sheets_sync.sync.engine import SyncOptions, SyncResult
 from sheets_sync.sync.layout import PM_SHADE, REFUSED_COLOUR
+from sheets_sync.sync.merge import Prefer
 from sheets_sync.sync.snapshot import Cell
 
 
@@ -203,16 +204,17 @@ def test_a_number_shown_through_a_pm_s_format_keeps_its_text_when_push_puts_plai
 
 
 def test_a_pm_s_format_that_push_leaves_alone_costs_no_write(side: Side, store: Store) -> None:
-    """The plain-text format is put back only where a PM cell lacks it; a push that has none to put back writes
-    nothing, whatever the cells hold (an edit not pulled yet stays for the pull)."""
+    """The plain-text format is put back only where a PM cell lacks it; a push with none to put back writes
+    nothing, even over a number in a plain-text cell (it shows the same either way; the edit is for the pull)."""
     side.engine.push()
+    _under_format(side, "m01-s1", "0000", "0012")
     position = side.cell_of("m01", "issue", "m01-s1")
-    side.set_number_format("m01", *position, "@")  # the PM's own plain text: the same format
-    side.type("m01", *position, "0012")
+    side.set_number_format("m01", *position, "@")  # the PM puts plain text back: the number 12 shows 12
+    assert side.tab("m01").value(*position) == 12
     pushed, reads, writes = _one_push(side)
     assert (reads, writes) == (1, 0) and pushed.plan.notes.sheet_edits_pending == 1
     side.engine.pull()
-    assert store.load_module("m01").suggestions[0].issue == "0012"
+    assert store.load_module("m01").suggestions[0].issue == "12"
 
 
 def test_a_date_typed_where_the_pm_took_plain_text_off_keeps_its_text(side: Side, store: Store) -> None:
@@ -274,3 +276,38 @@ def test_a_new_row_typed_under_other_formats_is_imported_as_it_showed(side: Side
     assert side.engine.pull().plan.notes.imported == ["m01-s4"]
     new = store.load_module("m01").suggestions[-1]
     assert (new.issue, new.suggestion) == ("0042", "TRUE")
+
+
+def test_a_conflict_in_a_cell_under_a_pm_s_format_keeps_both_texts(side: Side, store: Store) -> None:
+    """The module and the PM changed the same issue, the PM under a ``0000`` format: push leaves the conflict as it
+    is on both sides, the PM's side as the text it shows; ``--prefer sheet`` then takes that text."""
+    side.engine.push()
+    module = store.load_module("m01")
+    module.suggestions[1].issue = "a local issue"
+    with store.lock():
+        store.save_module(module)
+    _under_format(side, "m01-s2", "0000", "0012")
+    pushed = side.engine.push()
+    assert [(c.row_id, c.column, c.sheet) for c in pushed.plan.conflicts] == [("m01-s2", "issue", "0012")]
+    assert side.tab("m01").value(*side.cell_of("m01", "issue", "m01-s2")) == "0012"
+    assert store.load_module("m01").suggestions[1].issue == "a local issue"
+    side.engine.pull(SyncOptions(prefer=Prefer.SHEET))
+    assert store.load_module("m01").suggestions[1].issue == "0012"
+
+
+def test_a_row_deleted_locally_but_edited_under_a_pm_s_format_keeps_its_text(
+    side: Side, store: Store
+) -> None:
+    """A suggestion deleted locally whose row a PM edited is a conflict push leaves in the sheet: as the text the
+    PM typed, not the number Sheets stored."""
+    side.engine.push()
+    module = store.load_module("m01")
+    module.suggestions = [s for s in module.suggestions if s.id != "m01-s2"]
+    with store.lock():
+        store.save_module(module)
+    _under_format(side, "m01-s2", "0000", "0012")
+    pushed = side.engine.push()
+    assert [(c.row_id, c.column) for c in pushed.plan.conflicts] == [("m01-s2", "(row)")]
+    assert side.tab("m01").value(*side.cell_of("m01", "issue", "m01-s2")) == "0012"
+    side.engine.pull(SyncOptions(prefer=Prefer.SHEET))
+    assert [s.issue for s in store.load_module("m01").suggestions if s.id == "m01-s2"] == ["0012"]
