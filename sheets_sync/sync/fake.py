@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -195,7 +195,15 @@ class FakeWorkbook:
             typed = Cell(value=text or None)
         else:
             typed = _typed(text)
+            typed = replace(typed, shown=_shown_under(typed, cell.number_format))
         tab.put(row, column, replace(cell, value=typed.value, shown=typed.shown, formula=typed.formula))
+
+    def pm_format(self, title: str, row: int, column: int, pattern: str | None) -> None:
+        """Format > Number of one cell (a custom pattern such as ``0000``, ``@`` for plain text, None for
+        Automatic): the value stays, the text it shows follows the format."""
+        tab = self.tab(title)
+        cell = tab.cells.get((row, column), EMPTY_CELL)
+        tab.put(row, column, replace(cell, number_format=pattern, shown=_shown_under(cell, pattern)))
 
     def pm_add_tab(
         self, title: str, sheet_id: int = 777, values: dict[tuple[int, int], CellValue] | None = None
@@ -370,17 +378,19 @@ class FakeWorkbook:
     def _set_on_cells(self, tabs: list[FakeTab], grid_range: GridRange, **changes: Any) -> None:
         """Set one property of every cell in the range (open ends stop at the grid), as repeatCell does."""
         tab = self._find(tabs, grid_range.sheet_id)
-        end_row = min(grid_range.end_row or tab.rows, tab.rows)
-        end_column = min(grid_range.end_column or tab.columns, tab.columns)
-        for row in range(grid_range.start_row, end_row):
-            for column in range(grid_range.start_column, end_column):
-                tab.put(row, column, replace(tab.cells.get((row, column), EMPTY_CELL), **changes))
+        for position in _positions(tab, grid_range):
+            tab.put(*position, replace(tab.cells.get(position, EMPTY_CELL), **changes))
 
     def _op_SetDropdown(self, tabs: list[FakeTab], op: SetDropdown) -> None:
         self._set_on_cells(tabs, op.range, dropdown=op.dropdown)
 
     def _op_SetNumberFormat(self, tabs: list[FakeTab], op: SetNumberFormat) -> None:
-        self._set_on_cells(tabs, op.range, number_format=op.pattern)
+        """As repeatCell of a number format: values stay, and a number, date or boolean shows what the new format
+        makes of it (under plain text, 12 typed as ``0012`` with a ``0000`` format shows ``12``)."""
+        tab = self._find(tabs, op.range.sheet_id)
+        for position in _positions(tab, op.range):
+            cell = tab.cells.get(position, EMPTY_CELL)
+            tab.put(*position, replace(cell, number_format=op.pattern, shown=_shown_under(cell, op.pattern)))
 
     def _op_SetBackground(self, tabs: list[FakeTab], op: SetBackground) -> None:
         self._set_on_cells(tabs, op.range, background=op.colour)
@@ -437,7 +447,36 @@ def _written(cell: Cell, spec: CellSpec) -> Cell:
     return replace(cell, **changes)  # type: ignore[arg-type]
 
 
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
+_ZERO_PADDED = re.compile(r"0+")
+
+
+def _shown_under(cell: Cell, pattern: str | None) -> str | None:
+    """The text a cell shows under a number format: text shows as it is; a number, date or boolean under plain
+    text in its general form (a date as its serial number), under a ``0000``-style pattern zero-padded, under
+    any other format (Automatic) as it showed before (as typed). The few patterns the tests use, not Sheets' all."""
+    value = cell.value
+    if value is None or isinstance(value, str):
+        return cell.shown
+    if pattern == "@":
+        return cell_text(value)
+    if (
+        pattern
+        and _ZERO_PADDED.fullmatch(pattern)
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+    ):
+        return str(int(value)).zfill(len(pattern))
+    return cell.shown
+
+
+def _positions(tab: FakeTab, grid_range: GridRange) -> Iterator[tuple[int, int]]:
+    """Every cell of a range; open ends stop at the grid."""
+    end_row = min(grid_range.end_row or tab.rows, tab.rows)
+    end_column = min(grid_range.end_column or tab.columns, tab.columns)
+    for row in range(grid_range.start_row, end_row):
+        for column in range(grid_range.start_column, end_column):
+            yield row, column
 
 
 def _typed(text: str) -> Cell:
@@ -451,9 +490,11 @@ def _typed(text: str) -> Cell:
     if text.upper() in ("TRUE", "FALSE"):
         return Cell(value=text.upper() == "TRUE", shown=text.upper())
     if match := _DATE.fullmatch(text):
-        month, day, year = (int(part) for part in match.groups())
+        # "3/4" takes this year and shows it, as Sheets does (its date format shows m/d/yyyy)
+        month, day = int(match[1]), int(match[2])
+        year = int(match[3]) if match[3] else date.today().year
         serial = (date(year, month, day) - date(1899, 12, 30)).days
-        return Cell(value=serial, shown=text)
+        return Cell(value=serial, shown=f"{month}/{day}/{year}")
     currency = text.startswith("$")
     number = text.removeprefix("$").replace(",", "")
     percent = number.endswith("%")

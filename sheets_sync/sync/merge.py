@@ -372,8 +372,11 @@ class _Merger:
         if all(text is not None for text in agreed.values()):
             self.result.base[sid] = {name: text or "" for name, text in agreed.items()}
         changed = row.row is None or any(text != shown[name] for name, text in targets.items())
-        # Every field of a row push writes is written, unchanged and empty ones included: a PM who inserts or
-        # deletes rows between our read and our write must never leave a suggestion with another row's value.
+        # A cell showing a number through the PM's format is written as its text: the plain-text format push
+        # puts back would otherwise show the number (``0012`` becomes ``12``). Every field of a row push writes
+        # is written, unchanged and empty ones included: a PM who inserts or deletes rows between our read and
+        # our write must never leave a suggestion with another row's value.
+        changed = changed or bool(row.not_text)
         self._write_row(sid, row, targets if self.push and changed else {})
 
     def _not_taken(self, sid: str, row: SheetSuggestion, name: str, sheet: str, local: str) -> bool:
@@ -462,6 +465,17 @@ class _Merger:
         if writes:
             self.result.updates.append(RowUpdate(None if whole else row, sid, writes, whole_row=whole))
 
+    def _keep_shown(self, sid: str, row: SheetSuggestion, cells: Mapping[str, str] | None = None) -> None:
+        """A row push otherwise leaves as it is (a PM's edit, new row or conflict, for the pull or the user to
+        settle): its cells that show a number, date or boolean through the PM's format are written as the texts
+        they show (``row.not_text``), so the plain-text format push puts back changes no text; with ``cells``
+        (an id to put back) in the same row write."""
+        writes = dict(cells or {})
+        if self.push and row.row is not None:
+            writes |= {name: row.truth.get(name, "") for name in row.not_text}
+        if writes:
+            self.result.updates.append(RowUpdate(row, sid, writes))
+
     # ------------------------------------------------------------------------------------ one side only
 
     def _missing_in_sheet(self, sid: str, in_base: bool) -> None:
@@ -493,6 +507,7 @@ class _Merger:
                 Conflict(self.module.module_id, sid, "(row)", "(present)", "(deleted)", "(edited)")
             )
             self.result.base[sid] = dict(self.base[sid])
+            self._keep_shown(sid, row)
             return
         if edited:
             self._resolved(f"{sid} (row)")
@@ -507,6 +522,8 @@ class _Merger:
         if not self.push:
             self.result.base[sid] = dict(self.base[sid])  # kept should the row not import (an invalid value)
             self._import(sid, row)
+        else:
+            self._keep_shown(sid, row)
 
     def _row_deleted(self, sid: str, row: SheetSuggestion, agreed: FieldTexts) -> None:
         """The local deletion wins: push clears the row and forgets it; pull records ``agreed`` (the row as the
@@ -542,8 +559,9 @@ class _Merger:
                 self.result.notes.new_rows_pending += not refused
                 if row.row is None:
                     self.result.updates.append(RowUpdate(None, "", {"id": "", **row.truth}, whole_row=True))
-                elif row.id_cell != row.truth_id:
-                    self.result.updates.append(RowUpdate(row, row.truth_id, {"id": row.truth_id}))
+                else:
+                    repair = {"id": row.truth_id} if row.id_cell != row.truth_id else {}
+                    self._keep_shown(row.truth_id, row, repair)
             return
         for row, adopted in rows:
             sid = adopted or self.module.next_suggestion_id(taken | set(self.local))

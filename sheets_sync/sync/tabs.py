@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sheets_sync.errors import WorkbookLayoutError
 from sheets_sync.sync.codec import cell_text
-from sheets_sync.sync.columns import EXPERIMENT_ID, MODULE_COLUMNS, ColumnTable, TableName
+from sheets_sync.sync.columns import EXPERIMENT_ID, MODULE_COLUMNS, PLAIN_TEXT_FORMAT, ColumnTable, TableName
 from sheets_sync.sync.layout import HEADER_BLOCK, LABEL_FIELD, TabGeometry
 from sheets_sync.sync.snapshot import Cell, Recovery, SheetSnapshot, TabSnapshot
 
@@ -119,6 +119,11 @@ class SheetSuggestion:
     """Fields whose cell a merge hides (blanked): never read as a PM's edit; push unmerges and writes them."""
     apostrophes: frozenset[str] = frozenset()
     """Fields whose cell text starts with ``'`` (dropped from the text read: a PM's "this is text" mark)."""
+    not_text: frozenset[str] = frozenset()
+    """Fields whose cell stores a number, date or boolean under a format that is not plain text (``0012`` typed
+    under a ``0000`` format is 12): the PM's text is what it shows. Putting the plain-text format back would show
+    the stored value instead (``12``), so push writes these cells as their text (in a pull's read, which carries
+    no format, every such cell counts; only push uses it)."""
 
     @property
     def blank(self) -> bool:
@@ -309,12 +314,22 @@ def _suggestion_rows(tab: TabSnapshot, geometry: TabGeometry, recovery: Recovery
             name for name, column in columns.items() if (row, column) in hidden and name != "id"
         )
         apostrophes = frozenset(name for name, cell in cells.items() if _text_of(cell).startswith("'"))
+        not_text = frozenset(name for name, cell in cells.items() if _shown_not_stored(cell) and name != "id")
         id_cell = actual.pop("id").strip()
         actual |= {name: "" for name in absent}
         truth |= {name: "" for name in absent}
         rows.append(
             SheetSuggestion(
-                row, id_cell, truth.pop("id").strip(), actual, truth, formulas, absent, merged, apostrophes
+                row,
+                id_cell,
+                truth.pop("id").strip(),
+                actual,
+                truth,
+                formulas,
+                absent,
+                merged,
+                apostrophes,
+                not_text,
             )
         )
     for lost in recovery.lost_rows.get(tab.sheet_id, ()):
@@ -334,6 +349,13 @@ def column_text(cell: Cell) -> str:
     """
     text = _text_of(cell)
     return text[1:] if text.startswith("'") and not cell.formula else text
+
+
+def _shown_not_stored(cell: Cell) -> bool:
+    """A value that is not text, in a cell that is not plain text: what it shows depends on its format."""
+    return (
+        cell.value is not None and not isinstance(cell.value, str) and cell.number_format != PLAIN_TEXT_FORMAT
+    )
 
 
 def _text_of(cell: Cell) -> str:

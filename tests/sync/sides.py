@@ -108,6 +108,16 @@ class Side:
         else:
             self.pm.set_cell(title, a1(row, column), text)
 
+    def set_number_format(self, title: str, row: int, column: int, pattern: str | None) -> None:
+        """Format > Number of one cell: a custom pattern (``0000``), ``@`` (plain text), or None (Automatic)."""
+        if self.fake is not None:
+            self.fake.pm_format(title, row, column, pattern)
+            return
+        number_format = (
+            {"type": "TEXT" if pattern == "@" else "NUMBER", "pattern": pattern} if pattern else {}
+        )
+        gspread_book(self.emu).worksheet(title).format(a1(row, column), {"numberFormat": number_format})
+
     def paste_over_dropdown(self, title: str, row: int, column: int, text: str) -> None:
         """Copy a cell that has no dropdown and paste it over one (Ctrl+V takes the validation along)."""
         if self.fake is not None:

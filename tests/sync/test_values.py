@@ -7,8 +7,9 @@ from __future__ import annotations
 from sides import Side, a1, exit_code
 
 from sheets_sync.store import Store
-from sheets_sync.sync.engine import SyncResult
+from sheets_sync.sync.engine import SyncOptions, SyncResult
 from sheets_sync.sync.layout import PM_SHADE, REFUSED_COLOUR
+from sheets_sync.sync.merge import Prefer
 from sheets_sync.sync.snapshot import Cell
 
 
@@ -161,3 +162,152 @@ def test_a_new_row_with_a_refused_value_is_not_imported_until_fixed(side: Side, 
     assert side.engine.pull().plan.notes.imported == ["m01-s4"]
     side.engine.push()
     assert side.tab("m01").cell(row, column).note is None
+
+
+# ---------------------------------------------------------------------------------------------- a PM's own format
+
+
+def _under_format(side: Side, row_id: str, pattern: str | None, text: str, label: str = "issue") -> None:
+    """A PM sets a PM cell's number format (Format > Number: custom, or Automatic) and types into it."""
+    position = side.cell_of("m01", label, row_id)
+    side.set_number_format("m01", *position, pattern)
+    side.type("m01", *position, text)
+
+
+def _one_push(side: Side) -> tuple[SyncResult, int, int]:
+    """A push, and the read and write requests it made."""
+    reads, writes = side.read_requests(), side.write_requests()
+    result = side.engine.push()
+    return result, side.read_requests() - reads, side.write_requests() - writes
+
+
+def test_a_number_shown_through_a_pm_s_format_keeps_its_text_when_push_puts_plain_text_back(
+    side: Side, store: Store
+) -> None:
+    """``0012`` typed under a custom ``0000`` format is the number 12 shown as 0012: the pull takes 0012, and the
+    push that formats the column as plain text again writes the cell as the text 0012, so it still shows 0012 and
+    the next pull sees no edit."""
+    side.engine.push()
+    _under_format(side, "m01-s2", "0000", "0012")
+    position = side.cell_of("m01", "issue", "m01-s2")
+    assert side.tab("m01").value(*position) == 12  # a number, shown as 0012
+    side.engine.pull()
+    assert store.load_module("m01").suggestions[1].issue == "0012"
+    pushed, _, writes = _one_push(side)
+    assert writes == 1 and not pushed.plan.notes.sheet_edits_pending
+    cell = side.tab("m01").cell(*position)
+    assert (cell.value, cell.number_format) == ("0012", "@")
+    pulled = side.engine.pull()
+    assert not pulled.plan.modules and not pulled.plan.notes.pulled_fields
+    assert store.load_module("m01").suggestions[1].issue == "0012"
+    assert _one_push(side)[1:] == (1, 0)  # settled: one read, no write
+
+
+def test_a_pm_s_format_that_push_leaves_alone_costs_no_write(side: Side, store: Store) -> None:
+    """The plain-text format is put back only where a PM cell lacks it; a push with none to put back writes
+    nothing, even over a number in a plain-text cell (it shows the same either way; the edit is for the pull)."""
+    side.engine.push()
+    _under_format(side, "m01-s1", "0000", "0012")
+    position = side.cell_of("m01", "issue", "m01-s1")
+    side.set_number_format("m01", *position, "@")  # the PM puts plain text back: the number 12 shows 12
+    assert side.tab("m01").value(*position) == 12
+    pushed, reads, writes = _one_push(side)
+    assert (reads, writes) == (1, 0) and pushed.plan.notes.sheet_edits_pending == 1
+    side.engine.pull()
+    assert store.load_module("m01").suggestions[0].issue == "12"
+
+
+def test_a_date_typed_where_the_pm_took_plain_text_off_keeps_its_text(side: Side, store: Store) -> None:
+    """``3/4`` typed into a cell set to Automatic is a date (a serial number) showing 3/4/<this year>: plain text
+    put back would show the serial number; push writes the date's text instead."""
+    side.engine.push()
+    _under_format(side, "m01-s1", None, "3/4")
+    position = side.cell_of("m01", "issue", "m01-s1")
+    assert isinstance(side.tab("m01").value(*position), int)  # the serial number
+    side.engine.pull()
+    shown = store.load_module("m01").suggestions[0].issue
+    assert shown.startswith("3/4/")
+    side.engine.push()
+    assert side.tab("m01").cell(*position).value == shown
+    assert not side.engine.pull().plan.modules
+    assert store.load_module("m01").suggestions[0].issue == shown
+
+
+def test_values_not_pulled_yet_keep_the_text_they_show_through_a_push(side: Side, store: Store) -> None:
+    """Typed under the PM's own formats and pushed over before any pull (a local edit of the same row pushed in
+    the same write): both sides' edits arrive, none as the number Sheets stored."""
+    side.engine.push()
+    _under_format(side, "m01-s1", "0000", "0012")
+    _under_format(side, "m01-s2", None, "50%")
+    _under_format(side, "m01-s3", None, "1e3")
+    module = store.load_module("m01")
+    module.suggestions[0].suggestion = "a local edit"
+    with store.lock():
+        store.save_module(module)
+    pushed = side.engine.push()
+    assert pushed.plan.notes.sheet_edits_pending == 3
+    rows = side.rows("m01")
+    assert [rows[f"m01-s{n}"]["issue"] for n in (1, 2, 3)] == ["0012", "50%", "1000"]
+    assert rows["m01-s1"]["suggestion"] == "a local edit"
+    assert all(
+        isinstance(side.tab("m01").value(*side.cell_of("m01", "issue", f"m01-s{n}")), str) for n in (1, 2, 3)
+    )
+    side.engine.pull()
+    after = store.load_module("m01").suggestions
+    assert [s.issue for s in after[:3]] == ["0012", "50%", "1000"]
+    assert after[0].suggestion == "a local edit"
+    assert not side.engine.pull().plan.modules and not side.engine.push().plan.has_writes
+
+
+def test_a_new_row_typed_under_other_formats_is_imported_as_it_showed(side: Side, store: Store) -> None:
+    """A PM's new row, typed without plain text and pushed over before the pull that imports it: its cells are
+    written as the texts they show, and the pull imports those."""
+    side.engine.push()
+    row, issue = side.cell_of("m01", "issue", "m01-s3")
+    row += 1
+    side.set_number_format("m01", row, issue, "0000")
+    side.type("m01", row, issue, "0042")
+    suggestion = side.cell_of("m01", "suggestion", "m01-s3")[1]
+    side.set_number_format("m01", row, suggestion, None)
+    side.type("m01", row, suggestion, "TRUE")
+    pushed = side.engine.push()
+    assert pushed.plan.notes.new_rows_pending == 1
+    assert side.tab("m01").value(row, issue) == "0042"
+    assert side.engine.pull().plan.notes.imported == ["m01-s4"]
+    new = store.load_module("m01").suggestions[-1]
+    assert (new.issue, new.suggestion) == ("0042", "TRUE")
+
+
+def test_a_conflict_in_a_cell_under_a_pm_s_format_keeps_both_texts(side: Side, store: Store) -> None:
+    """The module and the PM changed the same issue, the PM under a ``0000`` format: push leaves the conflict as it
+    is on both sides, the PM's side as the text it shows; ``--prefer sheet`` then takes that text."""
+    side.engine.push()
+    module = store.load_module("m01")
+    module.suggestions[1].issue = "a local issue"
+    with store.lock():
+        store.save_module(module)
+    _under_format(side, "m01-s2", "0000", "0012")
+    pushed = side.engine.push()
+    assert [(c.row_id, c.column, c.sheet) for c in pushed.plan.conflicts] == [("m01-s2", "issue", "0012")]
+    assert side.tab("m01").value(*side.cell_of("m01", "issue", "m01-s2")) == "0012"
+    assert store.load_module("m01").suggestions[1].issue == "a local issue"
+    side.engine.pull(SyncOptions(prefer=Prefer.SHEET))
+    assert store.load_module("m01").suggestions[1].issue == "0012"
+
+
+def test_a_row_deleted_locally_but_edited_under_a_pm_s_format_keeps_its_text(
+    side: Side, store: Store
+) -> None:
+    """A suggestion deleted locally whose row a PM edited is a conflict push leaves in the sheet: as the text the
+    PM typed, not the number Sheets stored."""
+    side.engine.push()
+    module = store.load_module("m01")
+    module.suggestions = [s for s in module.suggestions if s.id != "m01-s2"]
+    with store.lock():
+        store.save_module(module)
+    _under_format(side, "m01-s2", "0000", "0012")
+    pushed = side.engine.push()
+    assert [(c.row_id, c.column) for c in pushed.plan.conflicts] == [("m01-s2", "(row)")]
+    assert side.tab("m01").value(*side.cell_of("m01", "issue", "m01-s2")) == "0012"
+    side.engine.pull(SyncOptions(prefer=Prefer.SHEET))
+    assert [s.issue for s in store.load_module("m01").suggestions if s.id == "m01-s2"] == ["0012"]
