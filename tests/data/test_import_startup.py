@@ -26,7 +26,9 @@ def test_a_one_file_import_loads_neither_the_sync_nor_the_dashboards(tmp_path: P
     judge = write_judge(inbox, judge_doc())
     argv = ["import", "--data-dir", str(tmp_path / "data"), str(judge)]
     for _ in range(2):  # the first import creates the module, the second one patches the index
-        result = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, check=True
+        )
         loaded = result.stdout.rsplit("MODULES", 1)[1].split()
         assert "sheets_sync.importers" in loaded  # the probe saw the import run
         extra = [m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_FOR_IMPORT)]
