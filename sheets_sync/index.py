@@ -93,22 +93,23 @@ def entry_line(module_id: str, entry: Mapping[str, Any]) -> bytes:
 def encode_index_lines(header: Mapping[str, Any], lines: Iterable[bytes]) -> bytes:
     """The index file from its header and its module lines (in the order given): see the module docstring."""
     body = b",\n".join(lines)
-    return b"".join([_head(header), body + b"\n" if body else b"", b"}\n}\n"])
+    return b"".join([head_bytes(header), body + b"\n" if body else b"", b"}\n}\n"])
 
 
-def _head(header: Mapping[str, Any]) -> bytes:
+def head_bytes(header: Mapping[str, Any]) -> bytes:
+    """The lines of the index file before the first module line: ``{``, the header fields, ``"modules":{``."""
     fields = "".join(f"{_compact(k)}:{_compact(header[k])},\n" for k in HEADER_FIELDS)
     return b"{\n" + fields.encode() + MODULES_OPEN + b"\n"
 
 
-def patch_index(data: bytes, header: Mapping[str, Any], lines: Mapping[str, bytes]) -> bytes | None:
-    """``data`` (a file :func:`encode_index_lines` wrote) with a new header and new lines for modules it already
-    holds: the same bytes as encoding it all again, without splitting the file. None when a module is not in it."""
+def line_spans(data: bytes, module_ids: Iterable[str]) -> list[tuple[int, int, str]] | None:
+    """(start, end, module id) of each module's line in ``data`` (a file :func:`encode_index_lines` wrote), sorted;
+    ``end`` is before the comma that separates the line from the next. None when a module is not in the file."""
     top = data.find(b"\n" + MODULES_OPEN + b"\n")
     if not data.startswith(b"{\n") or top < 0:
         return None
     spans = []
-    for module_id, line in lines.items():
+    for module_id in module_ids:
         start = data.find(b"\n" + _compact(module_id).encode() + b":", top + 1)
         if start < 0:
             return None
@@ -116,12 +117,24 @@ def patch_index(data: bytes, header: Mapping[str, Any], lines: Mapping[str, byte
         if end < 0:
             return None
         end -= data[end - 1 : end] == b","
-        spans.append((start + 1, end, line))
+        spans.append((start + 1, end, module_id))
+    return sorted(spans)
+
+
+def head_size(data: bytes) -> int:
+    """How many bytes of ``data`` (a file :func:`encode_index_lines` wrote) come before the first module line."""
+    return data.find(b"\n" + MODULES_OPEN + b"\n") + len(MODULES_OPEN) + 2
+
+
+def splice_index(
+    data: bytes, header: Mapping[str, Any], spans: list[tuple[int, int, str]], lines: Mapping[str, bytes]
+) -> bytes:
+    """``data`` with a new header and, at each span of :func:`line_spans`, the module's new line."""
     # A view: the unchanged stretches are copied once, into the result.
-    view, at = memoryview(data), top + len(MODULES_OPEN) + 2
-    pieces: list[bytes | memoryview] = [_head(header)]
-    for start, end, line in sorted(spans):
-        pieces += [view[at:start], line]
+    view, at = memoryview(data), head_size(data)
+    pieces: list[bytes | memoryview] = [head_bytes(header)]
+    for start, end, module_id in spans:
+        pieces += [view[at:start], lines[module_id]]
         at = end
     pieces.append(view[at:])
     return b"".join(pieces)

@@ -2,8 +2,10 @@
 the local commands skip the module files that have not changed.
 
 The cache, ``<data dir>/.cache/index.json``, records for each module the sha256 of the module file's bytes, that
-those bytes are a valid module, the module's :class:`~sheets_sync.index.ModuleSummary`, and the sha256 of the index
-file it goes with (whose line for the module is then the module's entry). It is only ever a shortcut:
+those bytes are a valid module, the module's :class:`~sheets_sync.index.ModuleSummary`, and the fingerprint of the index
+file it goes with (whose line for the module is then the module's entry): the sha256 of its lines' sha256
+(:class:`IndexLines`), so an import that patches one line of a 25 MB index hashes the file once, to check it, and
+not again for the cache it writes. It is only ever a shortcut:
 
 - keyed by content: ``index`` and ``validate`` hash every module file and parse and validate only those whose hash is
   not the recorded one, so a hand-edited file is never taken on trust. An import hashes only the files whose
@@ -22,6 +24,7 @@ file it goes with (whose line for the module is then the module's entry). It is 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -40,17 +43,20 @@ from sheets_sync.index import (
     ModuleSummary,
     encode_index_lines,
     entry_line,
+    head_bytes,
+    head_size,
     index_header,
+    line_spans,
     module_entry,
     module_summary,
-    patch_index,
+    splice_index,
     split_index,
 )
 from sheets_sync.models import Module, Problem
 from sheets_sync.store import Store, gc_paused, module_problems_json
 from sheets_sync.versions import natural_key
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 RACY_SECONDS = 2
 """A file whose mtime or ctime is this close to the moment its stat is recorded is hashed next time anyway: the file
 system's clock ticks in milliseconds, so a second write in the same tick could leave the same stat behind."""
@@ -69,16 +75,62 @@ class Record:
 
 @dataclass(kw_only=True)
 class IndexCache:
-    """The records of the modules and the index file they describe (its bytes checked against the recorded hash);
-    empty when there is no usable cache."""
+    """The records of the modules and the index file they describe (its bytes checked against the recorded
+    fingerprint); empty when there is no usable cache."""
 
     records: dict[str, Record] = field(default_factory=dict)
     index: bytes | None = None
+    lines: IndexLines | None = None
+    """Where each line of ``index`` starts, and its sha256: what a patch of a few lines rehashes the rest from."""
 
-    def lines(self) -> dict[str, bytes]:
+    def module_lines(self) -> dict[str, bytes]:
         """Every module's line of the index file (splits the whole file: for the rare full rebuild)."""
         found = split_index(self.index) if self.index is not None else None
         return found or {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexLines:
+    """The lines of an index file (each with its newline): their start offsets and their sha256 digests."""
+
+    starts: list[int]
+    digests: list[bytes]
+
+    @classmethod
+    def of(cls, data: bytes) -> IndexLines:
+        view, starts, digests, at = memoryview(data), [], [], 0
+        while at < len(data):
+            end = data.find(b"\n", at) + 1 or len(data)
+            starts.append(at)
+            digests.append(hashlib.sha256(view[at:end]).digest())
+            at = end
+        return cls(starts=starts, digests=digests)
+
+    def fingerprint(self) -> str:
+        """sha256 of the line digests: a hash of the file's bytes (each line ends at a newline, so the lines tell
+        where they end), which a patch of one line updates without hashing the other 25 MB again."""
+        return _fingerprint(self.digests)
+
+    def patched_fingerprint(
+        self, old: bytes, new_head: bytes, spans: list[tuple[int, int, str]], lines: Mapping[str, bytes]
+    ) -> str | None:
+        """The fingerprint of :func:`~sheets_sync.index.splice_index` ``(old, ..., spans, lines)``, from these lines
+        (those of ``old``) and the few lines it changed; None when ``old`` is not laid out as expected."""
+        head = new_head.splitlines(keepends=True)
+        if bisect.bisect_left(self.starts, head_size(old)) != len(head):
+            return None  # not the header lines encode_index_lines writes
+        digests = [hashlib.sha256(line).digest() for line in head] + self.digests[len(head) :]
+        for start, end, module_id in spans:
+            n = bisect.bisect_left(self.starts, start)
+            if n == len(self.starts) or self.starts[n] != start:
+                return None
+            stop = self.starts[n + 1] if n + 1 < len(self.starts) else len(old)
+            digests[n] = hashlib.sha256(lines[module_id] + old[end:stop]).digest()  # with its comma, newline
+        return _fingerprint(digests)
+
+
+def _fingerprint(digests: list[bytes]) -> str:
+    return hashlib.sha256(b"".join(digests)).hexdigest()
 
 
 @dataclass(kw_only=True)
@@ -95,15 +147,25 @@ class Scan:
 
     def index_bytes(self, cache: IndexCache) -> bytes:
         """The index for these modules: the cached file patched where lines changed, else encoded whole."""
+        return self.index_file(cache)[0]
+
+    def index_file(self, cache: IndexCache) -> tuple[bytes, str]:
+        """:meth:`index_bytes` and its fingerprint (:meth:`IndexLines.fingerprint`; when the cached file is patched,
+        only the lines that changed are hashed)."""
         header = index_header(self.records[i].summary for i in self.lines)
         fresh = {i: line for i, line in self.lines.items() if line is not None}
         if cache.index is not None and self.lines.keys() == cache.records.keys():
-            patched = patch_index(cache.index, header, fresh)
-            if patched is not None:
-                return patched
-        kept = cache.lines() if len(fresh) < len(self.lines) else {}
+            spans = line_spans(cache.index, fresh)
+            if spans is not None:
+                data = splice_index(cache.index, header, spans, fresh)
+                found = None
+                if cache.lines is not None:
+                    found = cache.lines.patched_fingerprint(cache.index, head_bytes(header), spans, fresh)
+                return data, found or IndexLines.of(data).fingerprint()
+        kept = cache.module_lines() if len(fresh) < len(self.lines) else {}
         ids = sorted(self.lines, key=natural_key)
-        return encode_index_lines(header, [fresh.get(i) or kept[i] for i in ids])
+        data = encode_index_lines(header, [fresh.get(i) or kept[i] for i in ids])
+        return data, IndexLines.of(data).fingerprint()
 
     def problems_in_order(self) -> list[tuple[str, list[Problem]]]:
         """The modules that are not valid, in natural order of their ids."""
@@ -203,9 +265,9 @@ def _misnamed(store: Store) -> dict[str, str]:
 def _write(store: Store, cache: IndexCache, scan: Scan) -> bool:
     """Stage the index, then the cache that describes it, in the open batch (they land in this order, after the
     module files: see the module docstring)."""
-    data = scan.index_bytes(cache)
+    data, fingerprint = scan.index_file(cache)
     changed = store.write_bytes(store.index_path, data, previous=cache.index)
-    save_cache(store, scan.records, data)
+    save_cache(store, scan.records, fingerprint)
     return changed
 
 
@@ -286,7 +348,7 @@ def _sha256(data: bytes) -> str:
 
 # ------------------------------------------------------------------------------------------------ the cache file
 #
-# One JSON document (parsed in one call): {"format", "code", "index_sha256",
+# One JSON document (parsed in one call): {"format", "code", "index_lines_sha256",
 #   "modules": {"<module id>": [sha256, stat or null, models, versions, newest or null]}}
 
 
@@ -310,20 +372,24 @@ def load_cache(store: Store) -> IndexCache:
         if raw["format"] != CACHE_FORMAT or raw["code"] != code_fingerprint():
             return IndexCache()
         index = store.index_path.read_bytes()
-        if raw["index_sha256"] != _sha256(index):
+        lines = IndexLines.of(index)
+        if raw["index_lines_sha256"] != lines.fingerprint():
             return IndexCache()
         records = {module_id: _record(*data) for module_id, data in raw["modules"].items()}
     except (OSError, DataError, ValueError, TypeError, KeyError, AttributeError):
         return IndexCache()  # missing, torn, corrupt or foreign: rebuilt by the next command that writes
-    return IndexCache(records=records, index=index)
+    return IndexCache(records=records, index=index, lines=lines)
 
 
 def _record(sha: Any, stat: Any, models: Any, versions: Any, newest: Any) -> Record:
     """A record as :func:`save_cache` wrote it; TypeError/ValueError on anything else."""
-    strings = [sha, *models, *versions, *(newest or ())]
-    if not all(type(x) is str for x in strings) or not (newest is None or len(newest) == 3):
+    # Types checked a set at a time (2,000 records per import): `type(x) is str`, so a subclass or a bool fails too.
+    if type(models) is not list or type(versions) is not list or not (newest is None or type(newest) is list):
         raise TypeError("not a cache record")
-    if not (stat is None or (len(stat) == 4 and all(type(x) is int for x in stat))):
+    strings = {type(sha), *map(type, models), *map(type, versions), *map(type, newest or ())}
+    if strings != {str} or not (newest is None or len(newest) == 3):
+        raise TypeError("not a cache record")
+    if not (stat is None or (len(stat) == 4 and set(map(type, stat)) == {int})):
         raise TypeError("not a cache record")
     summary = ModuleSummary(
         models=tuple(models), versions=tuple(versions), newest=tuple(newest) if newest else None
@@ -331,12 +397,13 @@ def _record(sha: Any, stat: Any, models: Any, versions: Any, newest: Any) -> Rec
     return Record(sha256=sha, stat=tuple(stat) if stat else None, summary=summary)
 
 
-def save_cache(store: Store, records: Mapping[str, Record], index: bytes) -> None:
-    """Write the cache for this index (under the writer lock; after the index itself)."""
+def save_cache(store: Store, records: Mapping[str, Record], index_fingerprint: str) -> None:
+    """Write the cache for the index of this fingerprint (:meth:`IndexLines.fingerprint`; under the writer lock,
+    after the index itself)."""
     modules = {
         module_id: [r.sha256, r.stat, r.summary.models, r.summary.versions, r.summary.newest]
         for module_id, r in records.items()
     }
-    document = {"format": CACHE_FORMAT, "code": code_fingerprint(), "index_sha256": _sha256(index)}
+    document = {"format": CACHE_FORMAT, "code": code_fingerprint(), "index_lines_sha256": index_fingerprint}
     text = json.dumps({**document, "modules": modules}, separators=(",", ":"), sort_keys=True)
     store.write_cache(cache_path(store).name, text.encode() + b"\n")

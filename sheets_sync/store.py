@@ -143,12 +143,17 @@ class Store:
 
     def module_ids(self) -> list[str]:
         """Ids of the module files present, in natural order (dot files, e.g. editor backups, are skipped)."""
-        if not self.modules_dir.is_dir():
-            return []
-        stems = (
-            p.stem for p in self.modules_dir.glob("*.json") if not p.name.startswith(".") and p.is_file()
-        )
+        stems = (entry.name[:-5] for entry in self._module_entries() if entry.is_file())
         return sorted(stems, key=natural_key)
+
+    def _module_entries(self) -> list[os.DirEntry[str]]:
+        """The ``modules/*.json`` entries but dot files, in one directory read: a :class:`os.DirEntry` knows from
+        the directory listing whether it is a symlink or a folder, so 2,000 module files cost no ``stat`` each."""
+        try:
+            with os.scandir(self.modules_dir) as entries:
+                return [e for e in entries if e.name.endswith(".json") and not e.name.startswith(".")]
+        except (FileNotFoundError, NotADirectoryError, PermissionError):  # as pathlib's glob: nothing there
+            return []
 
     def has_module(self, module_id: str) -> bool:
         return self.module_path(module_id).is_file()
@@ -191,14 +196,15 @@ class Store:
     def entry_problems(self) -> list[tuple[Path, str]]:
         """``modules/*.json`` entries that are not module files: a dangling symlink, a symlink leading out of the
         data directory, a directory (``validate`` lists them; writers refuse to run with them there)."""
-        if not self.modules_dir.is_dir():
-            return []
         problems = []
-        for path in sorted(self.modules_dir.glob("*.json"), key=lambda p: natural_key(p.stem)):
-            message = None if path.name.startswith(".") else self.entry_problem(path)
-            if message is not None:
-                problems.append((path, message))
-        return problems
+        for entry in self._module_entries():
+            # Only a symlink or a folder can be a problem (the entry says which without a stat): a plain file is not.
+            if entry.is_symlink() or entry.is_dir(follow_symlinks=False):
+                path = Path(entry.path)
+                message = self.entry_problem(path)
+                if message is not None:
+                    problems.append((path, message))
+        return sorted(problems, key=lambda problem: natural_key(problem[0].stem))
 
     def entry_problem(self, path: Path) -> str | None:
         """Why the entry at ``path`` cannot be a module file, or None (also None when there is nothing there)."""

@@ -37,7 +37,6 @@ from sheets_sync.models import Module, Priority, Status, Suggestion
 from sheets_sync.schema import write_schemas
 from sheets_sync.stats import REPORTED_NOTE, format_percent
 from sheets_sync.store import Store
-from sheets_sync.validate import validate_data_dir
 
 PROGRESS_THRESHOLD = 20
 """Show a progress bar (on stderr) from this many files on; for fewer, the summary lines are progress enough."""
@@ -300,6 +299,9 @@ def validate_command(as_json: bool, data_dir: Path | None) -> None:
     Checks each module file (format, counts, rates, ids), each judge file under judge_results/, and that
     heatmap_index.json is what `sheets-sync index` would write. Takes no lock and writes nothing.
     """
+    # Imported here: the base snapshots it checks bring in the whole sync package, which import never needs.
+    from sheets_sync.validate import validate_data_dir
+
     store = _existing_store(data_dir)
     problems = validate_data_dir(store)
     if as_json:

@@ -98,6 +98,7 @@ def test_the_patched_index_is_the_full_rebuild_after_any_sequence(ops: list[tupl
                 _, k, version, model, minute, passed = op
                 assert import_run(store, root / "inbox", run_doc(k, version, model, minute, passed)) == []
                 assert store.index_path.read_bytes() == full_rebuild(store)
+                assert load_cache(store).index == store.index_path.read_bytes()  # the cache names this index
             elif op[0] == "suggest" and exists:
                 module = store.load_module(module_id)
                 run = module.experiments[0]
@@ -126,6 +127,28 @@ def test_an_import_reads_a_module_edited_by_hand_with_its_mtime_kept(tmp_path: P
     store = populated(tmp_path)
     hand_edit(store, "m1", keep_mtime=True)
     import_run(store, tmp_path / "inbox", run_doc(0, 2, "gpt-5", 30))
+    assert store.index_path.read_bytes() == full_rebuild(store)
+
+
+def test_after_an_import_the_cache_describes_the_patched_index(tmp_path: Path) -> None:
+    # The import hashes only the lines it patched for the cache it writes: `index` must still trust that cache.
+    store = populated(tmp_path, modules=5)
+    write_index(store)
+    # the first line, the last one (no comma), one in the middle, the same one again
+    for k, module in enumerate((0, 4, 2, 2)):
+        import_run(store, tmp_path / "inbox", run_doc(module, 2 + k, "gpt-5", 40 + k))
+        assert load_cache(store).index == store.index_path.read_bytes() == full_rebuild(store)
+        assert scan_modules(store, load_cache(store), trust_stat=False).parsed == 0
+    assert write_index(store) is False
+
+
+def test_an_index_edited_by_one_byte_behind_the_cache_is_rebuilt(tmp_path: Path) -> None:
+    store = populated(tmp_path)
+    data = store.index_path.read_bytes()
+    at = data.index(b'"pass_rate":') + len(b'"pass_rate":')
+    store.index_path.write_bytes(data[:at] + (b"1" if data[at : at + 1] != b"1" else b"2") + data[at + 1 :])
+    assert load_cache(store).records == {}
+    import_run(store, tmp_path / "inbox", run_doc(2, 2, "gpt-5", 31))
     assert store.index_path.read_bytes() == full_rebuild(store)
 
 
