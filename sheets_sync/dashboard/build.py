@@ -111,13 +111,16 @@ DEFAULT_THEME = Theme()
 @dataclass(kw_only=True)
 class BuildReport:
     """What a build did: the heatmap's path, the output files written and deleted (relative paths), whether it
-    was a full build, and every output file's record for the manifest."""
+    was a full build, every output file's record for the manifest, and how much of the data it had to look at:
+    the index lines it parsed and the heatmap rows it rendered (the others were the last build's)."""
 
     index_html: Path
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     full: bool = False
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    parsed_lines: int = 0
+    rendered_rows: int = 0
 
 
 def build_site(
@@ -213,6 +216,7 @@ class SiteBuild:
         changed = {path for path, inputs in plan.outputs.items() if not self._is_current(path, inputs)}
         modules = self._load_and_check(entries, records, changed)
         report = self._write(plan, changed, entries, modules)
+        report.parsed_lines = entries.parsed
         heatmap = HeatmapRows(versions=versions_of(entries.head), rows=list(entries))
         write_manifest(
             self.out_dir, Manifest(code=self.code, modules=records, outputs=report.outputs, heatmap=heatmap)
@@ -248,7 +252,7 @@ class SiteBuild:
             remove_manifest(self.out_dir)
         copy_assets(self.theme.assets_dir, self.out_dir / "assets")
         sizes = {}
-        for relative, text in self._render(plan, changed, entries, modules):
+        for relative, text in self._render(plan, changed, entries, modules, report):
             jsonio.atomic_write_text(self.out_dir / relative, text)
             sizes[relative] = len(text.encode("utf-8"))
             report.written.append(relative)
@@ -305,7 +309,12 @@ class SiteBuild:
     # ---------------------------------------------------------------------------------------------- rendering
 
     def _render(
-        self, plan: Plan, changed: set[str], entries: IndexEntries, modules: Mapping[str, Module]
+        self,
+        plan: Plan,
+        changed: set[str],
+        entries: IndexEntries,
+        modules: Mapping[str, Module],
+        report: BuildReport,
     ) -> Iterator[tuple[str, str]]:
         """(relative path, text) of every changed output, one at a time (a full build of 2,000 pages is large)."""
         env = template_env(self.theme.templates_dir)
@@ -316,7 +325,7 @@ class SiteBuild:
                 yield chunk.path, render_chunk(views.heatmap_chunk(rows, versions, models, chunk.first))
         if "index.html" in changed:
             chunk_urls = [chunk.path for chunk in plan.chunks]
-            table = self._heatmap_rows(entries, versions)
+            table = self._heatmap_rows(entries, versions, report)
             yield (
                 "index.html",
                 render_heatmap(env, entries.head, chunks=chunk_urls, rows=table, stamp=self.stamp),
@@ -328,7 +337,7 @@ class SiteBuild:
                     render_module(env, module, entries.get(module_id), models, stamp=self.stamp),
                 )
 
-    def _heatmap_rows(self, entries: IndexEntries, versions: list[str]) -> list[str]:
+    def _heatmap_rows(self, entries: IndexEntries, versions: list[str], report: BuildReport) -> list[str]:
         """Every row of the heatmap table, in the index's order: the last build's row of a module whose index line
         did not change, else rendered (the first row always: it holds the table's tab stop)."""
         kept = self._previous_rows(versions)
@@ -338,6 +347,7 @@ class SiteBuild:
             if row is None:
                 view = views.heatmap_row(module_id, entries[module_id], versions)
                 row = heatmap_row_html(view, versions, first_row=position == 0)
+                report.rendered_rows += 1
             rows.append(row)
         return rows
 

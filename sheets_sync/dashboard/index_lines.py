@@ -61,6 +61,11 @@ class IndexEntries(Mapping[str, Any]):
         self._parsed[module_id] = entry
         return entry
 
+    @property
+    def parsed(self) -> int:
+        """How many entries were parsed (all of them when the file was parsed whole)."""
+        return len(self._parsed)
+
     def check(self, module_id: str) -> None:
         """Parse a module's line now (a line no earlier build read): a DataError when it is not valid."""
         self[module_id]
