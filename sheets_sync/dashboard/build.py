@@ -352,8 +352,8 @@ class SiteBuild:
         return rows
 
     def _previous_rows(self, versions: list[str]) -> dict[tuple[str, str | None], str]:
-        """(module id, digest of its index line) -> its row of the last build's ``index.html``, its first row but;
-        nothing when that file is not the size the last build wrote, or its table had other columns."""
+        """(module id, digest of its index line) -> its row of the last build's ``index.html``, for every row but
+        the first; nothing when that file is not the size the last build wrote, or its table had other columns."""
         previous = self.previous
         record = previous.outputs.get("index.html") if previous else None
         if previous is None or record is None or previous.heatmap.versions != versions:

@@ -40,7 +40,10 @@ class IndexEntries(Mapping[str, Any]):
         self.path = path
         if not path.is_file():
             raise DataError("no heatmap index: run `sheets-sync index` first", path=path)
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DataError(f"cannot read: {exc.strerror}", path=path) from None
         self._lines: dict[str, memoryview] = {}
         self._parsed: dict[str, Any] = {}
         split = _split(data)
