@@ -12,7 +12,8 @@ result is byte-identical to a full build of the same data, the manifest included
 same bytes.
 
 What an incremental build costs beyond what changed: reading and hashing every module file and the index (content
-hashes, never a file's stat: a hand edit is never served stale; about 0.1 ms a module at 25 versions x 4 models).
+hashes, never a file's stat: a hand edit is never served stale; at 25 versions x 4 models about 135 KB a module,
+0.13 ms on an idle core).
 It parses only the module files whose hash or index line changed, only the index lines it needs
 (:mod:`index_lines`), and renders only the heatmap rows of changed modules (the others are copied from the last
 build's ``index.html``).
