@@ -3,6 +3,8 @@ heatmap's first paint and model switch in headless Chromium next to a static pag
 
     .venv/bin/python bench/bench_dashboard.py [--modules 200] [--versions 25] [--models 4] [--repeat 5]
                                               [--scales 10,100,500,2000] [--baseline main | --baseline none]
+    .venv/bin/python bench/bench_dashboard.py --incremental-only --reuse DIR [--baseline-tree /work/main]
+                                              [--scales 10,100,500,2000] [--repeat 5]
 
 Generates deterministic synthetic data (every module x version x model has a run, 4 rubrics each) through the real
 Store and index, builds the site with ``build_site`` and opens ``index.html`` from ``file://`` in Debian's
@@ -27,6 +29,13 @@ Figures:
   runs once the frame is painted; Chromium's first contentful paint; and the heatmap's data in
   (``performance.mark("heatmap-ready")``).
 - switch: ``performance.now()`` around the change event, until the next frame is painted.
+``--incremental-only``: only the incremental builds, at each of ``--scales``: the data (``DIR/data-N``) and each
+tree's copy of it and site (``DIR/<tree>/``) are kept in ``--reuse DIR``, so the full build at 2,000 modules (minutes)
+is made once and reused by later runs (a tree's first build is full again after its code changed). Each tree builds
+in its own subprocess (``PYTHONPATH`` = the tree, no bytecode written into it), its ``--repeat`` one-changed and
+nothing-changed builds in one process (the templates compiled once, as in ``serve``), the trees alternating per
+scale so both see the same machine load. ``--baseline-tree PATH``: an existing checkout (read only) as the baseline.
+
 Targets (issue 15): first paint <= 1.3x and model switch <= 1.2x the static page's; serve answers the changed page
 <= 1 s after one module file changes, at 200 modules x 25 versions x 4 models.
 """
@@ -357,6 +366,114 @@ print(json.dumps(times))
 """
 
 
+INCREMENTAL_BUILDS = """
+import json, sys, time
+from datetime import timedelta
+from pathlib import Path
+import sheets_sync
+from sheets_sync.dashboard.build import build_site_report
+try:
+    from sheets_sync.index_file import write_index
+except ImportError:  # before the index's I/O edge moved out of sheets_sync.index
+    from sheets_sync.index import write_index
+from sheets_sync.models import experiment_id
+from sheets_sync.store import Store
+
+store, site, repeat = Store(Path(sys.argv[1])), Path(sys.argv[2]), int(sys.argv[3])
+
+
+def change_one_module(module_id):  # bench_dashboard.change_one_module, with this tree's code
+    module = store.load_module(module_id)
+    last = module.experiments[-1]
+    timestamp = last.timestamp + timedelta(days=1)
+    new_id = experiment_id(module_id, last.prompt_version, last.model, timestamp)
+    extra = last.model_copy(update={"id": new_id, "timestamp": timestamp})
+    with store.lock():
+        store.save_module(module.model_copy(update={"experiments": [*module.experiments, extra]}))
+        write_index(store)
+
+
+def timed():
+    started = time.perf_counter()
+    report = build_site_report(store, site)
+    return (time.perf_counter() - started) * 1000, report
+
+
+first, report = timed()
+out = {"code": sheets_sync.__file__, "first": first, "first_full": report.full, "changed": [], "unchanged": []}
+ids = store.module_ids()
+for attempt in range(repeat):
+    change_one_module(ids[(attempt * 7 + len(ids) // 2) % len(ids)])
+    took, report = timed()
+    assert not report.full and "index.html" in report.written, report.written
+    out["changed"].append(took)
+    took, report = timed()
+    assert report.written == [], report.written
+    out["unchanged"].append(took)
+print(json.dumps(out))
+"""
+
+
+def run_incremental(args: argparse.Namespace) -> None:
+    """``--incremental-only``: this tree and the baseline tree, alternating, at each scale (see the docstring)."""
+    reuse = Path(args.reuse)
+    trees = {"this tree": Path(__file__).resolve().parents[1]}
+    if args.baseline_tree:
+        trees[args.baseline_tree] = snapshot(Path(args.baseline_tree).resolve(), reuse)
+    rows = []
+    for count in [int(n) for n in args.scales.split(",") if n.strip()]:
+        data = reuse / f"data-{count}"
+        if not (data / "heatmap_index.json").is_file():
+            write_data(data, count, args.versions, args.models)
+        row = [f"{count:,}"]
+        for label, tree in trees.items():
+            folder = reuse / label.replace(" ", "-").replace("/", "_")
+            copy, site = folder / f"data-{count}", folder / f"site-{count}"
+            if not copy.is_dir():
+                shutil.copytree(data, copy)
+            load = _load()
+            result = subprocess.run(
+                [sys.executable, "-c", INCREMENTAL_BUILDS, str(copy), str(site), str(args.repeat)],
+                check=False,
+                capture_output=True,
+                text=True,
+                cwd=reuse,
+                env={"PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"},
+            )
+            if result.returncode != 0:
+                sys.exit(f"{label} at {count} modules failed:\n{result.stderr}")
+            figures = json.loads(result.stdout)
+            assert Path(figures["code"]).resolve().is_relative_to(tree.resolve()), figures["code"]
+            first = f"{ms(figures['first'])}{' (full)' if figures['first_full'] else ''}"
+            row += [ms(median(figures["changed"])), ms(median(figures["unchanged"])), first]
+            print(f"  {count} modules, {label}: {json.dumps(figures)}; load before: {load}", flush=True)
+        row.append(_load())
+        rows.append(row)
+    columns = ["modules"]
+    for label in trees:
+        columns += [f"{label}: one module changed", f"{label}: nothing changed", f"{label}: first build"]
+    print_rows(
+        f"Incremental builds (median of {args.repeat}; {args.versions} versions x {args.models} models)",
+        [*columns, "load after"],
+        rows,
+    )
+
+
+def snapshot(tree: Path, reuse: Path) -> Path:
+    """A copy of ``tree``'s package, made once (a checkout that others commit to must not change between the
+    builds of one run: other code means a full build). Same file names and bytes: the same code digest."""
+    head = subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    copy = reuse / f"code-{head}"
+    if not copy.is_dir():
+        shutil.copytree(
+            tree / "sheets_sync", copy / "sheets_sync", ignore=shutil.ignore_patterns("__pycache__")
+        )
+    print(f"baseline: {tree} at {head} (copied to {copy})", flush=True)
+    return copy
+
+
 class Baseline:
     """The code of git ``ref`` in a temporary worktree, building copies of our data in a subprocess."""
 
@@ -467,7 +584,19 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="page loads per page; builds and serve answers")
     parser.add_argument("--scales", default="10,100,500,2000", help="module counts for the build table")
     parser.add_argument("--baseline", default="main", help="git ref to measure side by side ('none' to skip)")
+    parser.add_argument(
+        "--incremental-only", action="store_true", help="only incremental builds, at --scales"
+    )
+    parser.add_argument("--reuse", help="with --incremental-only: keep data and sites here between runs")
+    parser.add_argument(
+        "--baseline-tree", help="with --incremental-only: a checkout to compare with (read only)"
+    )
     args = parser.parse_args()
+    if args.incremental_only:
+        if not args.reuse:
+            parser.error("--incremental-only needs --reuse DIR")
+        run_incremental(args)
+        return 0
     baseline_ref = None if args.baseline == "none" else args.baseline
     models = MODEL_NAMES[: args.models]
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp_name:

@@ -3,15 +3,21 @@
 It lets the next build re-render only what changed (:mod:`build`). Written atomically after a build succeeded and
 deleted before a build writes its first file, so a build killed halfway leaves no manifest and the next build is a
 full one. Anything unreadable (missing, not JSON, another format) counts as no manifest. Deterministic: the same
-site has the same manifest, so a full and an incremental build of the same data write the same bytes::
+site has the same manifest, so a full and an incremental build of the same data write the same bytes. One line,
+records as arrays: at 2,000 modules it is read on every build, and a strict parse costs per object::
 
-    {"format": 1, "code": "<digest of the code and templates>",
-     "modules": {"m01": {"file": "<digest of m01.json>", "entry": "<digest of its index entry>"}},
-     "outputs": {"modules/m01.html": {"inputs": "<digest of the page's inputs>", "size": 123456}}}
+    {"format": 2, "code": "<digest of the code and templates>",
+     "modules": {"m01": ["<digest of m01.json>", "<digest of its index line>"]},
+     "outputs": {"modules/m01.html": ["<digest of the page's inputs>", 123456]},
+     "heatmap": {"versions": ["v1", "v2"], "rows": ["m01", "m02"]}}
+
+``heatmap`` says what the rows of ``index.html``'s table were rendered from (its versions, and the module of each
+row in order; each row's entry is the module's), so the next build can keep the rows of unchanged modules.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +26,7 @@ from sheets_sync import jsonio
 from sheets_sync.errors import DataError
 
 MANIFEST_NAME = ".sheets-sync-build.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,10 +46,19 @@ class OutputRecord:
 
 
 @dataclass(frozen=True, kw_only=True)
+class HeatmapRows:
+    """What the rows of ``index.html``'s table were rendered from: the versions (its columns) and each row's module."""
+
+    versions: list[str]
+    rows: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Manifest:
     code: str
     modules: dict[str, ModuleRecord]
     outputs: dict[str, OutputRecord]
+    heatmap: HeatmapRows = HeatmapRows(versions=[], rows=[])
 
 
 def manifest_path(out_dir: Path) -> Path:
@@ -64,14 +79,18 @@ def _parse(raw: Any) -> Manifest | None:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("code"), str):
         return None
     modules = {
-        str(module_id): ModuleRecord(file=_text(record["file"]), entry=_optional_text(record["entry"]))
-        for module_id, record in raw["modules"].items()
+        str(module_id): ModuleRecord(file=_text(file), entry=_optional_text(entry))
+        for module_id, (file, entry) in raw["modules"].items()
     }
     outputs = {
-        str(path): OutputRecord(inputs=_text(record["inputs"]), size=_size(record["size"]))
-        for path, record in raw["outputs"].items()
+        str(path): OutputRecord(inputs=_text(inputs), size=_size(size))
+        for path, (inputs, size) in raw["outputs"].items()
     }
-    return Manifest(code=raw["code"], modules=modules, outputs=outputs)
+    heatmap = HeatmapRows(
+        versions=[_text(v) for v in raw["heatmap"]["versions"]],
+        rows=[_text(m) for m in raw["heatmap"]["rows"]],
+    )
+    return Manifest(code=raw["code"], modules=modules, outputs=outputs, heatmap=heatmap)
 
 
 def _text(value: Any) -> str:
@@ -91,21 +110,15 @@ def _size(value: Any) -> int:
 
 
 def write_manifest(out_dir: Path, manifest: Manifest) -> None:
-    jsonio.write_json(
-        manifest_path(out_dir),
-        {
-            "format": FORMAT,
-            "code": manifest.code,
-            "modules": {
-                module_id: {"file": record.file, "entry": record.entry}
-                for module_id, record in manifest.modules.items()
-            },
-            "outputs": {
-                path: {"inputs": record.inputs, "size": record.size}
-                for path, record in sorted(manifest.outputs.items())
-            },
-        },
-    )
+    document = {
+        "format": FORMAT,
+        "code": manifest.code,
+        "modules": {module_id: [r.file, r.entry] for module_id, r in manifest.modules.items()},
+        "outputs": {path: [r.inputs, r.size] for path, r in sorted(manifest.outputs.items())},
+        "heatmap": {"versions": manifest.heatmap.versions, "rows": manifest.heatmap.rows},
+    }
+    text = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    jsonio.atomic_write_text(manifest_path(out_dir), text + "\n")
 
 
 def remove_manifest(out_dir: Path) -> None:

@@ -73,25 +73,18 @@ def fmt_interval(interval: Interval | None) -> str:
 # --------------------------------------------------------------------------------------------------- heatmap
 
 
-def heatmap_view(index: Mapping[str, Any], chunks: Sequence[str] = ()) -> dict[str, Any]:
-    """Context of ``index.html``: the table with every cell as its first paint shows it (Best, pass rate), and
-    the small head of the data; the runs behind the cells live in the ``chunks`` scripts (:func:`heatmap_chunk`)."""
+def heatmap_view(
+    index: Mapping[str, Any], chunks: Sequence[str] = (), *, row_count: int = 0
+) -> dict[str, Any]:
+    """Context of ``index.html`` but its table rows (:func:`heatmap_row`, rendered by :mod:`build`, which reuses the
+    rows of modules that did not change): the small head of the data; the runs behind the cells live in the
+    ``chunks`` scripts (:func:`heatmap_chunk`). ``index``: the index's fields but ``modules``."""
     models: list[str] = list(index.get("models") or [])
     versions: list[str] = list(index.get("versions") or [])
-    entries: Mapping[str, Any] = index.get("modules") or {}
-    rows = [
-        {
-            "id": module_id,
-            "name": entry["name"],
-            "href": f"modules/{module_id}.html",
-            "cells": [first_paint_cell((entry.get("versions") or {}).get(v)) for v in versions],
-        }
-        for module_id, entry in entries.items()
-    ]
     return {
         "models": models,
         "versions": versions,
-        "rows": rows,
+        "row_count": row_count,
         "generated_at": index.get("generated_at"),
         "payload": {
             "models": models,
@@ -100,6 +93,16 @@ def heatmap_view(index: Mapping[str, Any], chunks: Sequence[str] = ()) -> dict[s
             "run_fields": list(RUN_FIELDS),
             "chunks": list(chunks),
         },
+    }
+
+
+def heatmap_row(module_id: str, entry: Mapping[str, Any], versions: Sequence[str]) -> dict[str, Any]:
+    """One row of the heatmap table: every cell as its first paint shows it (Best, pass rate)."""
+    return {
+        "id": module_id,
+        "name": entry["name"],
+        "href": f"modules/{module_id}.html",
+        "cells": [first_paint_cell((entry.get("versions") or {}).get(v)) for v in versions],
     }
 
 

@@ -12,6 +12,7 @@ from dashboard_factory import m01, run, sample_modules, write_modules
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sheets_sync import jsonio
 from sheets_sync.cli import main
 from sheets_sync.dashboard import build as site_build
 from sheets_sync.dashboard.build import CHUNK_ROWS, Theme, build_site, build_site_report, output_lock
@@ -304,3 +305,116 @@ def test_a_failed_first_build_leaves_no_folder_behind(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="run `sheets-sync index` first"):
         build_site(store, tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+# ------------------------------------------------------------------ the cost of an incremental build: what changed
+
+
+def chunked_store(tmp_path: Path) -> tuple[Store, list[Module]]:
+    """Two heatmap data scripts: CHUNK_ROWS modules, then 3."""
+    modules = [renamed(m01(), n) for n in range(1, CHUNK_ROWS + 4)]
+    return write_modules(tmp_path / "data", modules), modules
+
+
+def test_one_changed_module_parses_the_index_lines_of_its_data_script_and_renders_its_row(
+    tmp_path: Path,
+) -> None:
+    store, modules = chunked_store(tmp_path)
+    site = tmp_path / "site"
+    first = build_site_report(store, site)
+    assert (first.parsed_lines, first.rendered_rows) == (len(modules), len(modules))
+    unchanged = build_site_report(store, site)
+    assert (unchanged.written, unchanged.parsed_lines, unchanged.rendered_rows) == ([], 0, 0)
+    save(store, with_run(modules[-1], "v10", 45, day=25))
+    report = build_site_report(store, site)
+    # its data script's 3 lines and the first row's (the table's tab stop is always rendered again)
+    assert (report.parsed_lines, report.rendered_rows) == (4, 2)
+    assert_same_as_full_build(store, site, tmp_path)
+
+
+def test_an_index_line_edited_by_hand_is_read_again(store: Store, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(store, site)
+    index = store.index_path.read_text(encoding="utf-8")
+    assert index.count('"name":"Validate') == 1
+    edited = index.replace('"name":"Validate', '"name":"Edited Validate')
+    store.index_path.write_text(edited, encoding="utf-8")
+    report = build_site_report(store, site)
+    # the three modules share a data script: its lines are parsed, not the module files
+    assert report.parsed_lines == 3 and "index.html" in report.written
+    assert "Edited Validate" in (site / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(store, site, tmp_path)
+
+
+def test_an_index_line_broken_by_hand_is_the_error_of_the_whole_file(store: Store, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(store, site)
+    before = files(site)
+    index = store.index_path.read_text(encoding="utf-8")
+    store.index_path.write_text(index.replace('"name":"Validate', '"name":Validate', 1), encoding="utf-8")
+    with pytest.raises(DataError) as whole:
+        jsonio.read_json(store.index_path)
+    with pytest.raises(DataError) as built:
+        build_site(store, site)
+    assert "(line 9, column" in str(whole.value) and str(built.value) == str(whole.value)
+    assert files(site) == before
+
+
+@pytest.mark.parametrize("layout", ["indented", "byte order mark", "module twice"])
+def test_an_index_laid_out_otherwise_is_parsed_whole(store: Store, tmp_path: Path, layout: str) -> None:
+    canonical = tmp_path / "canonical"
+    build_site(store, canonical)
+    site = tmp_path / "site"
+    build_site(store, site)
+    data = store.index_path.read_bytes()
+    if layout == "indented":
+        store.index_path.write_text(json.dumps(json.loads(data), indent=2), encoding="utf-8")
+    elif layout == "byte order mark":
+        store.index_path.write_bytes(b"\xef\xbb\xbf" + data)
+    else:
+        line = next(line for line in data.split(b"\n") if line.startswith(b'"m02":'))  # ends with ","
+        store.index_path.write_bytes(data.replace(line, line + b"\n" + line))
+        with pytest.raises(DataError, match="key 'm02' appears twice"):
+            build_site(store, site)
+        return
+    report = build_site_report(store, site)
+    assert report.parsed_lines == 3
+    assert files(site) == files(canonical)  # an entry's digest is that of its line as `index` writes it
+
+
+def test_rows_are_kept_by_module_whatever_their_text(tmp_path: Path) -> None:
+    """A module name with a line break or markup does not confuse where its row of index.html ends."""
+    odd = m01().model_copy(update={"module_name": "Two\nlines </tr>\n<tr> & </tbody>"})
+    store = write_modules(tmp_path / "data", [odd, *sample_modules()[1:]])
+    site = tmp_path / "site"
+    build_site(store, site)
+    save(store, with_run(store.load_module("m03"), "v10", 20, day=26))
+    report = build_site_report(store, site)
+    assert report.rendered_rows == 2  # the first row (m01's, the tab stop) and m03's
+    assert "Two\nlines &lt;/tr&gt;" in (site / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(store, site, tmp_path)
+
+
+def test_a_new_first_row_or_a_new_version_renders_the_rows_again(tmp_path: Path) -> None:
+    modules = [renamed(m01(), n) for n in range(1, 6)]  # the same versions each
+    store = write_modules(tmp_path / "data", modules[1:])
+    site = tmp_path / "site"
+    build_site(store, site)
+    save(store, modules[0])  # sorts first: x02's row held the table's tab stop and no longer does
+    report = build_site_report(store, site)
+    assert report.rendered_rows == 2
+    assert_same_as_full_build(store, site, tmp_path)
+    save(store, with_run(modules[2], "v99", 20, day=26))  # a column more in every row
+    assert build_site_report(store, site).rendered_rows == len(modules)
+    assert_same_as_full_build(store, site, tmp_path)
+
+
+def test_a_heatmap_cut_short_is_rendered_whole(store: Store, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(store, site)
+    page = site / "index.html"
+    # its rows are not taken from a file the last build did not write
+    page.write_bytes(page.read_bytes()[:-200])
+    save(store, with_run(store.load_module("m03"), "v10", 20, day=26))
+    assert build_site_report(store, site).rendered_rows == 3
+    assert_same_as_full_build(store, site, tmp_path)
