@@ -70,14 +70,27 @@ class SpreadsheetAnswer:
         if active_transaction() is not None:
             return encode(self.as_json())
         sheets = sheets_in(self.spreadsheet, self.ranges)
-        top = top_json(self.spreadsheet, self.mask)
-        fields = [encode(key) + b":" + self._field(key, value, sheets) for key, value in top.items()]
-        return b"{" + b",".join(fields) + b"}"
+        parts = [b"{"]  # joined once: at 1,000 tabs the answer is ~76 MB, and each join copies it
+        for key, value in top_json(self.spreadsheet, self.mask).items():
+            if len(parts) > 1:
+                parts.append(b",")
+            parts.append(encode(key) + b":")
+            if key == "sheets":
+                texts = _TabEncoder(self).texts(sheets)
+                parts.append(b"[")
+                parts.extend(_interleaved(texts, b","))
+                parts.append(b"]")
+            else:
+                parts.append(encode(value))
+        parts.append(b"}")
+        return b"".join(parts)
 
-    def _field(self, key: str, value: Any, sheets: list[Sheet]) -> bytes:
-        if key != "sheets":
-            return encode(value)
-        return b"[" + b",".join(_TabEncoder(self).texts(sheets)) + b"]"
+
+def _interleaved(items: list[bytes], separator: bytes) -> list[bytes]:
+    """``items`` with ``separator`` between each two (``separator.join`` as a list of parts)."""
+    out = [separator] * (2 * len(items) - 1) if items else []
+    out[::2] = items
+    return out
 
 
 class _TabEncoder:
