@@ -23,13 +23,14 @@ memo holds about one copy of the answer per mask in use. The bytes are those of 
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from sheets_emulator import fieldmask
 from sheets_emulator.a1 import Box
 from sheets_emulator.fieldmask import Mask
-from sheets_emulator.model import Json, Sheet, Spreadsheet, active_transaction, located_sheet
+from sheets_emulator.model import Json, Sheet, Spreadsheet, active_transaction
 from sheets_emulator.serialize import (
     data_mask,
     grid_data_json,
@@ -134,9 +135,22 @@ class _TabEncoder:
         return out
 
 
-def _metadata_by_sheet(spreadsheet: Spreadsheet) -> dict[int | None, bytes]:
+def _metadata_by_sheet(spreadsheet: Spreadsheet) -> dict[Hashable, bytes]:
     """The text of the developer metadata located on each tab (on it, its rows or its columns)."""
-    located: dict[int | None, list[Json]] = {}
+    located: dict[Hashable, list[Json]] = {}
     for metadata in spreadsheet.metadata_for_reading:
-        located.setdefault(located_sheet(metadata["location"]), []).append(metadata)
+        located.setdefault(_tab_of(metadata["location"]), []).append(metadata)
     return {sheet_id: encode(entries) for sheet_id, entries in located.items()}
+
+
+def _tab_of(location: Json) -> Hashable:
+    """The ``sheetId`` a metadata location names, found by the same lookups :mod:`~sheets_emulator.serialize` makes
+    (a dictionary key matches what ``==`` matches), None for the spreadsheet."""
+    kind = location.get("locationType")
+    if kind == "SHEET":
+        sheet_id = location.get("sheetId")
+    elif kind in ("ROW", "COLUMN"):
+        sheet_id = (location.get("dimensionRange") or {}).get("sheetId", 0)
+    else:
+        return None
+    return sheet_id if isinstance(sheet_id, Hashable) else None

@@ -462,7 +462,7 @@ class Spreadsheet:
 
     def metadata_on(self, sheet_id: int) -> list[Json]:
         """Developer metadata located on a sheet or on its rows or columns, for assertions."""
-        return [m for m in self.developer_metadata if located_sheet(m["location"]) == sheet_id]
+        return [m for m in self.developer_metadata if _located_sheet(m["location"]) == sheet_id]
 
     def sheet_ids(self) -> set[int]:
         return {sheet.sheet_id for sheet in self._current_sheets}
@@ -474,7 +474,7 @@ class Spreadsheet:
         return {int(m["metadataId"]) for m in self.developer_metadata}
 
 
-def located_sheet(location: Json) -> int | None:
+def _located_sheet(location: Json) -> int | None:
     """The sheet a metadata location is on (None for the spreadsheet itself)."""
     if location["locationType"] == "SHEET":
         return int(location.get("sheetId", 0))
