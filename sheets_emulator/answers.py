@@ -103,8 +103,7 @@ class _TabEncoder:
         self.sheets_mask = fieldmask.child(answer.mask, "sheets")[1]
         self.data_mask, self.wanted = data_mask(answer.mask, answer.include_grid_data)
         self.mask_key = json.dumps(self.sheets_mask, sort_keys=True)
-        self.default_format = encode(spreadsheet.properties.get("defaultFormat", {}))
-        self.metadata = _metadata_by_sheet(spreadsheet)
+        self.default_format, self.metadata = _shared_inputs(spreadsheet)
 
     def texts(self, sheets: list[Sheet]) -> list[bytes]:
         return [self.text(sheet) for sheet in sheets]
@@ -133,6 +132,18 @@ class _TabEncoder:
         if self.wanted:
             out["data"] = [grid_data_json(spreadsheet, sheet, box, self.data_mask) for box in boxes]
         return out
+
+
+def _shared_inputs(spreadsheet: Spreadsheet) -> tuple[bytes, dict[Hashable, bytes]]:
+    """What the tabs' texts derive from outside the tabs: the text of the default format, and of the developer
+    metadata on each tab; memoized on the spreadsheet for its revision (a workbook with metadata on every row
+    holds tens of thousands of entries)."""
+    stored = spreadsheet.memo.get("tab inputs")
+    if stored is not None and stored[0] == spreadsheet.revision:
+        return stored[1]  # type: ignore[no-any-return]
+    inputs = (encode(spreadsheet.properties.get("defaultFormat", {})), _metadata_by_sheet(spreadsheet))
+    spreadsheet.memo["tab inputs"] = (spreadsheet.revision, inputs)
+    return inputs
 
 
 def _metadata_by_sheet(spreadsheet: Spreadsheet) -> dict[Hashable, bytes]:

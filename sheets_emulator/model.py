@@ -6,11 +6,11 @@ inside a :func:`transaction`: what it touches is copied on first access (a row o
 developer metadata...) and put back if the request fails, so a request is all or nothing (Google's batchUpdate
 is) and costs what it changes, not the size of the workbook.
 
-Each tab carries a :attr:`Sheet.revision`, a number never used before, taken anew whenever the tab may have
-changed: when a transaction copies or replaces one of its containers (and when a rollback puts them back), when
-:meth:`Sheet.put` stores a cell, and when one of its containers is handed out outside both a transaction and a
-read (:func:`reading`), since code outside a transaction (the PM's direct edits) changes containers in place. So
-whatever is derived from a tab and stored with its revision (the answers of :mod:`sheets_emulator.answers`) is
+Each tab and each spreadsheet carries a ``revision``, a number never used before, taken anew whenever it may
+have changed: when a transaction copies or replaces one of its containers (and when a rollback puts them back),
+when :meth:`Sheet.put` stores a cell, and when one of its containers is handed out outside both a transaction and
+a read (:func:`reading`), since code outside a transaction (the PM's direct edits) changes containers in place.
+So whatever is derived from one and stored with its revision (the answers of :mod:`sheets_emulator.answers`) is
 valid exactly as long as the revision is the same; nothing needs to remember to invalidate it.
 
 JSON-shaped parts (sheet properties, protected ranges, conditional format rules, developer metadata) are kept
@@ -213,7 +213,22 @@ class _Assigned:
 _deep = copy.deepcopy
 
 
-class Sheet:
+class _Stamped:
+    """What carries a revision: a tab, a spreadsheet (its containers are attributes that restamp it)."""
+
+    @property
+    def revision(self) -> int:
+        """A number never used before, taken anew whenever this may have changed (see the module docstring)."""
+        return int(self.__dict__["_revision"])
+
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """Scratch space for what is derived from this, each entry stored with the :attr:`revision` it was derived
+        at (:mod:`sheets_emulator.answers`); it goes with the object, and a clone starts without."""
+        return self.__dict__.setdefault("_memo", {})  # type: ignore[no-any-return]
+
+
+class Sheet(_Stamped):
     """One tab: properties as the API writes them, sparse cells and what is attached to its ranges."""
 
     properties: Json = _CopiedOnWrite(_deep)  # type: ignore[assignment]
@@ -267,17 +282,6 @@ class Sheet:
     def _current_properties(self) -> Json:
         """The properties for reading only (no copy inside a transaction)."""
         return self.__dict__["_properties"]  # type: ignore[no-any-return]
-
-    @property
-    def revision(self) -> int:
-        """A number never used before, taken anew whenever the tab may have changed (see the module docstring)."""
-        return int(self.__dict__["_revision"])
-
-    @property
-    def memo(self) -> dict[Any, Any]:
-        """Scratch space for what is derived from this tab, each entry stored with the :attr:`revision` it was
-        derived at (:mod:`sheets_emulator.answers`); it goes with the tab, and a clone starts without."""
-        return self.__dict__.setdefault("_memo", {})  # type: ignore[no-any-return]
 
     @property
     def sheet_id(self) -> int:
@@ -370,7 +374,7 @@ class Sheet:
         )
 
 
-class Spreadsheet:
+class Spreadsheet(_Stamped):
     """A workbook: properties, tabs in order, all developer metadata (any location) and named ranges."""
 
     properties: Json = _CopiedOnWrite(_deep)  # type: ignore[assignment]
