@@ -11,13 +11,14 @@ included, the boxes read), together with everything it was derived from:
 * the tab's :attr:`~sheets_emulator.model.Sheet.revision`, which every possible change to the tab replaces by a
   number never used before (see :mod:`sheets_emulator.model`);
 * the text of the spreadsheet's default format (``effectiveFormat`` is derived from it) and of the developer
-  metadata located on the tab (kept in the spreadsheet's one list, which a write elsewhere copies).
+  metadata located on the tab (kept in the spreadsheet's one list, which a write elsewhere copies), both derived
+  once per spreadsheet revision and memoized on the spreadsheet.
 
 A stored text is used only when all three are what they are now, so it cannot be stale; a tab whose revision moved
 on drops all its texts. Each tab keeps at most :data:`ANSWERS_PER_TAB` texts (the sync uses two masks), so the
 memo holds about one copy of the answer per mask in use. The bytes are those of ``json.dumps`` of
 :func:`~sheets_emulator.serialize.spreadsheet_json`'s answer, which is still what a pretty-printed answer and
-``Options(cache_answers=False)`` use (``tests/emulator/test_emulator_answer_memo.py`` compares the two).
+``emu.options.cache_answers = False`` use (``tests/emulator/test_emulator_answer_memo.py`` compares the two).
 """
 
 from __future__ import annotations
