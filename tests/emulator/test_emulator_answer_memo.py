@@ -428,3 +428,15 @@ def test_a_tab_keeps_one_text_per_mask_for_the_last_two_masks() -> None:
     tab = emu.spreadsheet(SHEET).sheet_by_title("m01")
     assert tab is not None
     assert len(tab.memo) == 2
+
+
+def test_an_indented_answer_holds_what_the_compact_one_holds() -> None:
+    """``pretty_print=True`` answers as Google does, indented, built afresh; the compact answer is the same JSON."""
+    emu = build()
+    method, url, body = READS["push read"]
+    compact = emu.handle(method, url, body).body
+    emu.options.pretty_print = True
+    indented = emu.handle(method, url.replace("&prettyPrint=false", ""), body).body
+    assert indented.startswith(b'{\n  "spreadsheetId": ')
+    assert json.loads(indented) == json.loads(compact)
+    assert json.dumps(json.loads(compact), ensure_ascii=False, indent=2).encode() == indented
