@@ -22,6 +22,9 @@ class Options:
     # Google indents its JSON answers by two spaces unless a request says prettyPrint=false (gspread's recordings
     # show it); the emulator answers compactly unless told to answer as Google does, which tests need no time for.
     pretty_print: bool = False
+    # spreadsheets.get and getByDataFilter reuse each unchanged tab's encoded part (sheets_emulator.answers); off,
+    # every answer is built afresh, as a reference the cached bytes must equal.
+    cache_answers: bool = True
 
 
 @dataclass

@@ -9,6 +9,7 @@ ones.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -21,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sheets_emulator import batch, drive, server, spreadsheets, state
+from sheets_emulator.answers import SpreadsheetAnswer, encode
 from sheets_emulator.api import ApiRequest, Context, Options
 from sheets_emulator.errors import ApiError, QuotaError, not_found
 from sheets_emulator.faults import Fault, FaultQueue, Quota
-from sheets_emulator.model import Json, Spreadsheet, new_spreadsheet, transaction
+from sheets_emulator.model import Json, Spreadsheet, new_spreadsheet, reading, transaction
+from sheets_emulator.serialize import spreadsheet_json
 
 if TYPE_CHECKING:
     import gspread
@@ -199,7 +202,7 @@ class Emulator:
         return json.loads(self.to_json())
 
     def to_json(self) -> str:
-        with self._lock:
+        with self._lock, reading():
             return state.dumps(self._books)
 
     @classmethod
@@ -280,7 +283,8 @@ class Emulator:
                 return _fault_response(fault, matched.write)
         if self._quota is not None and not self._quota.allow(_user(headers), matched.write):
             return _error_response(QuotaError(write=matched.write, limit=self._quota.limits[matched.write]))
-        response = self._dispatch(matched, method, path, query, body, entry)
+        with contextlib.nullcontext() if matched.write else reading():  # answered inside the read, too
+            response = self._dispatch(matched, method, path, query, body, entry)
         if fault is not None:
             response = _apply_fault(fault, response, matched.write)
         return response
@@ -321,12 +325,12 @@ class Emulator:
             status, payload, pretty=self.options.pretty_print and request.flag("prettyPrint", True)
         )
 
-    def _run(self, matched: server.Route, request: ApiRequest) -> tuple[int, Json | None]:
+    def _run(self, matched: server.Route, request: ApiRequest) -> tuple[int, Json | SpreadsheetAnswer | None]:
         kind = matched.kind
         if kind == "spreadsheets.create":
             created = spreadsheets.create(request.json_body(), self._new_id())
             self._books[created.spreadsheet_id] = created
-            return 200, spreadsheets.spreadsheet_json(created)
+            return 200, spreadsheet_json(created)
         if kind.startswith("drive."):
             return self._run_drive(kind, request)
         book = self._books.get(matched.spreadsheet_id or "")
@@ -367,12 +371,17 @@ def _user(headers: Mapping[str, str]) -> str:
     return lowered.get("authorization", "anonymous")
 
 
-def _json_response(status: int, payload: Json | None, *, pretty: bool = False) -> EmulatorResponse:
+def _json_response(
+    status: int, payload: Json | SpreadsheetAnswer | None, *, pretty: bool = False
+) -> EmulatorResponse:
     """The answer's JSON: compact, or indented by two spaces as Google sends it unless asked not to."""
     if payload is None:
         return EmulatorResponse(status=status)
-    text = json.dumps(payload, ensure_ascii=False, indent=2) if pretty else None
-    body = (text or json.dumps(payload, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
+    if pretty:
+        dictionary = payload.as_json() if isinstance(payload, SpreadsheetAnswer) else payload
+        body = json.dumps(dictionary, ensure_ascii=False, indent=2).encode("utf-8")
+    else:
+        body = payload.compact() if isinstance(payload, SpreadsheetAnswer) else encode(payload)
     return EmulatorResponse(status=status, body=body, headers={"Content-Type": JSON_CONTENT_TYPE})
 
 

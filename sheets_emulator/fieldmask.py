@@ -112,7 +112,12 @@ def select(value: Any, mask: Mask | None) -> Any:
     if isinstance(value, dict):
         if ALL in mask:
             return value
-        return {key: select(item, mask[key]) for key, item in value.items() if key in mask}
+        # a leaf (None) keeps its value without a call: most of a masked answer is leaves, one per cell field
+        return {
+            key: item if (sub := mask[key]) is None else select(item, sub)
+            for key, item in value.items()
+            if key in mask
+        }
     return value
 
 

@@ -6,6 +6,13 @@ inside a :func:`transaction`: what it touches is copied on first access (a row o
 developer metadata...) and put back if the request fails, so a request is all or nothing (Google's batchUpdate
 is) and costs what it changes, not the size of the workbook.
 
+Each tab and each spreadsheet carries a ``revision``, a number never used before, taken anew whenever it may
+have changed: when a transaction copies or replaces one of its containers (and when a rollback puts them back),
+when :meth:`Sheet.put` stores a cell, and when one of its containers is handed out outside both a transaction and
+a read (:func:`reading`), since code outside a transaction (the PM's direct edits) changes containers in place.
+So whatever is derived from one and stored with its revision (the answers of :mod:`sheets_emulator.answers`) is
+valid exactly as long as the revision is the same; nothing needs to remember to invalidate it.
+
 JSON-shaped parts (sheet properties, protected ranges, conditional format rules, developer metadata) are kept
 as the API's own dictionaries, with one internal difference: ``sheetId`` is always present in ranges here,
 while Google leaves it out of its answers when it is 0 (see :mod:`sheets_emulator.serialize`).
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,13 +105,36 @@ class Transaction:
     def rollback(self) -> None:
         for owner, slot, original in reversed(self.saved):
             owner.__dict__[slot] = original
+            _restamp(owner)
 
 
 _active = threading.local()
+_revisions = itertools.count(1)
+
+
+def _restamp(owner: Any) -> None:
+    """A new revision for an owner whose state may change (or just changed)."""
+    owner.__dict__["_revision"] = next(_revisions)
 
 
 def active_transaction() -> Transaction | None:
     return getattr(_active, "transaction", None)
+
+
+def _in_read() -> bool:
+    return bool(getattr(_active, "reading", False))
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """A read-only stretch (a read request, a state dump): containers reached through attributes inside it do not
+    take a new revision. Code inside must not change what it reads."""
+    outer = _in_read()
+    _active.reading = True
+    try:
+        yield
+    finally:
+        _active.reading = outer
 
 
 @contextmanager
@@ -136,9 +167,13 @@ class _CopiedOnWrite:
         if owner is None:
             return self
         current = active_transaction()
-        if current is not None and current.claim(owner, self.slot):
-            current.save(owner, self.slot)
-            owner.__dict__[self.slot] = self.copier(owner.__dict__[self.slot])
+        if current is not None:
+            if current.claim(owner, self.slot):
+                current.save(owner, self.slot)
+                owner.__dict__[self.slot] = self.copier(owner.__dict__[self.slot])
+                _restamp(owner)
+        elif not _in_read():
+            _restamp(owner)  # the live container, handed out where nothing stops a change in place
         return owner.__dict__[self.slot]
 
     def __set__(self, owner: Any, value: Any) -> None:
@@ -146,6 +181,7 @@ class _CopiedOnWrite:
         if current is not None and current.claim(owner, self.slot):
             current.save(owner, self.slot)
         owner.__dict__[self.slot] = value
+        _restamp(owner)
 
 
 class _Assigned:
@@ -159,6 +195,8 @@ class _Assigned:
     def __get__(self, owner: Any, owner_type: type | None = None) -> Any:
         if owner is None:
             return self
+        if active_transaction() is None and not _in_read():
+            _restamp(owner)  # outside a transaction, nothing stops a change in place
         return owner.__dict__[self.slot]
 
     def __set__(self, owner: Any, value: Any) -> None:
@@ -169,12 +207,28 @@ class _Assigned:
             if isinstance(value, dict):
                 current.own(value)
         owner.__dict__[self.slot] = value
+        _restamp(owner)
 
 
 _deep = copy.deepcopy
 
 
-class Sheet:
+class _Stamped:
+    """What carries a revision: a tab, a spreadsheet (its containers are attributes that restamp it)."""
+
+    @property
+    def revision(self) -> int:
+        """A number never used before, taken anew whenever this may have changed (see the module docstring)."""
+        return int(self.__dict__["_revision"])
+
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """Scratch space for what is derived from this, each entry stored with the :attr:`revision` it was derived
+        at (:mod:`sheets_emulator.answers`); it goes with the object, and a clone starts without."""
+        return self.__dict__.setdefault("_memo", {})  # type: ignore[no-any-return]
+
+
+class Sheet(_Stamped):
     """One tab: properties as the API writes them, sparse cells and what is attached to its ranges."""
 
     properties: Json = _CopiedOnWrite(_deep)  # type: ignore[assignment]
@@ -266,6 +320,7 @@ class Sheet:
         and the row are copied before their first change (only the rows written are copied)."""
         current = active_transaction()
         cells = self.__dict__["_cells"]
+        _restamp(self)
         if current is not None:
             if not current.owns(cells):
                 if current.claim(self, "_cells"):
@@ -319,7 +374,7 @@ class Sheet:
         )
 
 
-class Spreadsheet:
+class Spreadsheet(_Stamped):
     """A workbook: properties, tabs in order, all developer metadata (any location) and named ranges."""
 
     properties: Json = _CopiedOnWrite(_deep)  # type: ignore[assignment]

@@ -85,11 +85,19 @@ def spreadsheet_json(
     ranges: list[tuple[Sheet, Box]] | None = None,
 ) -> Json:
     """The Spreadsheet resource; with a mask, grid data is included when the mask asks for it (Google)."""
-    sheets = _sheets_in(spreadsheet, ranges)
+    sheets = sheets_in(spreadsheet, ranges)
+    selected = top_json(spreadsheet, mask, [sheet_json(spreadsheet, sheet) for sheet in sheets])
+    _add_grid_data(spreadsheet, selected, sheets, mask, include_grid_data, ranges)
+    return selected
+
+
+def top_json(spreadsheet: Spreadsheet, mask: Mask | None, sheets: list[Json] | None = None) -> Json:
+    """The Spreadsheet resource under the mask, its ``sheets`` those given (none: the caller fills them in, as
+    :mod:`sheets_emulator.answers` does), without grid data."""
     body: Json = {
         "spreadsheetId": spreadsheet.spreadsheet_id,
         "properties": copy.deepcopy(spreadsheet.properties),
-        "sheets": [sheet_json(spreadsheet, sheet) for sheet in sheets],
+        "sheets": sheets if sheets is not None else [],
     }
     top_metadata = [
         m for m in spreadsheet.developer_metadata if m["location"]["locationType"] == "SPREADSHEET"
@@ -99,17 +107,22 @@ def spreadsheet_json(
     if top_metadata:
         body["developerMetadata"] = [metadata_json(m) for m in top_metadata]
     body["spreadsheetUrl"] = SPREADSHEET_URL.format(spreadsheet.spreadsheet_id)
-    selected = fieldmask.select(body, mask)
-    _add_grid_data(spreadsheet, selected, sheets, mask, include_grid_data, ranges)
-    return selected
+    return fieldmask.select(body, mask)  # type: ignore[no-any-return]
 
 
-def _sheets_in(spreadsheet: Spreadsheet, ranges: list[tuple[Sheet, Box]] | None) -> list[Sheet]:
+def sheets_in(spreadsheet: Spreadsheet, ranges: list[tuple[Sheet, Box]] | None) -> list[Sheet]:
     """With ``ranges``, only the sheets they name, in tab order."""
     if ranges is None:
         return list(spreadsheet.sheets)
     wanted = {sheet.sheet_id for sheet, _ in ranges}
     return [sheet for sheet in spreadsheet.sheets if sheet.sheet_id in wanted]
+
+
+def sheet_boxes(sheet: Sheet, ranges: list[tuple[Sheet, Box]] | None) -> list[Box]:
+    """The boxes of a sheet whose grid data is answered: the ranges on it, or the whole grid without ranges."""
+    if ranges is None:
+        return [Box(0, sheet.row_count, 0, sheet.col_count)]
+    return [box for s, box in ranges if s.sheet_id == sheet.sheet_id]
 
 
 def _add_grid_data(
@@ -120,18 +133,18 @@ def _add_grid_data(
     include_grid_data: bool,
     ranges: list[tuple[Sheet, Box]] | None,
 ) -> None:
-    data_mask, wanted = _data_mask(mask, include_grid_data)
+    grid_mask, wanted = data_mask(mask, include_grid_data)
     if not wanted or "sheets" not in selected:
         return
     for sheet, sheet_out in zip(sheets, selected["sheets"], strict=True):
-        boxes = [box for s, box in ranges if s.sheet_id == sheet.sheet_id] if ranges is not None else None
-        if boxes is None:
-            boxes = [Box(0, sheet.row_count, 0, sheet.col_count)]
-        sheet_out["data"] = [grid_data_json(spreadsheet, sheet, box, data_mask) for box in boxes]
+        sheet_out["data"] = [
+            grid_data_json(spreadsheet, sheet, box, grid_mask) for box in sheet_boxes(sheet, ranges)
+        ]
 
 
-def _data_mask(mask: Mask | None, include_grid_data: bool) -> tuple[Mask | None, bool]:
-    """``includeGridData`` is ignored when a field mask is given: the mask decides."""
+def data_mask(mask: Mask | None, include_grid_data: bool) -> tuple[Mask | None, bool]:
+    """(mask of each GridData, grid data wanted?): ``includeGridData`` is ignored when a field mask is given, the
+    mask decides."""
     if mask is None:
         return None, include_grid_data
     selected, sheets_mask = fieldmask.child(mask, "sheets")
@@ -139,8 +152,8 @@ def _data_mask(mask: Mask | None, include_grid_data: bool) -> tuple[Mask | None,
         return None, False
     if sheets_mask is None:
         return None, True
-    selected, data_mask = fieldmask.child(sheets_mask, "data")
-    return data_mask, selected
+    selected, grid_mask = fieldmask.child(sheets_mask, "data")
+    return grid_mask, selected
 
 
 def sheet_json(spreadsheet: Spreadsheet, sheet: Sheet) -> Json:

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from sheets_emulator import batch, spreadsheets, values
+from sheets_emulator.answers import SpreadsheetAnswer
 from sheets_emulator.api import ApiRequest, Context
 from sheets_emulator.model import Json
 
-Handler = Callable[[Context, ApiRequest], Json]
+Handler = Callable[[Context, ApiRequest], Json | SpreadsheetAnswer]
 
 SHEETS_PREFIX = "/v4/spreadsheets"
 DRIVE_PREFIX = "/drive/v3/files"

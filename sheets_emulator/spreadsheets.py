@@ -9,6 +9,7 @@ import string
 
 from sheets_emulator import fieldmask
 from sheets_emulator.a1 import Box
+from sheets_emulator.answers import SpreadsheetAnswer
 from sheets_emulator.api import ApiRequest, Context
 from sheets_emulator.errors import RequestProblem, invalid, not_found
 from sheets_emulator.lookup import a1_box, filter_targets, search_metadata
@@ -20,7 +21,7 @@ from sheets_emulator.model import (
     Spreadsheet,
     new_spreadsheet,
 )
-from sheets_emulator.serialize import metadata_json, spreadsheet_json
+from sheets_emulator.serialize import metadata_json
 from sheets_emulator.sheet_requests import add_sheet
 
 ID_ALPHABET = string.ascii_letters + string.digits + "-_"
@@ -50,7 +51,15 @@ def _clip(sheet: Sheet, box: Box) -> Box:
     )
 
 
-def get(ctx: Context, request: ApiRequest) -> Json:
+def _answer(
+    ctx: Context, mask: fieldmask.Mask | None, include_grid_data: bool, ranges: list[tuple[Sheet, Box]] | None
+) -> Json | SpreadsheetAnswer:
+    """The Spreadsheet resource, encoded from the tabs' memoized text unless the emulator is told not to."""
+    answer = SpreadsheetAnswer(ctx.spreadsheet, mask, include_grid_data, ranges)
+    return answer if ctx.options.cache_answers else answer.as_json()
+
+
+def get(ctx: Context, request: ApiRequest) -> Json | SpreadsheetAnswer:
     """spreadsheets.get: ``ranges`` limit the sheets (and grid data) returned; ``fields`` masks the answer."""
     ranges = None
     if request.params("ranges"):
@@ -58,15 +67,10 @@ def get(ctx: Context, request: ApiRequest) -> Json:
         for text in request.params("ranges"):
             sheet, box = a1_box(ctx.spreadsheet, text)
             ranges.append((sheet, _clip(sheet, box)))
-    return spreadsheet_json(
-        ctx.spreadsheet,
-        mask=_mask(request),
-        include_grid_data=request.flag("includeGridData"),
-        ranges=ranges,
-    )
+    return _answer(ctx, _mask(request), request.flag("includeGridData"), ranges)
 
 
-def get_by_data_filter(ctx: Context, request: ApiRequest) -> Json:
+def get_by_data_filter(ctx: Context, request: ApiRequest) -> Json | SpreadsheetAnswer:
     """spreadsheets.getByDataFilter: like get, the ranges given as DataFilters."""
     body = request.json_body()
     ranges = [
@@ -74,11 +78,8 @@ def get_by_data_filter(ctx: Context, request: ApiRequest) -> Json:
         for data_filter in body.get("dataFilters") or []
         for sheet, box in filter_targets(ctx.spreadsheet, data_filter)
     ]
-    return spreadsheet_json(
-        ctx.spreadsheet,
-        mask=_mask(request),
-        include_grid_data=bool(body.get("includeGridData")),
-        ranges=ranges if body.get("dataFilters") else None,
+    return _answer(
+        ctx, _mask(request), bool(body.get("includeGridData")), ranges if body.get("dataFilters") else None
     )
 
 
