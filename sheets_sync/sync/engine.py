@@ -29,6 +29,7 @@ from sheets_sync.sync.base import Base
 from sheets_sync.sync.base_file import load_base, save_base
 from sheets_sync.sync.columns import MODULE_COLUMNS
 from sheets_sync.sync.generation import claim_ops, generation, written_by
+from sheets_sync.sync.local_modules import LocalModules
 from sheets_sync.sync.merge import Conflict, Direction, Prefer
 from sheets_sync.sync.pending import (
     Pending,
@@ -47,7 +48,6 @@ from sheets_sync.sync.settled_file import (
     SettledRecord,
     code_fingerprint,
     load_settled,
-    module_digests,
     save_settled,
 )
 from sheets_sync.sync.snapshot import SheetSnapshot
@@ -55,7 +55,7 @@ from sheets_sync.sync.workbook import Workbook, WriteOutcomeUnknownError
 
 log = logging.getLogger("sheets_sync.sync")
 
-Planner = Callable[[dict[str, Module], SheetSnapshot, Base, PlanOptions, Settled], Plan]
+Planner = Callable[[Mapping[str, Module], SheetSnapshot, Base, PlanOptions, Settled], Plan]
 
 MAX_RECOVERIES = 3
 MAX_RACES = 5
@@ -170,7 +170,7 @@ class SyncEngine:
         base = reconciled_base(base, pending, snapshot)
         plan_options = options.plan_options()
         carried = pending.reserved if pending is not None else {}
-        digests = module_digests(self.store, local)
+        digests = local.digests
 
         def settled(direction: Direction) -> Settled:
             return settled_view(direction, record, snapshot, base, plan_options, carried, digests)
@@ -182,10 +182,10 @@ class SyncEngine:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _load(self) -> tuple[dict[str, Module], Base, Pending | None]:
+    def _load(self) -> tuple[LocalModules, Base, Pending | None]:
         spreadsheet_id = self.workbook.spreadsheet_id
         return (
-            self.store.load_all(),
+            LocalModules(self.store),
             load_base(self.store, spreadsheet_id),
             load_pending(self.store, spreadsheet_id),
         )
@@ -203,7 +203,7 @@ class SyncEngine:
             base = reconciled_base(base, pending, snapshot)
             carried = pending.reserved if pending is not None else {}
             plan_options = options.plan_options()
-            digests = module_digests(self.store, local)
+            digests = local.digests
 
             def make_plan(snap: SheetSnapshot) -> Plan:
                 settled = settled_view(direction, record, snap, base, plan_options, carried, digests)
@@ -221,7 +221,7 @@ class SyncEngine:
             self._save(result, carried, settled)
             return result
 
-    def _record_pending(self, plan: Plan, local: dict[str, Module], carried: dict[str, list[str]]) -> None:
+    def _record_pending(self, plan: Plan, local: Mapping[str, Module], carried: dict[str, list[str]]) -> None:
         """What this write puts in the sheet, saved before it is sent (:mod:`sheets_sync.sync.pending`)."""
         pending = Pending(
             spreadsheet_id=self.workbook.spreadsheet_id,

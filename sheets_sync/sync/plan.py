@@ -146,8 +146,6 @@ class _PushPlanner:
     settled: Settled = field(default_factory=nothing_settled)
 
     def plan(self) -> Plan:
-        for module in self.local.values():
-            check_cell_texts(module)
         tabs = map_tabs(self.sheet, self.base.module_tabs, self.base.heatmap_sheet_id, self._keys())
         taken = {tab.sheet_id for tab in self.sheet.tabs}
         new_base = Base(spreadsheet_id=self.base.spreadsheet_id)
@@ -196,6 +194,8 @@ class _PushPlanner:
             _keep_settled(plan, self.base, module_id, tab)
             self.settled.settle(key, tab)
             return [], []
+        # Before any write (planning ends before the first one): a settled tab's module passed it when settled.
+        check_cell_texts(self.local[module_id])
         clones = ClonePlan.before(
             self.local[module_id], tab, sheet_id, self.sheet, self.base, self.options.prefer
         )
@@ -418,9 +418,10 @@ def _copies(
     sheet: SheetSnapshot, tabs: TabMap, local: Mapping[str, Module], base: Base, plan: Plan
 ) -> TabMap:
     """Adopt a renamed copy of a module's lost tab; report every other copy with its edits (sheets_sync.sync.copies)."""
-    known = {
-        module_id: {s.id for s in module.suggestions} | set(base.suggestions.get(module_id, {}))
-        for module_id, module in local.items()
+    known = {  # only a module without a tab can adopt a copy (and reading only those parses no other module)
+        module_id: {s.id for s in local[module_id].suggestions} | set(base.suggestions.get(module_id, {}))
+        for module_id in local
+        if module_id not in tabs.modules
     }
     tabs, adopted = adopt_renamed_copies(sheet, tabs, known)
     plan.notes.adopted_tabs += adopted

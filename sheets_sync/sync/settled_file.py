@@ -73,7 +73,9 @@ def code_fingerprint() -> str:
 
 def module_digests(store: Store, module_ids: Iterable[str]) -> dict[str, str]:
     """Each module file's content digest (the file a plan's module was read from)."""
-    return {
-        module_id: hashlib.blake2b(store.module_path(module_id).read_bytes(), digest_size=16).hexdigest()
-        for module_id in module_ids
-    }
+    return {module_id: content_digest(store.module_path(module_id).read_bytes()) for module_id in module_ids}
+
+
+def content_digest(data: bytes) -> str:
+    """A module file's sha256, as the index cache records it (sheets_sync.index_file)."""
+    return hashlib.sha256(data).hexdigest()

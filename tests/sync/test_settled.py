@@ -11,15 +11,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 from sync_helpers import module, paste_over_dropdown, write_modules
 
 from sheets_emulator import Emulator
+from sheets_sync.cli import main
+from sheets_sync.errors import DataError
 from sheets_sync.store import Store
 from sheets_sync.sync.answer_split import LazyMapping, split_answer
 from sheets_sync.sync.api_json import PULL_FIELDS, READ_FIELDS, snapshot_from_bytes, snapshot_from_text
 from sheets_sync.sync.base_file import load_base
 from sheets_sync.sync.engine import SyncEngine, settled_view
 from sheets_sync.sync.gspread_adapter import GOOGLE_BASE, GspreadWorkbook
+from sheets_sync.sync.local_modules import LocalModules
 from sheets_sync.sync.merge import Direction
 from sheets_sync.sync.module_plan import column_letters
 from sheets_sync.sync.plan import Plan, PlanOptions, plan_pull, plan_push
@@ -285,3 +289,22 @@ def suggestion_cell(engine: SyncEngine, title: str, field: str) -> str:
 
 def letters(column: int) -> str:
     return column_letters(column)
+
+
+def test_a_settled_sync_parses_no_module_file(engine: SyncEngine) -> None:
+    """Once `index` recorded every module file as valid, a sync with nothing to do parses none of them; a file
+    changed since (or not in the cache) is parsed, and a broken one still stops the sync."""
+    settle(engine)
+    store = engine.store
+    assert CliRunner().invoke(main, ["index", "--data-dir", str(store.data_dir)]).exit_code == 0
+    for direction in Direction:
+        local, record = LocalModules(store), load_settled(store, SPREADSHEET)
+        push = direction is Direction.PUSH
+        snapshot = engine.workbook.read(dropdowns=push, known=record.known())
+        base = load_base(store, SPREADSHEET)
+        settled = settled_view(direction, record, snapshot, base, PlanOptions(), {}, local.digests)
+        plan = (plan_push if push else plan_pull)(local, snapshot, base, PlanOptions(), settled)
+        assert not plan.ops and local.parsed == 0, direction
+    store.module_path("m02").write_text('{"module_id": "m02"')
+    with pytest.raises(DataError, match="m02"):
+        engine.push()
