@@ -148,7 +148,7 @@ class SyncEngine:
         self.workbook = workbook
         self.retrier = retrier or Retrier()
         self._token = uuid.uuid4().hex[:12]
-        self._dropdowns = True  # whether this run's reads include cells' dropdowns (a pull's do not)
+        self._formats = True  # whether this run's reads ask for formats (a pull's do not)
 
     def push(self, options: SyncOptions = SyncOptions()) -> SyncResult:
         """Make the workbook show the local data; saves the base snapshot (and module files only where another
@@ -198,8 +198,8 @@ class SyncEngine:
             local, base, pending = self._load()
             record = load_settled(self.store, self.workbook.spreadsheet_id)
             log.info("reading spreadsheet %s", self.workbook.spreadsheet_id)
-            self._dropdowns = dropdown_read = direction is Direction.PUSH
-            snapshot = self.workbook.read(dropdowns=dropdown_read, known=record.known())
+            self._formats = format_read = direction is Direction.PUSH
+            snapshot = self.workbook.read(formats=format_read, known=record.known())
             base = reconciled_base(base, pending, snapshot)
             carried = pending.reserved if pending is not None else {}
             plan_options = options.plan_options()
@@ -295,12 +295,12 @@ class SyncEngine:
         touched = touched_tabs(plan.ops, before)
         log.info("reading the %d written tab(s) again to check what was written", len(touched.kept))
         try:
-            fresh = self.workbook.read(touched.kept, dropdowns=self._dropdowns)
+            fresh = self.workbook.read(touched.kept, formats=self._formats)
         except SheetsError as exc:
             if exc.status != 400:
                 raise
             log.info("a written tab is gone (%s); reading the whole workbook", exc)
-            return self.workbook.read(dropdowns=self._dropdowns)
+            return self.workbook.read(formats=self._formats)
         return merge_read(before, fresh, touched)
 
     def _after_refusal(
@@ -314,7 +314,7 @@ class SyncEngine:
         the workbook holds now; any other refusal is the user's error."""
         if error.status != 400 or races > MAX_RACES:
             raise error
-        fresh = self.workbook.read(dropdowns=self._dropdowns)
+        fresh = self.workbook.read(formats=self._formats)
         if generation(fresh) == generation(snapshot):
             raise error
         log.warning(

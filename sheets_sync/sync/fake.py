@@ -107,7 +107,7 @@ class FakeWorkbook:
     # ------------------------------------------------------------------------------------------ Workbook
 
     def read(
-        self, tabs: Collection[int] | None = None, *, dropdowns: bool = True, known: Collection[str] = ()
+        self, tabs: Collection[int] | None = None, *, formats: bool = True, known: Collection[str] = ()
     ) -> SheetSnapshot:
         """Tabs carry no digest (``known`` is not used): the fake's syncs always plan every tab."""
         self.reads += 1
@@ -117,7 +117,7 @@ class FakeWorkbook:
         return SheetSnapshot(
             self._id,
             tuple(
-                self._snapshot(index, tab, dropdowns)
+                self._snapshot(index, tab, formats)
                 for index, tab in enumerate(self.tabs)
                 if tabs is None or tab.sheet_id in tabs
             ),
@@ -280,8 +280,8 @@ class FakeWorkbook:
 
     # ------------------------------------------------------------------------------------------ internals
 
-    def _snapshot(self, index: int, tab: FakeTab, dropdowns: bool) -> TabSnapshot:
-        cells = dict(tab.cells) if dropdowns else _as_a_pull_reads(tab.cells)
+    def _snapshot(self, index: int, tab: FakeTab, formats: bool) -> TabSnapshot:
+        cells = dict(tab.cells) if formats else _as_a_pull_reads(tab.cells)
         return TabSnapshot(
             tab.sheet_id,
             tab.title,

@@ -110,14 +110,14 @@ class GspreadWorkbook:
         return self._id
 
     def read(
-        self, tabs: Collection[int] | None = None, *, dropdowns: bool = True, known: Collection[str] = ()
+        self, tabs: Collection[int] | None = None, *, formats: bool = True, known: Collection[str] = ()
     ) -> SheetSnapshot:
         """One ``spreadsheets.get`` with grid data under a tight field mask (``READ_FIELDS``, or ``PULL_FIELDS``
-        with ``dropdowns=False``: a pull's read, values, shown texts and notes of the cells); with ``tabs``,
+        with ``formats=False``: a pull's read, values, shown texts and notes of the cells); with ``tabs``,
         one ``spreadsheets.getByDataFilter`` of those tabs by sheet id (a PM renaming one meanwhile does not
         matter), or a ``spreadsheets.get`` of the spreadsheet's metadata alone when ``tabs`` is empty. ``known``:
         see :meth:`Workbook.read`."""
-        fields = READ_FIELDS if dropdowns else PULL_FIELDS
+        fields = READ_FIELDS if formats else PULL_FIELDS
         base = f"{GOOGLE_BASE}/v4/spreadsheets/{self._id}"
         if tabs is None or not tabs:
             params: ParamsType = {"fields": fields if tabs is None else METADATA_FIELDS, **COMPACT}

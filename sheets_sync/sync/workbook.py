@@ -33,11 +33,11 @@ class Workbook(Protocol):
     def spreadsheet_id(self) -> str: ...
 
     def read(
-        self, tabs: Collection[int] | None = None, *, dropdowns: bool = True, known: Collection[str] = ()
+        self, tabs: Collection[int] | None = None, *, formats: bool = True, known: Collection[str] = ()
     ) -> SheetSnapshot:
         """The whole workbook in one consistent read (one API read).
 
-        ``dropdowns=False`` is what a pull reads: of each cell only its value, shown text and note (no dropdown,
+        ``formats=False`` is what a pull reads: of each cell only its value, shown text and note (no dropdown,
         format, colour or link: those parts of every ``Cell`` are left at their defaults).
 
         ``known``: fingerprints of tab texts an earlier read decoded (:mod:`sheets_sync.sync.settled`); an

@@ -137,7 +137,7 @@ def test_the_fake_reads_a_pull_as_the_emulator_answers_it(side: Side) -> None:
         side.pm.set_cell("m01", a1(0, spare), "=A1")
         side.pm.copy_paste("m01", a1(0, spare), a1(*formula))
     whole = side.tab("m01")
-    pulled = side.engine.workbook.read(dropdowns=False).by_title("m01")
+    pulled = side.engine.workbook.read(formats=False).by_title("m01")
     assert pulled is not None
     assert whole.cell(*noted).background and whole.cell(*noted).number_format == "@"  # shade, plain text
     for position in (noted, formula):

@@ -65,8 +65,8 @@ def compare_plans(engine: SyncEngine, direction: Direction) -> tuple[Plan, int]:
     record = load_settled(store, SPREADSHEET)
     local, base = store.load_all(), load_base(store, SPREADSHEET)
     push = direction is Direction.PUSH
-    lazy = workbook.read(dropdowns=push, known=record.known())
-    whole = workbook.read(dropdowns=push)
+    lazy = workbook.read(formats=push, known=record.known())
+    whole = workbook.read(formats=push)
     options = PlanOptions()
     settled = settled_view(direction, record, lazy, base, options, {}, module_digests(store, local))
     planner = plan_push if push else plan_pull
@@ -300,7 +300,7 @@ def test_a_settled_sync_parses_no_module_file(engine: SyncEngine) -> None:
     for direction in Direction:
         local, record = LocalModules(store), load_settled(store, SPREADSHEET)
         push = direction is Direction.PUSH
-        snapshot = engine.workbook.read(dropdowns=push, known=record.known())
+        snapshot = engine.workbook.read(formats=push, known=record.known())
         base = load_base(store, SPREADSHEET)
         settled = settled_view(direction, record, snapshot, base, PlanOptions(), {}, local.digests)
         plan = (plan_push if push else plan_pull)(local, snapshot, base, PlanOptions(), settled)
