@@ -37,10 +37,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sync import SHEET, make_module
+from bench_sync import SHEET, module_store
 
 from sheets_emulator import Emulator
-from sheets_sync.store import Store
 from sheets_sync.sync.api_json import PULL_FIELDS, READ_FIELDS
 from sheets_sync.sync.engine import SyncEngine
 from sheets_sync.sync.gspread_adapter import GspreadWorkbook
@@ -116,10 +115,7 @@ print(json.dumps(out))
 
 def build_state(tabs: int, folder: Path) -> Path:
     """The workbook one push of ``tabs`` modules makes, as an emulator state file."""
-    store = Store(folder / "data")
-    with store.lock():
-        for number in range(1, tabs + 1):
-            store.save_module(make_module(number))
+    store = module_store(folder / "data", tabs)
     emu = Emulator()
     emu.create_spreadsheet(SHEET)
     SyncEngine(store, GspreadWorkbook(SHEET, emu.session())).push()

@@ -92,11 +92,17 @@ def measure(emu: Emulator, action: Callable[[], object]) -> tuple[float, int, in
     return time.perf_counter() - started, emu.count(write=False), emu.count(write=True)
 
 
-def sheets_sync_figures(count: int, folder: Path) -> dict[str, tuple[float, int, int]]:
-    store = Store(folder / "data")
+def module_store(data_dir: Path, count: int) -> Store:
+    """A data directory of ``count`` benchmark modules (m001, m002, ...)."""
+    store = Store(data_dir)
     with store.lock():
         for number in range(1, count + 1):
             store.save_module(make_module(number))
+    return store
+
+
+def sheets_sync_figures(count: int, folder: Path) -> dict[str, tuple[float, int, int]]:
+    store = module_store(folder / "data", count)
     emu = Emulator()
     emu.create_spreadsheet(SHEET)
     engine = SyncEngine(store, GspreadWorkbook(SHEET, emu.session()))

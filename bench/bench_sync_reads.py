@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sync import SHEET, make_module
+from bench_sync import SHEET, module_store
 
 from sheets_emulator import Emulator, running_server
 from sheets_sync.store import Store
@@ -118,10 +118,7 @@ def _environment() -> dict[str, str]:
 
 def figures_at(count: int, runs: int) -> dict[str, list[Figure]]:
     with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "data")
-        with store.lock():
-            for number in range(1, count + 1):
-                store.save_module(make_module(number))
+        store = module_store(Path(folder) / "data", count)
         # as after an import: the index and its cache (which lets a sync skip parsing unchanged module files)
         index = [sys.executable, "-m", "sheets_sync", "--data-dir", str(store.data_dir), "index"]
         subprocess.run(index, check=True, capture_output=True, env=_environment(), cwd=tempfile.gettempdir())
