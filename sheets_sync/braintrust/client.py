@@ -30,9 +30,8 @@ from sheets_sync.errors import (
     ConfigError,
     DataError,
 )
-from sheets_sync.sync.gspread_adapter import _retry_after as retry_after_seconds
 from sheets_sync.sync.gspread_adapter import network_reason
-from sheets_sync.sync.retry import Retrier, RetryPolicy, TransientError
+from sheets_sync.sync.retry import Retrier, RetryPolicy, TransientError, retry_after_seconds
 
 DEFAULT_API_URL = "https://api.braintrust.dev"
 API_KEY_ENV = "BRAINTRUST_API_KEY"

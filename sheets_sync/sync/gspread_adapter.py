@@ -11,10 +11,8 @@ its HTTPClient, so the same code talks to Google, to a local emulator, or to a p
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -34,7 +32,7 @@ from sheets_sync.sync.api_json import (
     split_batches,
 )
 from sheets_sync.sync.ops import Op
-from sheets_sync.sync.retry import Retrier, TransientError
+from sheets_sync.sync.retry import Retrier, TransientError, retry_after_seconds
 from sheets_sync.sync.snapshot import SheetSnapshot
 from sheets_sync.sync.workbook import WriteOutcomeUnknownError
 
@@ -192,7 +190,7 @@ class GspreadWorkbook:
     def _translate(self, error: APIError, write: bool) -> Exception:
         status = error.response.status_code
         message = _google_message(error)
-        retry_after = _retry_after(error.response.headers)
+        retry_after = retry_after_seconds(error.response.headers)
         if status == 429:
             return TransientError(f"HTTP 429 (quota): {message}", status=429, retry_after=retry_after)
         if status == 408 or status >= 500:
@@ -246,19 +244,6 @@ def _google_message(error: APIError) -> str:
         return _first_line(error.response.json()["error"]["message"])
     except (ValueError, KeyError, TypeError):
         return _first_line(error.response.text or error.response.reason or "no details")
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """``Retry-After`` in seconds or as an HTTP date; None when absent or unreadable."""
-    value = headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_to_datetime(value) if value else None
-    return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
 
 
 def _first_line(value: object) -> str:

@@ -13,11 +13,12 @@ gspread's own ``BackOffHTTPClient`` is not used: in gspread 6.2.1 it retries for
 
 from __future__ import annotations
 
+import email.utils
 import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -195,3 +196,20 @@ def _clause(error: BaseException | None) -> str:
     currently unavailable."), which must not double the one or the semicolon that follows."""
     text = str(error).rstrip()
     return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """An HTTP answer's ``Retry-After`` in seconds (given as seconds or as an HTTP date); None when absent or
+    unreadable. Google's APIs and Braintrust's both send it with a 429."""
+    value = headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(parsed.timestamp() - time.time(), 0.0)

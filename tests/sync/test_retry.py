@@ -9,7 +9,7 @@ import pytest
 from fake_clock import FakeClock
 
 from sheets_sync.errors import SheetsNotFoundError, SheetsUnavailableError
-from sheets_sync.sync.retry import Pacer, Retrier, RetryPolicy, TransientError
+from sheets_sync.sync.retry import Pacer, Retrier, RetryPolicy, TransientError, retry_after_seconds
 
 
 def retrier(clock: FakeClock, deadline: float = 300, **policy: float) -> Retrier:
@@ -142,3 +142,11 @@ def test_small_syncs_are_not_slowed_down(clock: FakeClock) -> None:
     for _ in range(10):
         paced.call("reading", lambda: None)
     assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("-3", 0.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None), ("", None)],
+)
+def test_retry_after_is_read_as_seconds_or_a_date(header: str, seconds: float | None) -> None:
+    assert retry_after_seconds({"Retry-After": header} if header else {}) == seconds
