@@ -36,7 +36,8 @@ class SettledRecord:
         return SettledRecord({**self.entries, direction: dict(sorted(found.items()))})
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {"version": SETTLED_VERSION, **{d: dict(self.entries.get(d, {})) for d in DIRECTIONS}}
+        entries = {d: dict(self.entries.get(d, {})) for d in DIRECTIONS}
+        return {"version": SETTLED_VERSION, "code": code_fingerprint(), **entries}
 
 
 def load_settled(store: Store, spreadsheet_id: str) -> SettledRecord:
@@ -45,8 +46,12 @@ def load_settled(store: Store, spreadsheet_id: str) -> SettledRecord:
         raw = json.loads(settled_path(store, spreadsheet_id).read_bytes())
     except (OSError, ValueError):
         return SettledRecord()
-    if not isinstance(raw, dict) or raw.get("version") != SETTLED_VERSION:
-        return SettledRecord()
+    if (
+        not isinstance(raw, dict)
+        or raw.get("version") != SETTLED_VERSION
+        or raw.get("code") != code_fingerprint()
+    ):
+        return SettledRecord()  # another release's: what it checked of an answer, this one checks again
     entries: dict[str, dict[str, str]] = {}
     for direction in DIRECTIONS:
         part = raw.get(direction)

@@ -363,3 +363,15 @@ def test_a_settled_sync_parses_no_module_file(engine: SyncEngine) -> None:
     store.module_path("m02").write_text('{"module_id": "m02"')
     with pytest.raises(DataError, match="m02"):
         engine.push()
+
+
+def test_another_releases_record_is_not_used(engine: SyncEngine) -> None:
+    """Another release may check an answer more strictly: the tab texts an older one checked are checked again."""
+    settle(engine)
+    path = settled_path(engine.store, SPREADSHEET)
+    record = json.loads(path.read_text())
+    assert load_settled(engine.store, SPREADSHEET).known()
+    path.write_text(json.dumps({**record, "code": "another release"}))
+    assert not load_settled(engine.store, SPREADSHEET).known()
+    engine.push()
+    assert load_settled(engine.store, SPREADSHEET).known()
