@@ -11,12 +11,16 @@ file and holds none in memory.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
+from sheets_sync import jsonio
 from sheets_sync.errors import DataError
+from sheets_sync.index import index_header, module_entry, module_summary
 from sheets_sync.index_file import load_cache
 from sheets_sync.models import Module
 from sheets_sync.store import Store
 from sheets_sync.sync.settled_file import content_digest
+from sheets_sync.versions import natural_key
 
 
 class LocalModules(Mapping[str, Module]):
@@ -51,6 +55,31 @@ class LocalModules(Mapping[str, Module]):
 
     def __contains__(self, module_id: object) -> bool:
         return module_id in self.digests
+
+    def heatmap_index(self) -> dict[str, Any]:
+        """The index of these modules, equal to ``build_index(self)``: for a module file whose content the index
+        cache records, its entry and summary come from the index file and the cache (which describe that file as it
+        is: :func:`~sheets_sync.index_file.load_cache`), so only the files changed since the last import or
+        ``index`` are parsed; without a usable cache, every module is."""
+        cache = load_cache(self._store)
+        try:
+            file_index = jsonio.parse_bytes(cache.index, self._store.index_path) if cache.index else {}
+        except DataError:  # the cache vouched for these bytes; should they not parse, the modules are read
+            file_index = {}
+        listed = file_index.get("modules", {}) if isinstance(file_index, dict) else {}
+        listed = listed if isinstance(listed, dict) else {}
+        entries: dict[str, Any] = {}
+        summaries = []
+        for module_id, digest in self.digests.items():
+            record = cache.records.get(module_id)
+            if record is not None and record.sha256 == digest and module_id in listed:
+                entries[module_id], summary = listed[module_id], record.summary
+            else:
+                module = self[module_id]
+                entries[module_id], summary = module_entry(module), module_summary(module)
+            summaries.append(summary)
+        ordered = {module_id: entries[module_id] for module_id in sorted(entries, key=natural_key)}
+        return {**index_header(summaries), "modules": ordered}
 
     @property
     def parsed(self) -> int:

@@ -18,6 +18,7 @@ from sync_helpers import module, paste_over_dropdown, write_modules
 from sheets_emulator import Emulator
 from sheets_sync.cli import main
 from sheets_sync.errors import ConflictError, DataError, PartialSyncError
+from sheets_sync.index import build_index
 from sheets_sync.store import Store
 from sheets_sync.sync.answer_split import LazyMapping, split_answer
 from sheets_sync.sync.api_json import PULL_FIELDS, READ_FIELDS, snapshot_from_bytes, snapshot_from_text
@@ -38,6 +39,7 @@ SPREADSHEET = "sheet-1"
 @pytest.fixture
 def engine(store: Store, emu: Emulator, retrier: Retrier) -> SyncEngine:
     write_modules(store.data_dir, module("m01"), module("m02"), module("m03", suggestions=5))
+    index_data(store)  # as after an import: the index cache lets a sync leave unchanged module files unparsed
     workbook = GspreadWorkbook(SPREADSHEET, emu.session(), retrier=retrier)
     return SyncEngine(store, workbook, retrier)
 
@@ -64,14 +66,16 @@ def compare_plans(engine: SyncEngine, direction: Direction) -> tuple[Plan, int]:
     """The plan with the record and the plan of every tab, from the same workbook state: (the plan, tabs skipped)."""
     store, workbook = engine.store, engine.workbook
     record = load_settled(store, SPREADSHEET)
-    local, base = store.load_all(), load_base(store, SPREADSHEET)
+    local, base = LocalModules(store), load_base(store, SPREADSHEET)
     push = direction is Direction.PUSH
     lazy = workbook.read(formats=push, known=record.known())
     whole = workbook.read(formats=push)
     options = PlanOptions()
-    settled = settled_view(direction, record, lazy, base, options, {}, module_digests(store, local))
+    settled = settled_view(direction, record, lazy, base, options, {}, local.digests)
+    assert local.digests == module_digests(store, local)
     planner = plan_push if push else plan_pull
-    with_record, without = planner(local, lazy, base, options, settled), planner(local, whole, base, options)
+    with_record = planner(local, lazy, base, options, settled)
+    without = planner(store.load_all(), whole, base, options)  # every module file parsed, every tab planned
     skipped = sum(
         1 for digest, key in settled.found.items() if record.entries[direction.value].get(digest) == key
     )
@@ -375,3 +379,26 @@ def test_another_releases_record_is_not_used(engine: SyncEngine) -> None:
     assert not load_settled(engine.store, SPREADSHEET).known()
     engine.push()
     assert load_settled(engine.store, SPREADSHEET).known()
+
+
+def index_data(store: Store) -> None:
+    result = CliRunner().invoke(main, ["index", "--data-dir", str(store.data_dir)])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_heatmap_comes_from_the_index_for_unchanged_module_files(engine: SyncEngine) -> None:
+    """A push whose Heatmap must be planned again (a module changed) parses only the module files changed since
+    the last import or `index`: the others' entries come from the index file, and the result is the index of
+    every module, whatever the state of the cache."""
+    store = engine.store
+    local = LocalModules(store)
+    assert local.heatmap_index() == build_index(store.load_all()) and local.parsed == 0
+    edited = store.load_module("m02")
+    edited.module_name = "renamed by hand"  # not indexed again: its entry must come from the file
+    with store.lock():
+        store.save_module(edited)
+    local = LocalModules(store)
+    assert local.heatmap_index() == build_index(store.load_all()) and local.parsed == 1
+    store.cache_dir.joinpath("index.json").unlink()
+    local = LocalModules(store)
+    assert local.heatmap_index() == build_index(store.load_all()) and local.parsed == 3
