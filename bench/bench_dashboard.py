@@ -3,7 +3,7 @@ heatmap's first paint and model switch in headless Chromium next to a static pag
 
     .venv/bin/python bench/bench_dashboard.py [--modules 200] [--versions 25] [--models 4] [--repeat 5]
                                               [--scales 10,100,500,2000] [--baseline main | --baseline none]
-    .venv/bin/python bench/bench_dashboard.py --incremental-only --reuse DIR [--baseline-tree /work/main]
+    .venv/bin/python bench/bench_dashboard.py --incremental-only --reuse DIR [--baseline-tree PATH]
                                               [--scales 10,100,500,2000] [--repeat 5]
 
 Generates deterministic synthetic data (every module x version x model has a run, 4 rubrics each) through the real

@@ -356,12 +356,15 @@ def cache_path(store: Store) -> Path:
     return store.cache_dir / "index.json"
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """sha256 of the package's core modules (models, index, stats...): what decides validity and index entries."""
+@lru_cache(maxsize=2)
+def code_fingerprint(sources: str = "*.py") -> str:
+    """sha256 of the package's version and of its source files matching ``sources`` (a glob below the package):
+    by default its core modules (models, index, stats...), what decides validity and index entries; the sync's
+    settled record takes every module (``**/*.py``), since all of them decide a plan."""
+    root = Path(sheets_sync.__file__).parent
     digest = hashlib.sha256(sheets_sync.__version__.encode())
-    for source in sorted(Path(sheets_sync.__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    for source in sorted(root.glob(sources)):
+        digest.update(str(source.relative_to(root)).encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
 
 

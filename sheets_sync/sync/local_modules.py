@@ -19,7 +19,7 @@ from sheets_sync.index import index_header, module_entry, module_summary
 from sheets_sync.index_file import load_cache
 from sheets_sync.models import Module
 from sheets_sync.store import Store
-from sheets_sync.sync.settled_file import content_digest
+from sheets_sync.sync.settled_file import module_digests
 from sheets_sync.versions import natural_key
 
 
@@ -32,10 +32,8 @@ class LocalModules(Mapping[str, Module]):
         records = load_cache(store).records
         self._store = store
         self._loaded: dict[str, Module] = {}
-        self.digests: dict[str, str] = {}
-        for module_id in store.module_ids():
-            digest = content_digest(store.module_path(module_id).read_bytes())
-            self.digests[module_id] = digest
+        self.digests = module_digests(store, store.module_ids())
+        for module_id, digest in self.digests.items():
             record = records.get(module_id)
             if record is None or record.sha256 != digest:
                 self._loaded[module_id] = store.load_module(module_id)  # checked now: raises on a broken file

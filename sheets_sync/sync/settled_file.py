@@ -3,7 +3,6 @@ by (module files, sheets-sync's own source): the I/O edge of :mod:`sheets_sync.s
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sheets_sync
+from sheets_sync import index_file
 from sheets_sync.store import Store
 from sheets_sync.sync.settled import DIRECTIONS, SETTLED_VERSION
 
@@ -65,15 +64,9 @@ def save_settled(store: Store, spreadsheet_id: str, record: SettledRecord) -> No
     store.write_cache(settled_path(store, spreadsheet_id).name, text.encode() + b"\n")
 
 
-@functools.cache
 def code_fingerprint() -> str:
-    """The digest of sheets-sync's own source: another release, or a local change to it, settles nothing old."""
-    root = Path(sheets_sync.__file__).parent
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """The digest of sheets-sync's whole source: another release, or a local change to it, settles nothing old."""
+    return index_file.code_fingerprint("**/*.py")
 
 
 def module_digests(store: Store, module_ids: Iterable[str]) -> dict[str, str]:
